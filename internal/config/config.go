@@ -1,0 +1,31 @@
+// Package config holds the settings that cloudkeys.Option values write and
+// that internal/transport and the vendor packages read.
+package config
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// Retry mirrors cloudkeys.RetryPolicy without importing the root package.
+type Retry struct {
+	MaxAttempts int
+	MinWait     time.Duration
+	MaxWait     time.Duration
+}
+
+// Settings are the resolved options shared by every vendor constructor.
+type Settings struct {
+	HTTPClient       *http.Client
+	Logger           *slog.Logger
+	Retry            Retry
+	RetrySet         bool
+	UserAgent        string
+	Clock            func() time.Time
+	MaxResponseBytes int64
+	ServerLocation   *time.Location
+
+	// Errs collects option values that were invalid; New reports them.
+	Errs []error
+}

@@ -1,0 +1,405 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/config"
+)
+
+// Verdict is a vendor's classification of a response for retrying.
+type Verdict int
+
+const (
+	// Default leaves the decision to the status code: 429, 502, 503 and 504
+	// are transient for reads and idempotent writes.
+	Default Verdict = iota
+	// Transient marks a response worth retrying for reads and idempotent
+	// writes whatever its status.
+	Transient
+	// Final marks a response never worth retrying (an application error).
+	Final
+)
+
+// Config is what a vendor package supplies to build its transport.
+type Config struct {
+	Vendor  string // "cloudstack", ...
+	BaseURL string // absolute; Request.Path is appended to its path
+
+	// Sign authenticates every attempt; nil sends requests unsigned.
+	Sign Signer
+	// Classify may mark a response transient or final before the status
+	// rules apply. It sees the whole (size-limited) body.
+	Classify func(resp *Response) Verdict
+	// Check turns an answer into an error, or nil for success. It runs on
+	// every final response, 2xx included (CloudStack and e24 report errors
+	// inside a 200). Nil means DefaultCheck. An *cloudkeys.APIError it
+	// returns gets Vendor, Operation and Attempts filled in and its Message
+	// scrubbed.
+	Check func(req *Request, resp *Response) error
+	// RequestIDHeader names the header carrying the vendor's request id.
+	RequestIDHeader string
+	// Secrets are credential values scrubbed from every error message.
+	Secrets []string
+}
+
+// Client is a vendor's transport. It is safe for concurrent use.
+type Client struct {
+	cfg       Config
+	base      *url.URL
+	settings  config.Settings
+	rc        *retryablehttp.Client
+	inner     *http.Client
+	log       *slog.Logger
+	userAgent string
+
+	mu      sync.RWMutex
+	secrets []string
+}
+
+// defaultRetry is the policy without cloudkeys.WithRetry.
+var defaultRetry = config.Retry{MaxAttempts: 4, MinWait: 250 * time.Millisecond, MaxWait: 10 * time.Second}
+
+// Resolve applies the shared options over their defaults.
+func Resolve(opts []cloudkeys.Option) (config.Settings, error) {
+	s := config.Settings{
+		Logger:           slog.New(slog.DiscardHandler),
+		Retry:            defaultRetry,
+		Clock:            time.Now,
+		MaxResponseBytes: cloudkeys.DefaultMaxResponseBytes,
+		ServerLocation:   time.Local,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	if len(s.Errs) > 0 {
+		return s, s.Errs[0]
+	}
+	return s, nil
+}
+
+// New builds a transport from the vendor's config and the user's options.
+func New(cfg Config, opts []cloudkeys.Option) (*Client, error) {
+	s, err := Resolve(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Vendor, err)
+	}
+	return NewWithSettings(cfg, s)
+}
+
+// NewWithSettings builds a transport from already resolved settings.
+func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
+	base, err := ParseEndpoint(cfg.Vendor, cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, base: base, settings: s, log: s.Logger}
+	c.userAgent = "cloudkeys-go/" + cloudkeys.Version
+	if ua := strings.TrimSpace(s.UserAgent); ua != "" {
+		c.userAgent += " " + ua
+	}
+	for _, sec := range cfg.Secrets {
+		c.AddSecret(sec)
+	}
+
+	var baseRT http.RoundTripper = newPooledTransport()
+	var timeout time.Duration
+	if s.HTTPClient != nil {
+		if s.HTTPClient.Transport != nil {
+			baseRT = s.HTTPClient.Transport
+		} else {
+			baseRT = http.DefaultTransport
+		}
+		timeout = s.HTTPClient.Timeout
+	}
+	c.inner = &http.Client{
+		Transport:     &roundTripper{c: c, base: baseRT},
+		CheckRedirect: checkRedirect,
+		Timeout:       timeout,
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   c.inner,
+		Logger:       nil, // never: it logs full URLs
+		RetryWaitMin: s.Retry.MinWait,
+		RetryWaitMax: s.Retry.MaxWait,
+		RetryMax:     s.Retry.MaxAttempts - 1,
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		// Keep the last response and the raw error; Do builds sanitized errors.
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err },
+	}
+	return c, nil
+}
+
+// newPooledTransport is one connection pool per client, sized for many
+// goroutines sharing it (Go's default keeps only 2 idle connections per host).
+func newPooledTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 512
+	t.MaxIdleConnsPerHost = 128
+	t.IdleConnTimeout = 90 * time.Second
+	t.ForceAttemptHTTP2 = true
+	return t
+}
+
+// ParseEndpoint checks that raw is an absolute http(s) URL with a host, with
+// no query, fragment or user info.
+func ParseEndpoint(vendor, raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, cloudkeys.InvalidInput(vendor, "endpoint", "must not be empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, cloudkeys.InvalidInput(vendor, "endpoint", "not a URL")
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, cloudkeys.InvalidInput(vendor, "endpoint", "scheme must be http or https")
+	case u.Host == "":
+		return nil, cloudkeys.InvalidInput(vendor, "endpoint", "missing host")
+	case u.User != nil:
+		return nil, cloudkeys.InvalidInput(vendor, "endpoint", "must not carry user info")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, cloudkeys.InvalidInput(vendor, "endpoint", "must not carry a query or fragment")
+	}
+	return u, nil
+}
+
+// Vendor returns the vendor name.
+func (c *Client) Vendor() string { return c.cfg.Vendor }
+
+// BaseURL returns a copy of the base URL.
+func (c *Client) BaseURL() *url.URL { u := *c.base; return &u }
+
+// Settings returns the resolved options.
+func (c *Client) Settings() config.Settings { return c.settings }
+
+// Logger returns the client's logger (discarding by default).
+func (c *Client) Logger() *slog.Logger { return c.log }
+
+// Now reads the client's clock.
+func (c *Client) Now() time.Time { return c.settings.Clock() }
+
+// HTTPClient returns the inner client (signing, logging, redirect policy,
+// no retries). For vendors that must stream or use a cookie jar.
+func (c *Client) HTTPClient() *http.Client { return c.inner }
+
+// AddSecret registers a value (a password, a token, a session key) to be
+// scrubbed from every error message this client produces. Values shorter than
+// 4 bytes are ignored.
+func (c *Client) AddSecret(s string) {
+	if len(s) < 4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, have := range c.secrets {
+		if have == s {
+			return
+		}
+	}
+	c.secrets = append(c.secrets, s)
+}
+
+// Scrub replaces every registered secret in s with "[REDACTED]".
+func (c *Client) Scrub(s string) string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for _, sec := range c.secrets {
+		if strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// URLFor returns the URL a request will be sent to (before signing).
+func (c *Client) URLFor(req *Request) *url.URL {
+	var u url.URL
+	if req.URL != nil {
+		u = *req.URL
+	} else {
+		u = *c.base
+		full := strings.TrimRight(c.base.EscapedPath(), "/") + req.Path
+		if p, err := url.PathUnescape(full); err == nil {
+			u.Path = p
+			u.RawPath = full
+		} else {
+			u.Path = full
+			u.RawPath = ""
+		}
+	}
+	switch {
+	case req.Query != nil:
+		u.RawQuery = req.Query.Encode()
+	case req.RawQuery != "":
+		u.RawQuery = req.RawQuery
+	}
+	return &u
+}
+
+// Do sends req with retries and returns the complete answer.
+//
+// The error is nil only when the vendor's Check accepts the answer. For an
+// error answer both the *Response and an error (an *cloudkeys.APIError, or
+// one wrapping it) are returned. Transport failures return a nil *Response
+// and an error naming the method, host and path only.
+func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	if ctx == nil {
+		return nil, cloudkeys.InvalidInput(c.cfg.Vendor, "ctx", "nil context")
+	}
+	if req.Method == "" {
+		req.Method = http.MethodGet
+	}
+	u := c.URLFor(req)
+	st := &callState{req: req}
+	ctx = context.WithValue(ctx, stateKey{}, st)
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), nil)
+	if err != nil {
+		return nil, c.transportError(req, u, 0, errors.New("cannot build the request"))
+	}
+	for k, v := range req.Header {
+		rreq.Header[k] = append([]string(nil), v...)
+	}
+
+	hresp, err := c.rc.Do(rreq)
+	attempts := int(st.attempts.Load())
+	if err != nil {
+		if hresp != nil && hresp.Body != nil {
+			_ = hresp.Body.Close()
+		}
+		return nil, c.failure(ctx, req, u, st, attempts, err)
+	}
+	defer func() { _ = hresp.Body.Close() }()
+	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: st.body, Attempts: attempts}
+
+	check := c.cfg.Check
+	if check == nil {
+		check = DefaultCheck
+	}
+	cerr := check(req, resp)
+	if cerr == nil {
+		return resp, nil
+	}
+	var ae *cloudkeys.APIError
+	if errors.As(cerr, &ae) {
+		c.complete(ae, req, resp)
+	}
+	if req.Class == Write && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
+		// A gateway lost the backend's answer: the write may have happened.
+		return resp, &OutcomeUnknownError{Vendor: c.cfg.Vendor, Operation: req.Operation, Err: cerr}
+	}
+	return resp, cerr
+}
+
+// complete fills the fields an *APIError gets from the call.
+func (c *Client) complete(ae *cloudkeys.APIError, req *Request, resp *Response) {
+	if ae.Vendor == "" {
+		ae.Vendor = c.cfg.Vendor
+	}
+	if ae.Operation == "" {
+		ae.Operation = req.Operation
+	}
+	if ae.Attempts == 0 && resp != nil {
+		ae.Attempts = resp.Attempts
+	}
+	if ae.RequestID == "" && resp != nil && c.cfg.RequestIDHeader != "" {
+		ae.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
+	}
+	ae.Message = c.Scrub(ae.Message)
+	ae.Code = c.Scrub(ae.Code)
+}
+
+// NewAPIError returns an *cloudkeys.APIError for resp with the status and a
+// short excerpt of the body as its message; vendors refine Code, Message and
+// Kind.
+func (c *Client) NewAPIError(req *Request, resp *Response) *cloudkeys.APIError {
+	ae := &cloudkeys.APIError{StatusCode: resp.StatusCode, Message: Excerpt(resp.Body)}
+	c.complete(ae, req, resp)
+	return ae
+}
+
+// DefaultCheck accepts 2xx answers and turns any other into an
+// *cloudkeys.APIError carrying a short excerpt of the body.
+func DefaultCheck(_ *Request, resp *Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	return &cloudkeys.APIError{StatusCode: resp.StatusCode, Message: Excerpt(resp.Body)}
+}
+
+// failure turns an error from the retry loop into a sanitized error.
+func (c *Client) failure(ctx context.Context, req *Request, u *url.URL, st *callState, attempts int, err error) error {
+	if st.tooLarge != nil {
+		ae := st.tooLarge
+		c.complete(ae, req, &Response{Attempts: attempts})
+		if req.Class == Write {
+			return &OutcomeUnknownError{Vendor: c.cfg.Vendor, Operation: req.Operation, Err: ae}
+		}
+		return ae
+	}
+	cause := unwrapURLError(err)
+	maybeSent := st.gotConn.Load() || !isDialError(cause)
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		cause = ctxErr
+		maybeSent = st.gotConn.Load()
+	}
+	var re *RedirectError
+	if errors.As(cause, &re) {
+		// The server answered with a redirect: a definite answer, not a lost one.
+		return c.transportError(req, u, attempts, re)
+	}
+	var se *signError
+	if errors.As(cause, &se) {
+		// Nothing was sent: the signer refused.
+		return fmt.Errorf("%s: %s: signing: %w", c.cfg.Vendor, req.Operation, se.err)
+	}
+	terr := c.transportError(req, u, attempts, cause)
+	if req.Class == Write && maybeSent {
+		return &OutcomeUnknownError{Vendor: c.cfg.Vendor, Operation: req.Operation, Err: terr}
+	}
+	return terr
+}
+
+func (c *Client) transportError(req *Request, u *url.URL, attempts int, cause error) error {
+	return &Error{
+		Vendor: c.cfg.Vendor, Operation: req.Operation, Method: req.Method,
+		Host: u.Host, Path: u.Path, Attempts: attempts, Err: cause, scrub: c.Scrub,
+	}
+}
+
+// unwrapURLError strips *url.Error, which carries the full URL (and with it
+// a signed query string).
+func unwrapURLError(err error) error {
+	for {
+		var ue *url.Error
+		if !errors.As(err, &ue) {
+			return err
+		}
+		err = ue.Err
+	}
+}
+
+// isDialError reports whether err shows that no connection was made, so the
+// request was never sent.
+func isDialError(err error) bool {
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return true
+	}
+	var de *net.DNSError
+	return errors.As(err, &de)
+}

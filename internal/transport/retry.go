@@ -1,0 +1,212 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/cloudkeys/cloudkeys"
+)
+
+// callState is the per-call state the retry hooks share, carried in the
+// request's context.
+type callState struct {
+	req      *Request
+	attempts atomic.Int32
+	gotConn  atomic.Bool // the current attempt obtained a connection
+	body     []byte      // the last response's body, read within the limit
+	tooLarge *cloudkeys.APIError
+	lastEnd  atomic.Int64 // unix nanos when the last attempt ended
+}
+
+type stateKey struct{}
+
+func stateFrom(ctx context.Context) *callState {
+	st, _ := ctx.Value(stateKey{}).(*callState)
+	return st
+}
+
+// checkRetry is go-retryablehttp's CheckRetry: it decides by operation
+// class, reads (and keeps) each response body within the size limit, and
+// asks the vendor's Classify hook.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	st := stateFrom(ctx)
+	if st == nil {
+		return false, err
+	}
+	if err != nil {
+		if permanent(err) {
+			return false, err
+		}
+		switch st.req.Class {
+		case Read, IdempotentWrite:
+			return true, nil
+		default: // Write: only if it provably never left.
+			return !st.gotConn.Load() && isDialError(unwrapURLError(err)), nil
+		}
+	}
+
+	body, tooLarge, rerr := readLimited(resp.Body, c.settings.MaxResponseBytes)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	st.body = body
+	if tooLarge {
+		st.tooLarge = &cloudkeys.APIError{
+			StatusCode: resp.StatusCode,
+			Message:    "response body exceeds the limit of " + strconv.FormatInt(c.settings.MaxResponseBytes, 10) + " bytes",
+		}
+		return false, st.tooLarge
+	}
+	if rerr != nil {
+		// The answer broke off midway: like a lost answer.
+		if st.req.Class == Write {
+			return false, rerr
+		}
+		return true, rerr
+	}
+
+	verdict := Default
+	if c.cfg.Classify != nil {
+		verdict = c.cfg.Classify(&Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
+	}
+	switch verdict {
+	case Final:
+		return false, nil
+	case Transient:
+		return st.req.Class != Write, nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return st.req.Class != Write, nil
+	}
+	return false, nil
+}
+
+// permanent reports errors no retry can fix.
+func permanent(err error) bool {
+	var se *signError
+	var re *RedirectError
+	var ua x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &se), errors.As(err, &re), errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "server gave HTTP response to HTTPS client")
+}
+
+// readLimited reads r up to limit bytes; tooLarge reports a longer body.
+func readLimited(r io.Reader, limit int64) (body []byte, tooLarge bool, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(body)) > limit {
+		return nil, true, nil
+	}
+	return body, false, err
+}
+
+// backoff is go-retryablehttp's Backoff: Retry-After when the server sent
+// one (seconds or an HTTP-date), else exponential from min with equal
+// jitter; never more than max.
+func (c *Client) backoff(min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), c.Now()); ok {
+			return clamp(d, max)
+		}
+	}
+	return Backoff(min, max, attemptNum)
+}
+
+// Backoff returns the jittered exponential wait before retry n (0-based):
+// between half and all of min·2ⁿ, capped at max.
+func Backoff(min, max time.Duration, n int) time.Duration {
+	if min <= 0 {
+		return 0
+	}
+	d := min
+	for i := 0; i < n && d < max; i++ {
+		d *= 2
+	}
+	d = clamp(d, max)
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// RetryAfter parses a Retry-After value: delay-seconds or an HTTP-date
+// (any of the three formats), relative to now. A date in the past is 0.
+func RetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	return d, true
+}
+
+func clamp(d, max time.Duration) time.Duration {
+	if d > max {
+		return max
+	}
+	if d < 0 {
+		return 0
+	}
+	return d
+}
+
+// Sleep waits for d or until ctx is done, whichever comes first.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Poll calls fn until it reports done or fails, waiting between calls with
+// jittered exponential backoff from min to max. It returns at once when ctx
+// is done, sleeps included. Vendors use it for asynchronous jobs.
+func Poll(ctx context.Context, min, max time.Duration, fn func(ctx context.Context) (done bool, err error)) error {
+	for n := 0; ; n++ {
+		done, err := fn(ctx)
+		if err != nil || done {
+			return err
+		}
+		if err := Sleep(ctx, Backoff(min, max, n)); err != nil {
+			return err
+		}
+	}
+}

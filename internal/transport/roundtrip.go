@@ -1,0 +1,112 @@
+package transport
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	neturl "net/url"
+	"time"
+)
+
+// roundTripper signs and logs every attempt, then hands it to the base
+// transport. It deliberately has no CloseIdleConnections method, so that
+// go-retryablehttp's calls to it on failure paths do not empty the pool that
+// concurrent callers share.
+type roundTripper struct {
+	c    *Client
+	base http.RoundTripper
+}
+
+func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := rt.c
+	ctx := req.Context()
+	st := stateFrom(ctx)
+	if st == nil {
+		return rt.base.RoundTrip(req)
+	}
+	firstHop := req.Response == nil
+	attempt := int(st.attempts.Load())
+	if firstHop {
+		attempt = int(st.attempts.Add(1))
+	}
+	st.gotConn.Store(false)
+
+	o := &Outgoing{
+		Method:  req.Method,
+		URL:     cloneURL(req.URL),
+		Header:  req.Header.Clone(),
+		Now:     c.Now(),
+		Attempt: attempt,
+	}
+	if o.Header == nil {
+		o.Header = make(http.Header)
+	}
+	if firstHop {
+		o.Body = st.req.Body
+	}
+	o.Header.Set("User-Agent", c.userAgent)
+	sign := c.cfg.Sign
+	if st.req.Sign != nil {
+		sign = st.req.Sign
+	}
+	if sign != nil && !st.req.NoSign {
+		if err := sign(ctx, o); err != nil {
+			return nil, &signError{err: err}
+		}
+	}
+
+	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) }}
+	out := req.Clone(httptrace.WithClientTrace(ctx, trace))
+	out.Method = o.Method
+	out.URL = o.URL
+	out.Host = o.URL.Host
+	out.Header = o.Header
+	if len(o.Body) > 0 {
+		body := o.Body
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.ContentLength = int64(len(body))
+		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	} else {
+		out.Body = nil
+		out.ContentLength = 0
+		out.GetBody = nil
+	}
+
+	log := c.log
+	start := time.Now()
+	if attempt > 1 && firstHop {
+		if last := st.lastEnd.Load(); last != 0 {
+			log.InfoContext(ctx, "cloudkeys: retrying",
+				"vendor", c.cfg.Vendor, "operation", st.req.Operation, "attempt", attempt,
+				"waited", start.Sub(time.Unix(0, last)))
+		}
+	}
+	log.DebugContext(ctx, "cloudkeys: request",
+		"vendor", c.cfg.Vendor, "operation", st.req.Operation, "class", st.req.Class.String(),
+		"method", out.Method, "host", out.URL.Host, "path", out.URL.Path, "attempt", attempt)
+
+	resp, err := rt.base.RoundTrip(out)
+	end := time.Now()
+	st.lastEnd.Store(end.UnixNano())
+	if err != nil {
+		log.DebugContext(ctx, "cloudkeys: attempt failed",
+			"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
+			"host", out.URL.Host, "path", out.URL.Path, "attempt", attempt,
+			"duration", end.Sub(start), "error", c.Scrub(unwrapURLError(err).Error()))
+		return nil, err
+	}
+	log.DebugContext(ctx, "cloudkeys: response",
+		"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
+		"host", out.URL.Host, "path", out.URL.Path, "status", resp.StatusCode,
+		"attempt", attempt, "duration", end.Sub(start))
+	return resp, nil
+}
+
+func cloneURL(u *neturl.URL) *neturl.URL {
+	v := *u
+	if u.User != nil {
+		v.User = nil
+	}
+	return &v
+}

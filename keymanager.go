@@ -1,0 +1,91 @@
+package cloudkeys
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// KeyManager is the vendor-neutral contract every vendor *Client implements.
+//
+// Methods that a vendor or server version cannot perform return an error
+// matching [ErrUnsupported]; [Capabilities] tells in advance which ones work.
+// Implementations are safe for concurrent use.
+type KeyManager interface {
+	// Vendor names the vendor: "cloudstack", "zstack", "e24", "huaweibcs" or "onezone".
+	Vendor() string
+	// Capabilities tells what this vendor (and server version) can do. It may
+	// ask the server, e.g. for its version, and cache the answer.
+	Capabilities(ctx context.Context) (Capabilities, error)
+	// CreateKey creates a key. The returned Key carries the secret where the
+	// vendor returns it; for most vendors this is the only time it is shown.
+	// A create whose answer was lost returns an error matching
+	// [ErrOutcomeUnknown]; it is never re-sent blindly.
+	CreateKey(ctx context.Context, req CreateKeyRequest) (*Key, error)
+	// GetKey returns one key by its ID, or an error matching [ErrNotFound].
+	GetKey(ctx context.Context, id string) (*Key, error)
+	// ListKeys iterates over keys, fetching pages lazily. An error is yielded
+	// once, as the last element.
+	ListKeys(ctx context.Context, opts ListKeysOptions) iter.Seq2[*Key, error]
+	// DeleteKey deletes a key. Deleting by ID is idempotent: a key found gone
+	// after a retried delete counts as deleted.
+	DeleteKey(ctx context.Context, id string) error
+	// RotateKey is the vendor's own in-place rotation: a new secret, or a
+	// replacement pair, in one server call. It is not reversible; prefer
+	// [Rotate], which avoids downtime where the vendor allows it.
+	RotateKey(ctx context.Context, id string) (*Key, error)
+	// SetKeyEnabled enables or disables a key without deleting it.
+	SetKeyEnabled(ctx context.Context, id string, enabled bool) error
+}
+
+// Capabilities tells which [KeyManager] operations a vendor supports.
+type Capabilities struct {
+	MultipleKeys bool // an owner can hold more than one key at a time
+	Delete       bool // DeleteKey works
+	Rotate       bool // RotateKey works (new secret, or a replacement pair, in one server call)
+	Enable       bool // SetKeyEnabled works
+	Expiry       bool // CreateKeyRequest.ExpiresAt is honoured
+}
+
+// CreateKeyRequest describes a key to create with [KeyManager.CreateKey].
+type CreateKeyRequest struct {
+	Owner       string    // whose key: user/account id; "" = the caller where the vendor allows
+	Name        string    // where the vendor has names (Onezone requires one; CloudStack 4.23)
+	Description string    // free text, where the vendor keeps one
+	ExpiresAt   time.Time // zero = never; non-zero where !Capabilities.Expiry -> ErrUnsupported
+}
+
+// ListKeysOptions filters [KeyManager.ListKeys].
+type ListKeysOptions struct {
+	Owner string // "" = every key the caller may see, where the vendor can list them
+}
+
+// Key is a vendor-neutral view of an API key or token.
+//
+// Printing, logging or marshalling a Key never reveals its Secret.
+type Key struct {
+	Vendor      string
+	ID          string // the handle for GetKey/DeleteKey/RotateKey/SetKeyEnabled
+	AccessKey   string // the public half sent with API calls, where one exists (may equal ID)
+	Secret      Secret // set when the vendor returns it (create, rotate; some vendors list it)
+	Owner       string
+	Name        string
+	Description string
+	Enabled     bool
+	CreatedAt   time.Time // zero where unknown
+	LastUsedAt  time.Time // zero where unknown
+	ExpiresAt   time.Time // zero = never, or unknown
+}
+
+// Collect drains a key iterator such as [KeyManager.ListKeys] into a slice.
+// It stops at the first error and returns the keys read so far with it.
+func Collect(seq iter.Seq2[*Key, error]) ([]*Key, error) {
+	var keys []*Key
+	for k, err := range seq {
+		if err != nil {
+			return keys, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
+}

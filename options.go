@@ -1,0 +1,118 @@
+package cloudkeys
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/cloudkeys/cloudkeys/internal/config"
+)
+
+// Option configures a vendor client. Every vendor's New accepts the same
+// options; invalid values make New return an error matching
+// [ErrInvalidRequest].
+type Option func(*config.Settings)
+
+// RetryPolicy bounds the retries of the shared transport.
+//
+// Reads are retried on connection errors, 429, 502, 503, 504 and
+// vendor-declared transient errors; writes only when the request provably
+// never reached the server or the vendor gives exactly-once semantics. The
+// wait between attempts grows exponentially from MinWait with jitter, is
+// capped at MaxWait, and honours Retry-After, itself capped at MaxWait.
+//
+// Without WithRetry the policy is {MaxAttempts: 4, MinWait: 250ms, MaxWait: 10s}.
+type RetryPolicy struct {
+	MaxAttempts int           // total attempts including the first; 1 disables retries
+	MinWait     time.Duration // the first backoff
+	MaxWait     time.Duration // the cap on any wait, Retry-After included
+}
+
+// DefaultMaxResponseBytes is the response size limit when
+// WithMaxResponseBytes is not given.
+const DefaultMaxResponseBytes int64 = 32 << 20
+
+// WithHTTPClient sets the HTTP client whose Transport, Timeout (applied per
+// attempt) and TLS settings are used. Retries, signing, logging and the
+// redirect policy wrap it; its CheckRedirect and Jar are not used.
+func WithHTTPClient(c *http.Client) Option {
+	return func(s *config.Settings) {
+		if c == nil {
+			s.Errs = append(s.Errs, InvalidInput("", "WithHTTPClient", "nil client"))
+			return
+		}
+		s.HTTPClient = c
+	}
+}
+
+// WithLogger sets the logger. The default discards everything. Log records
+// carry only method, host, path, status, attempt and duration — never query
+// values, headers, bodies or secrets.
+func WithLogger(l *slog.Logger) Option {
+	return func(s *config.Settings) {
+		if l == nil {
+			l = slog.New(slog.DiscardHandler)
+		}
+		s.Logger = l
+	}
+}
+
+// WithRetry sets the retry policy. MaxAttempts must be at least 1 and
+// MinWait must not exceed MaxWait.
+func WithRetry(p RetryPolicy) Option {
+	return func(s *config.Settings) {
+		switch {
+		case p.MaxAttempts < 1:
+			s.Errs = append(s.Errs, InvalidInput("", "RetryPolicy.MaxAttempts", "must be at least 1"))
+		case p.MinWait < 0 || p.MaxWait < 0:
+			s.Errs = append(s.Errs, InvalidInput("", "RetryPolicy", "waits must not be negative"))
+		case p.MinWait > p.MaxWait:
+			s.Errs = append(s.Errs, InvalidInput("", "RetryPolicy.MinWait", fmt.Sprintf("%v exceeds MaxWait %v", p.MinWait, p.MaxWait)))
+		default:
+			s.Retry = config.Retry{MaxAttempts: p.MaxAttempts, MinWait: p.MinWait, MaxWait: p.MaxWait}
+			s.RetrySet = true
+		}
+	}
+}
+
+// WithUserAgent appends ua to the User-Agent "cloudkeys-go/<Version>".
+func WithUserAgent(ua string) Option {
+	return func(s *config.Settings) { s.UserAgent = ua }
+}
+
+// WithClock sets the clock used for signing timestamps and expiry checks.
+// For tests.
+func WithClock(now func() time.Time) Option {
+	return func(s *config.Settings) {
+		if now == nil {
+			s.Errs = append(s.Errs, InvalidInput("", "WithClock", "nil clock"))
+			return
+		}
+		s.Clock = now
+	}
+}
+
+// WithMaxResponseBytes caps the size of a response body (default 32 MiB).
+// A larger answer fails with an error instead of being read.
+func WithMaxResponseBytes(n int64) Option {
+	return func(s *config.Settings) {
+		if n <= 0 {
+			s.Errs = append(s.Errs, InvalidInput("", "WithMaxResponseBytes", "must be positive"))
+			return
+		}
+		s.MaxResponseBytes = n
+	}
+}
+
+// WithServerLocation sets the time zone of a server that sends and expects
+// zone-less local times (ZStack). The default is time.Local.
+func WithServerLocation(loc *time.Location) Option {
+	return func(s *config.Settings) {
+		if loc == nil {
+			s.Errs = append(s.Errs, InvalidInput("", "WithServerLocation", "nil location"))
+			return
+		}
+		s.ServerLocation = loc
+	}
+}
