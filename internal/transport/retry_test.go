@@ -145,12 +145,18 @@ func TestWriteToClosedPortIsRetriedAndNotUnknown(t *testing.T) {
 	s := &testSigner{}
 	c, err := New(Config{Vendor: "test", BaseURL: "http://" + addr, Sign: s.sign}, []cloudkeys.Option{fastRetry})
 	require.NoError(t, err)
-	_, err = c.Do(context.Background(), write("/keys"))
+	req := write("/keys")
+	req.Query = map[string][]string{"command": {"registerUserKeys"}, "apikey": {testAPIKey}}
+	_, err = c.Do(context.Background(), req)
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, cloudkeys.ErrOutcomeUnknown, "a refused connection proves nothing was sent")
 	assert.Equal(t, 4, s.count())
-	assert.Contains(t, err.Error(), "POST "+addr+"/keys")
+	assert.Contains(t, err.Error(), "POST "+addr+"/keys: ")
 	assertNoLeak(t, "error", err.Error())
+	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+		assert.NotContains(t, s, testAPIKey, "no query value in an error")
+		assert.NotContains(t, s, "registerUserKeys")
+	}
 }
 
 func TestIdempotentWriteRetriedLikeARead(t *testing.T) {

@@ -90,8 +90,7 @@ func TestRedirectHTTPSToHTTPRefused(t *testing.T) {
 
 func TestRedirectSameOriginGETFollowedAndResigned(t *testing.T) {
 	t.Parallel()
-	var srv *recordingServer
-	srv = newRecordingServer(t, false, func(w http.ResponseWriter, r *http.Request) {
+	srv := newRecordingServer(t, false, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/old" {
 			http.Redirect(w, r, "/new", http.StatusMovedPermanently)
 			return
@@ -316,6 +315,7 @@ func TestOptionsAndEndpointValidation(t *testing.T) {
 	c, err := New(Config{Vendor: "test", BaseURL: "https://h.example/api/"}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "https://h.example/api/v1/x%2Fy?a=b", c.URLFor(&Request{Path: "/v1/x%2Fy", RawQuery: "a=b"}).String())
-	_, err = c.Do(nil, read("/")) //nolint:staticcheck // a nil context is bad input, not a panic
+	//lint:ignore SA1012 a nil context is bad input that must get an error, not a panic
+	_, err = c.Do(nil, read("/"))
 	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 }
