@@ -218,3 +218,21 @@ func httpGet(url string) *http.Request {
 	r, _ := http.NewRequest(http.MethodGet, url, nil)
 	return r
 }
+
+func TestListenOnGivenAddress(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	s, err := Listen(&counting{}, Options{Addr: addr})
+	require.Error(t, err, "the port is taken")
+	assert.Nil(t, s)
+	require.NoError(t, ln.Close())
+	s, err = Listen(&counting{}, Options{Addr: addr})
+	require.NoError(t, err)
+	defer s.Close()
+	assert.Equal(t, "http://"+addr, s.URL())
+	_, body, err := get(t, clientFor(s), s.URL())
+	require.NoError(t, err)
+	assert.Equal(t, "ok 1", body)
+}
