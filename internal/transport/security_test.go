@@ -319,3 +319,19 @@ func TestOptionsAndEndpointValidation(t *testing.T) {
 	_, err = c.Do(nil, read("/"))
 	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 }
+
+func TestRegisteredSecretInPathNeverLoggedOrReturned(t *testing.T) {
+	t.Parallel()
+	const session = "0123456789abcdef0123456789abcdef"
+	e := newEnv(t, false, Config{})
+	e.c.AddSecret(session)
+	_, err := e.c.Do(context.Background(), read("/v1/accounts/sessions/"+session+"/valid"))
+	require.NoError(t, err)
+	e.fs.Close()
+	_, err = e.c.Do(context.Background(), read("/v1/accounts/sessions/"+session+"/valid"))
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), session)
+	assert.Contains(t, err.Error(), "/sessions/[REDACTED]/valid")
+	assert.NotContains(t, e.logs.String(), session)
+	assert.Contains(t, e.logs.String(), "/sessions/[REDACTED]/valid")
+}
