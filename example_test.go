@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/memkm"
 )
 
 func ExampleSecret() {
@@ -41,8 +42,9 @@ func ExampleAPIError() {
 
 func ExampleRotate() {
 	ctx := context.Background()
-	var km cloudkeys.KeyManager = newMemKM(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
-	old := km.(*memKM).add("alice", "ci", "deploy")
+	mem := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := mem.Add("alice", "ci", "deploy")
+	var km cloudkeys.KeyManager = mem
 
 	nk, err := cloudkeys.Rotate(ctx, km, old.ID, func(ctx context.Context, nk *cloudkeys.Key) error {
 		// Save nk.Secret.Reveal() in your vault here; the old key still works.

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,123 +12,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/memkm"
 )
-
-// memKM is an in-memory KeyManager with switchable capabilities and faults.
-type memKM struct {
-	mu          sync.Mutex
-	caps        cloudkeys.Capabilities
-	keys        map[string]*cloudkeys.Key
-	next        int
-	uniqueNames bool
-	failCreate  error
-	failDelete  map[string]error
-	calls       []string
-}
-
-func newMemKM(caps cloudkeys.Capabilities) *memKM {
-	return &memKM{caps: caps, keys: map[string]*cloudkeys.Key{}, failDelete: map[string]error{}}
-}
-
-func (m *memKM) add(owner, name, desc string) *cloudkeys.Key {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.next++
-	k := &cloudkeys.Key{Vendor: "mem", ID: fmt.Sprintf("k%d", m.next), Owner: owner, Name: name, Description: desc,
-		Secret: cloudkeys.NewSecret(fmt.Sprintf("secret-%d", m.next)), Enabled: true}
-	m.keys[k.ID] = k
-	return k
-}
-
-func (m *memKM) log(s string) { m.mu.Lock(); m.calls = append(m.calls, s); m.mu.Unlock() }
-
-func (m *memKM) Vendor() string { return "mem" }
-func (m *memKM) Capabilities(context.Context) (cloudkeys.Capabilities, error) {
-	return m.caps, nil
-}
-func (m *memKM) CreateKey(_ context.Context, r cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	m.log("create " + r.Name)
-	if m.failCreate != nil {
-		return nil, m.failCreate
-	}
-	if m.uniqueNames {
-		m.mu.Lock()
-		for _, k := range m.keys {
-			if k.Owner == r.Owner && k.Name == r.Name {
-				m.mu.Unlock()
-				return nil, &cloudkeys.APIError{Vendor: "mem", StatusCode: 400, Code: "badValueIdentifierOccupied", Kind: cloudkeys.ErrConflict}
-			}
-		}
-		m.mu.Unlock()
-	}
-	k := m.add(r.Owner, r.Name, r.Description)
-	c := *k
-	return &c, nil
-}
-func (m *memKM) GetKey(_ context.Context, id string) (*cloudkeys.Key, error) {
-	m.log("get " + id)
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k, ok := m.keys[id]
-	if !ok {
-		return nil, &cloudkeys.APIError{Vendor: "mem", StatusCode: 404}
-	}
-	c := *k
-	return &c, nil
-}
-func (m *memKM) ListKeys(context.Context, cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
-	return func(yield func(*cloudkeys.Key, error) bool) {
-		m.mu.Lock()
-		var ks []*cloudkeys.Key
-		for _, k := range m.keys {
-			c := *k
-			ks = append(ks, &c)
-		}
-		m.mu.Unlock()
-		for _, k := range ks {
-			if !yield(k, nil) {
-				return
-			}
-		}
-	}
-}
-func (m *memKM) DeleteKey(_ context.Context, id string) error {
-	m.log("delete " + id)
-	if !m.caps.Delete {
-		return cloudkeys.ErrUnsupported
-	}
-	if err := m.failDelete[id]; err != nil {
-		return err
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	delete(m.keys, id)
-	return nil
-}
-func (m *memKM) RotateKey(_ context.Context, id string) (*cloudkeys.Key, error) {
-	m.log("rotate " + id)
-	if !m.caps.Rotate {
-		return nil, cloudkeys.ErrUnsupported
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k, ok := m.keys[id]
-	if !ok {
-		return nil, &cloudkeys.APIError{StatusCode: 404}
-	}
-	m.next++
-	k.Secret = cloudkeys.NewSecret(fmt.Sprintf("secret-%d", m.next))
-	c := *k
-	return &c, nil
-}
-func (m *memKM) SetKeyEnabled(context.Context, string, bool) error { return cloudkeys.ErrUnsupported }
-
-var _ cloudkeys.KeyManager = (*memKM)(nil)
 
 func TestRotateReplacesWithoutDowntime(t *testing.T) {
 	t.Parallel()
-	km := newMemKM(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Rotate: true})
-	old := km.add("alice", "ci", "deploy key")
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Rotate: true})
+	old := km.Add("alice", "ci", "deploy key")
 	var storedWhileOldAlive bool
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(ctx context.Context, k *cloudkeys.Key) error {
 		_, err := km.GetKey(ctx, old.ID)
@@ -145,13 +33,13 @@ func TestRotateReplacesWithoutDowntime(t *testing.T) {
 	assert.Equal(t, "deploy key", nk.Description)
 	_, err = km.GetKey(context.Background(), old.ID)
 	assert.ErrorIs(t, err, cloudkeys.ErrNotFound)
-	assert.NotContains(t, km.calls, "rotate "+old.ID, "in-place rotation must not be used when replacement works")
+	assert.NotContains(t, km.Calls(), "rotate "+old.ID, "in-place rotation must not be used when replacement works")
 }
 
 func TestRotateRollsBackWhenStoreFails(t *testing.T) {
 	t.Parallel()
-	km := newMemKM(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
-	old := km.add("alice", "", "")
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := km.Add("alice", "", "")
 	boom := errors.New("vault down")
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return boom })
 	require.ErrorIs(t, err, boom)
@@ -164,8 +52,8 @@ func TestRotateRollsBackWhenStoreFails(t *testing.T) {
 
 func TestRotateRollbackRunsAfterCancel(t *testing.T) {
 	t.Parallel()
-	km := newMemKM(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
-	old := km.add("alice", "", "")
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := km.Add("alice", "", "")
 	ctx, cancel := context.WithCancel(context.Background())
 	_, err := cloudkeys.Rotate(ctx, km, old.ID, func(context.Context, *cloudkeys.Key) error { cancel(); return context.Canceled })
 	require.ErrorIs(t, err, context.Canceled)
@@ -175,9 +63,9 @@ func TestRotateRollbackRunsAfterCancel(t *testing.T) {
 
 func TestRotateReturnsNewKeyWhenOldDeleteFails(t *testing.T) {
 	t.Parallel()
-	km := newMemKM(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
-	old := km.add("alice", "", "")
-	km.failDelete[old.ID] = &cloudkeys.APIError{StatusCode: 500}
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := km.Add("alice", "", "")
+	km.FailDelete[old.ID] = &cloudkeys.APIError{StatusCode: 500}
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
 	require.ErrorIs(t, err, cloudkeys.ErrServer)
 	require.NotNil(t, nk, "the stored new key must be returned")
@@ -186,9 +74,9 @@ func TestRotateReturnsNewKeyWhenOldDeleteFails(t *testing.T) {
 
 func TestRotateDerivesNameWhenNamesMustBeUnique(t *testing.T) {
 	t.Parallel()
-	km := newMemKM(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
-	km.uniqueNames = true
-	old := km.add("alice", "ci", "")
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km.UniqueNames = true
+	old := km.Add("alice", "ci", "")
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(nk.Name, "ci-rotated-"), nk.Name)
@@ -197,9 +85,9 @@ func TestRotateDerivesNameWhenNamesMustBeUnique(t *testing.T) {
 
 func TestRotateCreateFailureKeepsOldKey(t *testing.T) {
 	t.Parallel()
-	km := newMemKM(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
-	old := km.add("alice", "", "")
-	km.failCreate = fmt.Errorf("lost: %w", cloudkeys.ErrOutcomeUnknown)
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := km.Add("alice", "", "")
+	km.FailCreate = fmt.Errorf("lost: %w", cloudkeys.ErrOutcomeUnknown)
 	stored := false
 	_, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
 	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
@@ -210,13 +98,13 @@ func TestRotateCreateFailureKeepsOldKey(t *testing.T) {
 
 func TestRotateFallsBackToInPlace(t *testing.T) {
 	t.Parallel()
-	km := newMemKM(cloudkeys.Capabilities{Rotate: true}) // one key per owner (CloudStack ≤4.22)
-	old := km.add("alice", "", "")
+	km := memkm.New(cloudkeys.Capabilities{Rotate: true}) // one key per owner (CloudStack ≤4.22)
+	old := km.Add("alice", "", "")
 	oldSecret := old.Secret.Reveal()
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
 	require.NoError(t, err)
 	assert.NotEqual(t, oldSecret, nk.Secret.Reveal())
-	assert.Equal(t, []string{"rotate " + old.ID}, km.calls)
+	assert.Equal(t, []string{"rotate " + old.ID}, km.Calls())
 
 	boom := errors.New("store failed")
 	nk, err = cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return boom })
@@ -226,11 +114,11 @@ func TestRotateFallsBackToInPlace(t *testing.T) {
 
 func TestRotateUnsupportedAndBadInput(t *testing.T) {
 	t.Parallel()
-	km := newMemKM(cloudkeys.Capabilities{MultipleKeys: true}) // can neither delete nor rotate
-	old := km.add("alice", "", "")
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true}) // can neither delete nor rotate
+	old := km.Add("alice", "", "")
 	_, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
 	require.ErrorIs(t, err, cloudkeys.ErrUnsupported)
-	assert.Empty(t, km.calls, "no server call when nothing can work")
+	assert.Empty(t, km.Calls(), "no server call when nothing can work")
 
 	_, err = cloudkeys.Rotate(context.Background(), km, "", func(context.Context, *cloudkeys.Key) error { return nil })
 	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
