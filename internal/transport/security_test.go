@@ -335,3 +335,17 @@ func TestRegisteredSecretInPathNeverLoggedOrReturned(t *testing.T) {
 	assert.NotContains(t, e.logs.String(), session)
 	assert.Contains(t, e.logs.String(), "/sessions/[REDACTED]/valid")
 }
+
+func TestClientPrintsNoSecrets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, true, Config{})
+	type holder struct {
+		tc *Client
+		TC *Client
+	}
+	h := holder{tc: e.c, TC: e.c}
+	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s", e.c, e.c, e.c, e.c), fmt.Sprintf("%+v %#v", h, h), fmt.Sprintf("%+v", e.c.secrets)} {
+		assertNoLeak(t, "printed client", s)
+	}
+	assert.Equal(t, "transport.Client(test "+e.fs.URL()+"/api)", e.c.String())
+}
