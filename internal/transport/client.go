@@ -115,6 +115,7 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 	for _, sec := range cfg.Secrets {
 		c.AddSecret(sec)
 	}
+	c.cfg.Secrets = nil // kept only as cloudkeys.Secret values
 
 	var baseRT http.RoundTripper = newPooledTransport()
 	var timeout time.Duration
