@@ -3,6 +3,8 @@ package e24
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -128,3 +130,21 @@ func (c *Client) call(ctx context.Context, op string, class transport.Class, met
 	}
 	return resp, nil
 }
+
+// String describes the client by its endpoint only.
+func (c *Client) String() string {
+	if c == nil || c.tc == nil {
+		return "e24.Client(nil)"
+	}
+	return "e24.Client(" + c.tc.BaseURL().Redacted() + ")"
+}
+
+// GoString is String, so %#v never reaches the credentials.
+func (c *Client) GoString() string { return c.String() }
+
+// Format writes String for every verb: fmt's error paths would otherwise
+// print the unexported fields, credentials included.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue logs the endpoint only.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }

@@ -72,12 +72,12 @@ type Account struct {
 // missing lists as empty).
 func (a *Account) UnmarshalJSON(b []byte) error {
 	var w struct {
-		ID           flexString           `json:"id"`
-		Name         flexString           `json:"name"`
-		Email        flexString           `json:"email"`
-		Phone        flexString           `json:"phone"`
-		Notification *Notification        `json:"notification"`
-		E24Files     *E24Files            `json:"e24files"`
+		ID           flexString            `json:"id"`
+		Name         flexString            `json:"name"`
+		Email        flexString            `json:"email"`
+		Phone        flexString            `json:"phone"`
+		Notification *Notification         `json:"notification"`
+		E24Files     *E24Files             `json:"e24files"`
 		API          oneOrMany[APIKeyPair] `json:"api"`
 		SSHKeys      oneOrMany[SSHKey]     `json:"sshkeys"`
 		Groups       oneOrMany[Group]      `json:"groups"`
