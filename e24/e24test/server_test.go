@@ -3,9 +3,9 @@ package e24test_test
 import (
 	"bytes"
 	"crypto/md5"
-	"encoding/hex"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
