@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -261,13 +262,14 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if ctx == nil {
 		return nil, cloudkeys.InvalidInput(c.cfg.Vendor, "ctx", "nil context")
 	}
-	if req.Method == "" {
-		req.Method = http.MethodGet
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
 	}
 	u := c.URLFor(req)
 	st := &callState{req: req}
 	ctx = context.WithValue(ctx, stateKey{}, st)
-	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), nil)
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), nil)
 	if err != nil {
 		return nil, c.transportError(req, u, 0, errors.New("cannot build the request"))
 	}
@@ -376,7 +378,7 @@ func (c *Client) failure(ctx context.Context, req *Request, u *url.URL, st *call
 
 func (c *Client) transportError(req *Request, u *url.URL, attempts int, cause error) error {
 	return &Error{
-		Vendor: c.cfg.Vendor, Operation: req.Operation, Method: req.Method,
+		Vendor: c.cfg.Vendor, Operation: req.Operation, Method: cmp.Or(req.Method, http.MethodGet),
 		Host: u.Host, Path: u.Path, Attempts: attempts, Err: cause, scrub: c.Scrub,
 	}
 }
