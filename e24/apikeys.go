@@ -44,7 +44,8 @@ func (c *Client) RegenerateAPISecret(ctx context.Context, apiKey string) (*APIKe
 // {"api_key": apiKey} (signed like any body). Deleting by id is idempotent:
 // it is retried on transient failures, and a 404 answering a retry counts
 // as success. A key unknown on the first attempt matches
-// [cloudkeys.ErrNotFound].
+// [cloudkeys.ErrNotFound]. Deleting the key this client signs with leaves the
+// client unable to authenticate.
 func (c *Client) DeleteAPIKey(ctx context.Context, apiKey string) error {
 	if err := checkAPIKey(apiKey); err != nil {
 		return err
