@@ -366,9 +366,10 @@ func TestKeyManagerLifecycle(t *testing.T) {
 	assert.False(t, k.Secret.IsZero())
 	assert.True(t, k.Enabled)
 
-	k2, err := km.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: srv.AccountID()})
+	k2, err := km.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: srv.AccountID(), Description: "ci", Name: "n"})
 	require.NoError(t, err)
 	assert.Equal(t, srv.AccountID(), k2.Owner)
+	assert.Empty(t, k2.Description, "e24cloud stores no description")
 
 	keys, err := cloudkeys.Collect(km.ListKeys(ctx, cloudkeys.ListKeysOptions{}))
 	require.NoError(t, err)

@@ -19,18 +19,14 @@ func (c *Client) Capabilities(context.Context) (cloudkeys.Capabilities, error) {
 
 // CreateKey creates an API key of the authenticated account with
 // PUT /v2/account/api; the returned Key carries the secret. e24cloud keys
-// have no name, description or expiry: a non-empty Name or Description or a
-// non-zero ExpiresAt is refused with an error matching
+// have no name, description or expiry: Name and Description are accepted
+// but not stored anywhere (the returned Key leaves them empty, as GetKey
+// will), a non-zero ExpiresAt is refused with an error matching
 // [cloudkeys.ErrUnsupported], and Owner must be "" or the account's id (a
 // key of a sub-account needs that sub-account's credentials). A lost answer
 // matches [cloudkeys.ErrOutcomeUnknown].
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	switch {
-	case req.Name != "":
-		return nil, unsupported("CreateKey", "key names")
-	case req.Description != "":
-		return nil, unsupported("CreateKey", "key descriptions")
-	case !req.ExpiresAt.IsZero():
+	if !req.ExpiresAt.IsZero() {
 		return nil, unsupported("CreateKey", "key expiry")
 	}
 	owner := ""

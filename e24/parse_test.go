@@ -65,7 +65,7 @@ func TestDecodeAccountLenient(t *testing.T) {
 	body := `{"success":true,"account":{"id":7,"name":"A","email":"a@x","phone":null,
 	 "notification":{"email":"n@x","phone":"1"},
 	 "e24files":{"s3":{"api_id":"S3ID","secret_key":"S3SECRET"},"swift":{"api_id":"SWID","secret_key":"SWSECRET"}},
-	 "api":[{"api_key":"K1","secret_key":"SEC1"}],
+	 "api":[{"api_key":"K1","secret_key":"SEC1"},{"api_key":12345,"secret_key":null}],
 	 "sshkeys":[{"id":"3","name":"ci","fingerprint":"aa:bb"}],
 	 "groups":[{"id":12,"name":"g"},{"id":"g2","name":"h"}]}}`
 	var out struct {
@@ -77,8 +77,10 @@ func TestDecodeAccountLenient(t *testing.T) {
 	assert.Equal(t, "n@x", a.Notification.Email)
 	assert.Equal(t, "S3SECRET", a.E24Files.S3.SecretKey.Reveal())
 	assert.Equal(t, "SWID", a.E24Files.Swift.APIID)
-	require.Len(t, a.API, 1)
+	require.Len(t, a.API, 2)
 	assert.Equal(t, "SEC1", a.API[0].SecretKey.Reveal())
+	assert.Equal(t, "12345", a.API[1].APIKey)
+	assert.True(t, a.API[1].SecretKey.IsZero())
 	require.Len(t, a.SSHKeys, 1)
 	assert.Equal(t, int64(3), a.SSHKeys[0].ID)
 	assert.Equal(t, []Group{{"12", "g"}, {"g2", "h"}}, a.Groups)

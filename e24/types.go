@@ -156,3 +156,30 @@ func (f *E24Files) UnmarshalJSON(b []byte) error {
 func (f E24Files) IsZero() bool {
 	return f.S3.APIID == "" && f.S3.SecretKey.IsZero() && f.Swift.APIID == "" && f.Swift.SecretKey.IsZero()
 }
+
+// UnmarshalJSON decodes a key pair leniently (api_key as string or number).
+func (p *APIKeyPair) UnmarshalJSON(b []byte) error {
+	var w struct {
+		APIKey    flexString       `json:"api_key"`
+		SecretKey cloudkeys.Secret `json:"secret_key"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*p = APIKeyPair{APIKey: string(w.APIKey), SecretKey: w.SecretKey}
+	return nil
+}
+
+// UnmarshalJSON decodes an e24files key leniently (api_id as string or
+// number).
+func (k *FilesKey) UnmarshalJSON(b []byte) error {
+	var w struct {
+		APIID     flexString       `json:"api_id"`
+		SecretKey cloudkeys.Secret `json:"secret_key"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*k = FilesKey{APIID: string(w.APIID), SecretKey: w.SecretKey}
+	return nil
+}

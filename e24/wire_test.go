@@ -251,7 +251,7 @@ func TestWireBadInputSendsNothing(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.ListAccountsPage(ctx, 0, 0)
 	errs = append(errs, err)
-	_, err = c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Name: "n"})
+	_, err = c.CreateKey(ctx, cloudkeys.CreateKeyRequest{ExpiresAt: time.Now()})
 	errs = append(errs, err)
 	for i, err := range errs {
 		require.Error(t, err, i)
