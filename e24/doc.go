@@ -58,7 +58,8 @@
 // (same id, new secret, old secret dead at once); SetKeyEnabled is
 // unsupported. Capabilities report MultipleKeys and Delete, so
 // cloudkeys.Rotate creates a new key, stores it and only then deletes the old
-// one — no downtime. Keys have no name, description or expiry.
+// one — no downtime. Keys have no name, description or expiry: CreateKey
+// accepts Name and Description but nothing stores them, and refuses ExpiresAt.
 //
 // The fake in package e24test speaks this wire format and checks signatures
 // exactly.
