@@ -24,7 +24,9 @@ func (c *Client) CreateAPIKey(ctx context.Context) (*APIKeyPair, error) {
 // [cloudkeys.ErrOutcomeUnknown]; the secret may then have changed).
 //
 // When apiKey is the key this client signs with, the client switches to the
-// new secret for its later calls.
+// new secret for its later calls; if that answer is lost, the new secret is
+// lost with it and the client can no longer authenticate, so rotate the
+// client's own key from another key (or use cloudkeys.Rotate).
 func (c *Client) RegenerateAPISecret(ctx context.Context, apiKey string) (*APIKeyPair, error) {
 	if err := checkAPIKey(apiKey); err != nil {
 		return nil, err
