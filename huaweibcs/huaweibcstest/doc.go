@@ -53,7 +53,8 @@
 //     {"token":{"expires_at","issued_at",...}}; errors are Keystone-style
 //     {"error":{"code","message","title"}} (400 bad body, 401 wrong user,
 //     password or project).
-//   - Unknown paths and methods get 404 APIGW.0101. Every answer carries
+//   - Authentication comes first (as at the gateway): an authenticated request
+//     for an unknown path or method gets 404 APIGW.0101. Every answer carries
 //     X-Request-Id. FailNext answers with ErrorBody(status).
 //
 // Time is read only from the settable clock (srv.Clock()); the clients

@@ -38,13 +38,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	// /v1/{project_id}/node-provider/credentials[/{credential_id}]
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	pathPID := ""
+	if len(parts) >= 2 && parts[0] == "v1" {
+		pathPID = parts[1]
+	}
+	// The gateway authenticates before it looks the API up.
+	if !s.authenticate(w, r, body, pathPID) {
+		return
+	}
 	if len(parts) < 4 || len(parts) > 5 || parts[0] != "v1" || parts[2] != "node-provider" || parts[3] != "credentials" ||
 		(len(parts) == 4 && r.Method != http.MethodGet && r.Method != http.MethodPost) ||
 		(len(parts) == 5 && r.Method != http.MethodDelete) {
 		s.gatewayErr(w, http.StatusNotFound, "APIGW.0101", "The API does not exist or has not been published in the environment")
-		return
-	}
-	if !s.authenticate(w, r, body, parts[1]) {
 		return
 	}
 	pid := parts[1]
@@ -67,7 +72,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // authenticate checks X-Auth-Token or the AK/SK signature as the gateway
-// does, and answers 401 when they fail.
+// does, and answers 401 when they fail. pid is the project id of the path
+// ("" when the path has none).
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byte, pid string) bool {
 	if tok := r.Header.Get(huaweibcs.HeaderAuthToken); tok != "" {
 		s.mu.Lock()
@@ -80,7 +86,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		case !s.Now().Before(rec.expires):
 			s.serviceErr(w, http.StatusUnauthorized, "BCS.03401001", "The token must be updated.")
 			return false
-		case rec.project != pid:
+		case pid != "" && rec.project != pid:
 			s.serviceErr(w, http.StatusUnauthorized, "BCS.03401001", "token is not scoped to this project")
 			return false
 		}
@@ -123,7 +129,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail")
 		return false
 	}
-	if got := r.Header.Get(huaweibcs.HeaderProjectID); got != pid {
+	if got := r.Header.Get(huaweibcs.HeaderProjectID); pid != "" && got != pid {
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: X-Project-Id does not match the project in the path")
 		return false
 	}
