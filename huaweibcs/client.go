@@ -3,6 +3,7 @@ package huaweibcs
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -145,3 +146,23 @@ func tokenSigner(tok string) transport.Signer {
 func (c *Client) credentialPath(id string) string {
 	return c.basePath + "/" + url.PathEscape(id)
 }
+
+// String returns "huaweibcs.Client(project <id>)". A client holds
+// credentials; none of its fields is ever printed.
+func (c *Client) String() string {
+	if c == nil {
+		return "huaweibcs.Client(nil)"
+	}
+	return "huaweibcs.Client(project " + c.projectID + ")"
+}
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
+
+// Format writes String for every verb, so that fmt's error paths (which
+// print nested fields without calling their methods) never reach the
+// credentials inside.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue makes log/slog log String.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
