@@ -1,6 +1,8 @@
 package huaweibcs
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -82,6 +84,12 @@ func TestSignVectors(t *testing.T) {
 			got, err := SignAKSK(v.AK, v.SK, v.Method, u, h, v.SignedHeaders, []byte(v.Body))
 			require.NoError(t, err)
 			assert.Equal(t, v.Authorization, got)
+			if v.HashedCR != "" {
+				cr, err := CanonicalRequest(v.Method, u, h, v.SignedHeaders, []byte(v.Body))
+				require.NoError(t, err)
+				sum := sha256.Sum256([]byte(cr))
+				assert.Equal(t, v.HashedCR, hex.EncodeToString(sum[:]))
+			}
 			parts, err := ParseAuthorization(got)
 			require.NoError(t, err)
 			assert.True(t, VerifyAKSK(v.SK, v.Method, u, h, v.SignedHeaders, []byte(v.Body), parts.Signature))
