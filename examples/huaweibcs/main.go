@@ -32,26 +32,13 @@ func main() {
 }
 
 func fromEnv() (*huaweibcs.Client, func(), error) {
-	env := os.Getenv
-	var creds huaweibcs.Credentials
-	switch {
-	case env("HUAWEICLOUD_SDK_AK") != "" && env("HUAWEICLOUD_SDK_SK") != "":
-		if st := env("HUAWEICLOUD_SDK_SECURITY_TOKEN"); st != "" {
-			creds = huaweibcs.TemporaryAKSK(env("HUAWEICLOUD_SDK_AK"), env("HUAWEICLOUD_SDK_SK"), st)
-		} else {
-			creds = huaweibcs.AKSK(env("HUAWEICLOUD_SDK_AK"), env("HUAWEICLOUD_SDK_SK"))
-		}
-	case env("HUAWEICLOUD_SDK_TOKEN") != "":
-		creds = huaweibcs.Token(env("HUAWEICLOUD_SDK_TOKEN"))
-	case env("HUAWEICLOUD_SDK_PASSWORD") != "":
-		creds = huaweibcs.Password(env("HUAWEICLOUD_SDK_IAM_ENDPOINT"), env("HUAWEICLOUD_SDK_DOMAIN"),
-			env("HUAWEICLOUD_SDK_USER"), env("HUAWEICLOUD_SDK_PASSWORD"))
-	default:
+	if os.Getenv(huaweibcs.EnvAK) == "" && os.Getenv(huaweibcs.EnvSK) == "" && os.Getenv(huaweibcs.EnvToken) == "" &&
+		os.Getenv(huaweibcs.EnvPassword) == "" && os.Getenv(huaweibcs.EnvUser) == "" {
 		fmt.Println("no Huawei Cloud credentials in the environment: using the in-process fake")
 		srv := huaweibcstest.NewServer()
 		return srv.Client(), srv.Close, nil
 	}
-	c, err := huaweibcs.New(env("HUAWEICLOUD_BCS_ENDPOINT"), env("HUAWEICLOUD_SDK_PROJECT_ID"), creds)
+	c, err := huaweibcs.NewFromEnv(os.Getenv, "")
 	return c, func() {}, err
 }
 

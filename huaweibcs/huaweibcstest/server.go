@@ -55,6 +55,7 @@ const (
 type Option func(*options)
 
 type options struct {
+	addr     string
 	inMemory bool
 	format   FileFormat
 	tokenTTL time.Duration
@@ -63,6 +64,9 @@ type options struct {
 // WithInMemory serves requests without a socket, through Transport() (for
 // testing/synctest). Server.Client wires its clients to it.
 func WithInMemory() Option { return func(o *options) { o.inMemory = true } }
+
+// WithAddr listens on addr (host:port) instead of 127.0.0.1:0.
+func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
 
 // WithFileFormat sets how creates are answered (default FileZIP).
 func WithFileFormat(f FileFormat) Option { return func(o *options) { o.format = f } }
@@ -109,6 +113,16 @@ type Server struct {
 // seeded with project ProjectID, the access key AccessKey/SecretKey and the
 // IAM user Domain/User/Password. It needs no testing.T; Close it when done.
 func NewServer(opts ...Option) *Server {
+	s, err := Listen(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Listen is NewServer returning an error when the address (WithAddr)
+// cannot be listened on.
+func Listen(opts ...Option) (*Server, error) {
 	o := options{tokenTTL: DefaultTokenTTL}
 	for _, opt := range opts {
 		if opt != nil {
@@ -122,8 +136,24 @@ func NewServer(opts ...Option) *Server {
 		format:   o.format,
 		tokenTTL: o.tokenTTL,
 	}
-	s.Server = fakeserver.New(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: ErrorBody, InMemory: o.inMemory})
-	return s
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: ErrorBody, InMemory: o.inMemory, Addr: o.addr})
+	if err != nil {
+		return nil, err
+	}
+	s.Server = fs
+	return s, nil
+}
+
+// Env returns the seeded AK/SK identity as the environment variables
+// huaweibcs.NewFromEnv reads: endpoint, project id, AK and SK. It holds the
+// seeded (fake) secret key.
+func (s *Server) Env() [][2]string {
+	return [][2]string{
+		{huaweibcs.EnvEndpoint, s.URL()},
+		{huaweibcs.EnvProjectID, ProjectID},
+		{huaweibcs.EnvAK, AccessKey},
+		{huaweibcs.EnvSK, SecretKey},
+	}
 }
 
 // IAMEndpoint returns the IAM endpoint to pass to huaweibcs.Password: the

@@ -164,3 +164,21 @@ func TestFakeCreateFileAndPaging(t *testing.T) {
 	assert.True(t, s.MarkUsed(id, s.Now()))
 	assert.False(t, s.MarkUsed("nope", s.Now()))
 }
+
+func TestFakeListenEnv(t *testing.T) {
+	t.Parallel()
+	s, err := Listen(WithAddr("127.0.0.1:0"))
+	require.NoError(t, err)
+	defer s.Close()
+	env := map[string]string{}
+	for _, kv := range s.Env() {
+		env[kv[0]] = kv[1]
+	}
+	c, err := huaweibcs.NewFromEnv(func(k string) string { return env[k] }, "")
+	require.NoError(t, err)
+	_, err = c.ListCredentials(t.Context(), huaweibcs.ListCredentialsRequest{})
+	require.NoError(t, err)
+
+	_, err = Listen(WithAddr("256.0.0.1:bad"))
+	assert.Error(t, err)
+}
