@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"io"
 	"path"
@@ -28,8 +29,13 @@ func (e *FileError) Error() string { return "huaweibcs: API key file: " + e.Prob
 // space-, '_'- and '-'-insensitively, the id comes from a column named id,
 // credential_id, api_key_id or key_id, and the secret from api_key, apikey,
 // key, secret, api_secret or secret_key. The first data row is used. A UTF-8
-// byte-order mark is ignored. The secret is never put in an error.
+// byte-order mark is ignored. A JSON object (should a server answer JSON) is
+// read with the same name rules, also one level down (e.g. {"credential":
+// {...}}). The secret is never put in an error.
 func ParseCredentialFile(data []byte) (id, secret string, err error) {
+	if t := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff"))); len(t) > 0 && t[0] == '{' {
+		return parseCredentialJSON(t)
+	}
 	csvData := data
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) {
 		csvData, err = csvFromZip(data)
@@ -157,4 +163,45 @@ func parseCredentialCSV(data []byte) (id, secret string, err error) {
 		}
 		return id, secret, nil
 	}
+}
+
+// parseCredentialJSON reads id and secret from a JSON object by the column
+// rules of the CSV header, looking one level into nested objects too.
+func parseCredentialJSON(data []byte) (id, secret string, err error) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return "", "", &FileError{Problem: "not a JSON object"}
+	}
+	objs := []map[string]json.RawMessage{top}
+	for _, v := range top {
+		var inner map[string]json.RawMessage
+		if json.Unmarshal(v, &inner) == nil {
+			objs = append(objs, inner)
+		}
+	}
+	for _, o := range objs {
+		for k, v := range o {
+			var s string
+			if json.Unmarshal(v, &s) != nil || s == "" {
+				continue
+			}
+			n := normalizeColumn(k)
+			switch {
+			case id == "" && isIDColumn(n):
+				id = s
+			case secret == "" && isSecretColumn(n):
+				secret = s
+			}
+		}
+		if secret != "" {
+			break
+		}
+	}
+	if secret == "" {
+		return "", "", &FileError{Problem: "no secret field (api_key, key or secret) in the JSON answer"}
+	}
+	if id == "" {
+		return "", secret, &FileError{Problem: "no id field (id or credential_id) in the JSON answer"}
+	}
+	return id, secret, nil
 }

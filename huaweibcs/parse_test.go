@@ -43,6 +43,10 @@ func TestParseCredentialFile(t *testing.T) {
 		{"zip credential.csv preferred", mkzip(map[string]string{"a.csv": "id,key\nA,X\n", "credential.csv": "id,key\nI,S\n"}), "I", "S", ""},
 		{"zip other csv", mkzip(map[string]string{"readme.txt": "hi", "keys.csv": "id,key\nI,S\n"}), "I", "S", ""},
 		{"zip no csv", mkzip(map[string]string{"readme.txt": "hi"}), "", "", "no .csv"},
+		{"json", []byte(`{"id":"I","api_key":"S"}`), "I", "S", ""},
+		{"json nested", []byte(`{"credential":{"credential_id":"I","secret":"S"},"count":1}`), "I", "S", ""},
+		{"json no secret", []byte(`{"id":"I"}`), "", "", "no secret field"},
+		{"json broken", []byte(`{"id":`), "", "", "not a JSON object"},
 		{"broken zip", []byte("PK\x03\x04broken"), "", "", "not a readable ZIP"},
 	}
 	for _, tc := range cases {
@@ -80,6 +84,7 @@ func FuzzParseCredentialFile(f *testing.F) {
 	f.Add([]byte("id,api_key\nI,S\n"))
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte("\ufeff\"a\nb\",key\n1,2"))
+	f.Add([]byte(`{"x":{"id":"I","key":"S"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		id, secret, err := ParseCredentialFile(data)
 		if err == nil && secret == "" {

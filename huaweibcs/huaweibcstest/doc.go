@@ -8,6 +8,10 @@
 //	c := srv.Client()                         // AK/SK-signed as the seeded access key
 //	// srv.TokenClient(), srv.PasswordClient() for the other two methods
 //
+// Listen(WithAddr("127.0.0.1:8080")) listens on a chosen address and returns
+// an error instead of panicking; srv.Env() gives the seeded identity as the
+// environment variables huaweibcs.NewFromEnv reads.
+//
 // It serves, on one listener:
 //
 //   - GET/POST /v1/{project_id}/node-provider/credentials and
