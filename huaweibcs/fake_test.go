@@ -623,3 +623,33 @@ func TestPasswordLoginFailures(t *testing.T) {
 	_, err = srv.PasswordClient(fastRetry).ListCredentials(cctx, huaweibcs.ListCredentialsRequest{})
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	for name, c := range clients(srv) {
+		t.Run(name, func(t *testing.T) {
+			var wg sync.WaitGroup
+			errs := make(chan error, 40)
+			for range 20 {
+				wg.Go(func() {
+					cc, err := c.CreateCredential(context.Background(), huaweibcs.CreateCredentialRequest{Description: name})
+					if err != nil {
+						errs <- err
+						return
+					}
+					if _, err := c.GetKey(context.Background(), cc.ID); err != nil {
+						errs <- err
+					}
+					errs <- c.DeleteCredential(context.Background(), cc.ID)
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				require.NoError(t, err)
+			}
+		})
+	}
+	assert.Equal(t, 0, srv.CredentialCount())
+}
