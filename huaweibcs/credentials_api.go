@@ -174,7 +174,7 @@ type CreateCredentialRequest struct {
 // CreatedCredential is the answer of CreateCredential: the new key's id and
 // its secret, which the API returns only this once.
 type CreatedCredential struct {
-	ID     string
+	ID     string           // the credential id (36 characters), the handle for delete
 	APIKey cloudkeys.Secret // the one-time secret; used as https://<node-endpoint>/<api-key>
 	// File is the file the server sent, byte for byte (a ZIP holding
 	// credential.csv, or a bare CSV), kept so the secret survives a file

@@ -21,6 +21,7 @@ type FileError struct {
 	Problem string
 }
 
+// Error returns "huaweibcs: API key file: <problem>".
 func (e *FileError) Error() string { return "huaweibcs: API key file: " + e.Problem }
 
 // ParseCredentialFile reads the file CreateCredential returns: a ZIP holding

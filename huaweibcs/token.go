@@ -19,9 +19,10 @@ const (
 	// defaultTokenLifetime is assumed when the answer carries no expires_at
 	// (IAM tokens are valid 24 h).
 	defaultTokenLifetime = 24 * time.Hour
-	// HeaderSubjectToken carries the token in IAM's 201 answer.
-	HeaderSubjectToken = "X-Subject-Token"
 )
+
+// HeaderSubjectToken carries the token in IAM's 201 answer to a login.
+const HeaderSubjectToken = "X-Subject-Token"
 
 // tokenSource logs in with a password and caches the token. One login is
 // shared by all concurrent callers.
