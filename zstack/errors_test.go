@@ -118,12 +118,18 @@ func TestInvalidInputBeforeAnyRequest(t *testing.T) {
 			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "a", AccessKeyID: "x", AccessKeySecret: cloudkeys.NewSecret("0123456789")})
 			return err
 		},
-		"bad uuid":     func() error { return c.DeleteKey(ctx, "../x") },
-		"empty uuid":   func() error { _, err := c.GetKey(ctx, ""); return err },
-		"bad mode":     func() error { return c.DeleteAccessKey(ctx, "abc", "Soft") },
-		"bad event":    func() error { _, err := c.ChangeAccessKeyState(ctx, "abc", "toggle"); return err },
-		"bad cond":     func() error { _, err := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("a b", "x")}}); return err },
-		"zero cond":    func() error { _, err := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{{}}}); return err },
+		"bad uuid":   func() error { return c.DeleteKey(ctx, "../x") },
+		"empty uuid": func() error { _, err := c.GetKey(ctx, ""); return err },
+		"bad mode":   func() error { return c.DeleteAccessKey(ctx, "abc", "Soft") },
+		"bad event":  func() error { _, err := c.ChangeAccessKeyState(ctx, "abc", "toggle"); return err },
+		"bad cond": func() error {
+			_, err := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("a b", "x")}})
+			return err
+		},
+		"zero cond": func() error {
+			_, err := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{{}}})
+			return err
+		},
 		"neg start":    func() error { _, err := c.QueryAccessKey(ctx, zstack.Query{Start: -1}); return err },
 		"bad job":      func() error { return c.WaitJob(ctx, "../../x", nil) },
 		"short renew":  func() error { _, err := c.RenewSession(ctx, "", 0); return err },

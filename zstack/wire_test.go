@@ -132,8 +132,8 @@ func TestWireDeleteChangeStateQuery(t *testing.T) {
 	_, err := c.ChangeAccessKeyState(ctx, uuid, zstack.StateEventDisable)
 	require.NoError(t, err)
 	page, err := c.QueryAccessKey(ctx, zstack.Query{
-		Conditions:     []zstack.Condition{zstack.Eq("accountUuid", "a b&q=x"), zstack.In("state", "Enabled", "Disabled"), zstack.IsNull("description")},
-		Start:          10, Limit: 5, ReplyWithCount: true,
+		Conditions: []zstack.Condition{zstack.Eq("accountUuid", "a b&q=x"), zstack.In("state", "Enabled", "Disabled"), zstack.IsNull("description")},
+		Start:      10, Limit: 5, ReplyWithCount: true,
 		Sort:   &zstack.SortBy{Field: "createDate", Descending: true},
 		Fields: []string{"uuid", "AccessKeyID"},
 	})

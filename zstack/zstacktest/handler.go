@@ -44,8 +44,8 @@ type result struct {
 	err   *apiError
 }
 
-func ok(v any) result            { return result{reply: v} }
-func fail(e *apiError) result    { return result{err: e} }
+func ok(v any) result         { return result{reply: v} }
+func fail(e *apiError) result { return result{err: e} }
 func writeText(w http.ResponseWriter, status int, msg string) {
 	w.WriteHeader(status) // no Content-Type, like RestException
 	_, _ = io.WriteString(w, msg)
