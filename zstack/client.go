@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/redact"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
@@ -28,8 +29,11 @@ const contextPath = "/zstack"
 var _ cloudkeys.KeyManager = (*Client)(nil)
 
 // Client talks to a ZStack management node's REST API
-// (<endpoint>/zstack/v1/...). It is safe for concurrent use.
+// (<endpoint>/zstack/v1/...). It is safe for concurrent use. A Client
+// prints, logs and marshals as "[REDACTED]": it holds credentials.
 type Client struct {
+	redact.Redacted
+
 	tc       *transport.Client
 	creds    Credentials
 	loc      *time.Location
