@@ -109,6 +109,9 @@ func pollWaits(minW, maxW time.Duration) (time.Duration, time.Duration) {
 	return minW, maxW
 }
 
+// contextPrefix is the base path before "/v1".
+func (c *Client) contextPrefix() string { return strings.TrimSuffix(c.basePath, "/v1") }
+
 // Vendor returns "zstack".
 func (c *Client) Vendor() string { return Vendor }
 
@@ -119,7 +122,7 @@ func (c *Client) ServerLocation() *time.Location { return c.loc }
 func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
 	switch c.creds.kind {
 	case credAccessKey:
-		return accessKeySigner(c.creds.akID, c.creds.akSecret.Reveal(), c.loc)(ctx, o)
+		return accessKeySigner(c.creds.akID, c.creds.akSecret.Reveal(), c.loc, c.contextPrefix())(ctx, o)
 	case credSession:
 		o.Header.Set("Authorization", "OAuth "+c.creds.session.Reveal())
 		return nil
@@ -136,10 +139,19 @@ func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
 // accessKeySigner signs each attempt afresh: Date is the attempt's time as
 // the server's wall clock in loc, the signature covers the decoded path
 // from /v1/ on (no /zstack, no query).
-func accessKeySigner(id, secret string, loc *time.Location) transport.Signer {
+//
+// prefix is the endpoint's path before /v1 (e.g. "/zstack", or
+// "/proxy/zstack"), which the server never sees in the URI it signs.
+func accessKeySigner(id, secret string, loc *time.Location, prefix string) transport.Signer {
 	return func(_ context.Context, o *transport.Outgoing) error {
 		date := FormatDate(o.Now, loc)
-		sig := Sign(secret, o.Method, date, SignURI(o.URL.Path))
+		uri := o.URL.Path
+		if rest, ok := strings.CutPrefix(uri, prefix); ok && strings.HasPrefix(rest, "/v1/") {
+			uri = rest
+		} else {
+			uri = SignURI(uri)
+		}
+		sig := Sign(secret, o.Method, date, uri)
 		o.Header.Set("Date", date)
 		o.Header.Set("Authorization", AuthorizationHeader(id, sig))
 		return nil

@@ -102,12 +102,29 @@ func (c *Client) waitJob(ctx context.Context, op, id string, out any) error {
 		return true, nil
 	})
 	if err != nil {
-		var ae *cloudkeys.APIError
-		if !errors.As(err, &ae) {
-			// Submitted, but its result could not be read.
-			return &JobOutcomeUnknownError{Operation: op, JobUUID: id, Err: err}
+		if isJobResult(err) {
+			return err
 		}
-		return err
+		// Submitted, but its result could not be read (transport failure,
+		// context end, or the node's own trouble outlasting the retries).
+		return &JobOutcomeUnknownError{Operation: op, JobUUID: id, Err: err}
 	}
 	return decodeResult(op, result, out)
+}
+
+// isJobResult reports whether a poll error is the job's own answer: its
+// 503 application error, or the 404 of an expired job (which already
+// matches ErrOutcomeUnknown).
+func isJobResult(err error) bool {
+	var ae *cloudkeys.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch {
+	case ae.StatusCode == http.StatusNotFound:
+		return true
+	case ae.StatusCode == http.StatusServiceUnavailable && ae.Code != "" && ae.Code != CodeMNUnavailable:
+		return true
+	}
+	return false
 }

@@ -91,3 +91,22 @@ func TestConcurrentUseAndSingleRelogin(t *testing.T) {
 	}
 	assert.Equal(t, 1, logins)
 }
+
+// When the node stays unavailable while the job is polled, the outcome of
+// the write is unknown (it was submitted), and WaitJob resolves it later.
+func TestPollFailuresAreOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	srv := zstacktest.NewServer()
+	defer srv.Close()
+	c := srv.Client(fast())
+	_, err := c.LogIn(context.Background())
+	require.NoError(t, err)
+	srv.FailNextWith(3, zstacktest.Fault{Status: http.StatusServiceUnavailable, Match: func(r *http.Request) bool { return r.Method == http.MethodGet }})
+	_, err = c.CreateKey(context.Background(), cloudkeys.CreateKeyRequest{Owner: zstacktest.AdminAccountUUID})
+	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+	var ou *zstack.JobOutcomeUnknownError
+	require.ErrorAs(t, err, &ou)
+	assert.Equal(t, "SYS.1012", errCode(err))
+	assert.Equal(t, 1, srv.KeyCount())
+	require.NoError(t, c.WaitJob(context.Background(), ou.JobUUID, nil))
+}

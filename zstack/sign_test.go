@@ -77,7 +77,7 @@ func TestAccessKeySignerVectors(t *testing.T) {
 	cst := time.FixedZone("", 8*3600)
 	now, err := time.ParseInLocation(DateLayout, "Thu, 06 Sep 2018 13:54:10", cst)
 	require.NoError(t, err)
-	sign := accessKeySigner(v.AccessKeyID, v.AccessKeySecret, cst)
+	sign := accessKeySigner(v.AccessKeyID, v.AccessKeySecret, cst, "/zstack")
 	for _, tc := range v.Cases {
 		u, err := url.Parse("http://mn:8080/zstack" + tc.Path + "?deleteMode=Permissive")
 		require.NoError(t, err)

@@ -242,3 +242,21 @@ func TestEndpointForms(t *testing.T) {
 		assert.Equal(t, "abc", k.ID)
 	}
 }
+
+// Behind a proxy prefix that itself contains "/v1/", the signature still
+// covers only the path from the server's /v1 on.
+func TestWireSignatureBehindPrefix(t *testing.T) {
+	t.Parallel()
+	cst := time.FixedZone("", 8*3600)
+	at := time.Date(2018, 9, 6, 13, 54, 10, 0, cst)
+	mock := httpmock.NewMockTransport()
+	c, err := zstack.New("http://gw:80/api/v1/mn", zstack.AccessKey("N3Tf05yXZUmSjCf6mYIB", "XAlrsYvswmnEV3X1KWNs1WfZHD6aBIIphmI0rX9S"), fast(),
+		cloudkeys.WithHTTPClient(&http.Client{Transport: mock}), cloudkeys.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
+	require.NoError(t, err)
+	rec := &recorder{}
+	mock.RegisterResponder(http.MethodGet, "=~^http://gw:80/api/v1/mn/zstack/v1/accesskeys", rec.responder(200, `{"inventories":[]}`))
+	_, err = zstackCollect(c)
+	require.NoError(t, err)
+	require.Len(t, rec.all(), 1)
+	assert.Equal(t, "ZStack N3Tf05yXZUmSjCf6mYIB:A4s9FKbnZF1ehy8BmJtdpPMQZFc=", rec.all()[0].header.Get("Authorization"))
+}
