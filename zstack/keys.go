@@ -9,7 +9,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 )
 
-// Capabilities: an account holds several keys (non-admin accounts at most
+// Capabilities reports, without asking the server: an account holds several keys (non-admin accounts at most
 // 2), keys can be deleted and enabled/disabled, there is no in-place
 // rotation and no expiry. It asks the server nothing.
 func (c *Client) Capabilities(context.Context) (cloudkeys.Capabilities, error) {

@@ -381,21 +381,25 @@ func inList(v, list string) bool {
 	return false
 }
 
-// like matches SQL LIKE: % any run, _ one character.
+// like matches SQL LIKE: % any run, _ one byte (dynamic programming, so
+// no pattern can make it slow).
 func like(s, pat string) bool {
-	if pat == "" {
-		return s == ""
-	}
-	switch pat[0] {
-	case '%':
-		for i := 0; i <= len(s); i++ {
-			if like(s[i:], pat[1:]) {
-				return true
+	// m[j]: pat[:i] matches s[:j].
+	m := make([]bool, len(s)+1)
+	m[0] = true
+	for i := 0; i < len(pat); i++ {
+		next := make([]bool, len(s)+1)
+		switch pat[i] {
+		case '%':
+			for j := 0; j <= len(s); j++ {
+				next[j] = m[j] || (j > 0 && next[j-1])
+			}
+		default:
+			for j := 1; j <= len(s); j++ {
+				next[j] = m[j-1] && (pat[i] == '_' || pat[i] == s[j-1])
 			}
 		}
-		return false
-	case '_':
-		return s != "" && like(s[1:], pat[1:])
+		m = next
 	}
-	return s != "" && s[0] == pat[0] && like(s[1:], pat[1:])
+	return m[len(s)]
 }
