@@ -44,6 +44,7 @@ func TestAccessKeyZones(t *testing.T) {
 				}
 				require.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 				assert.Contains(t, err.Error(), "requestTimeTooSkewed")
+				assert.Contains(t, err.Error(), "WithServerLocation")
 				var ae *cloudkeys.APIError
 				require.ErrorAs(t, err, &ae)
 				assert.Equal(t, http.StatusForbidden, ae.StatusCode)

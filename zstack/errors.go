@@ -100,6 +100,10 @@ func (c *Client) check(req *transport.Request, resp *transport.Response) error {
 	case resp.StatusCode == http.StatusForbidden && c.creds.kind == credAccessKey && !req.NoSign:
 		// Bad signature, clock skew or an unknown/disabled key.
 		ae.Kind = cloudkeys.ErrUnauthorized
+		if strings.Contains(ae.Message, "requestTimeTooSkewed") {
+			ae.Message += " (the Date header was the server's wall clock in zone " + zoneLabel(c.tc.Now().In(c.loc)) +
+				"; set cloudkeys.WithServerLocation to the server's zone and check both clocks)"
+		}
 	case resp.StatusCode == http.StatusNotFound && isJobURL(req):
 		// The job's result is gone: whether the write happened is unknown.
 		ae.Kind = cloudkeys.ErrOutcomeUnknown
