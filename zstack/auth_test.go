@@ -220,3 +220,17 @@ func TestLoginFailuresAndUsers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, keys, 2)
 }
+
+// With rest.checkTimeZone=true the label counts: a client in any zone
+// works, because FormatDate's label ("GMT-05:00") is exact.
+func TestAccessKeyCheckTimeZone(t *testing.T) {
+	t.Parallel()
+	srv := zstacktest.NewServer(zstacktest.WithLocation(zones["UTC+8"]), zstacktest.WithCheckTimeZone(), zstacktest.WithInMemory())
+	defer srv.Close()
+	ak := srv.SeedAccessKey(zstacktest.AdminAccountUUID)
+	for _, loc := range zones {
+		c := srv.AccessKeyClient(ak.AccessKeyID, ak.Secret.Reveal(), fast(), cloudkeys.WithServerLocation(loc))
+		_, err := c.GetKey(context.Background(), ak.UUID)
+		require.NoError(t, err, loc)
+	}
+}

@@ -26,7 +26,9 @@
 //     "EEE, dd MMM yyyy HH:mm:ss z" (zone GMT/UTC/PRC/CST/... or GMT±hh:mm;
 //     "+0800" and region ids are refused, 400), its wall clock within ±15
 //     min of the server's own wall clock in WithLocation's zone (403
-//     requestTimeTooSkewed; the zone label is ignored, checkTimeZone=false),
+//     requestTimeTooSkewed; the zone label is ignored, checkTimeZone=false;
+//     WithCheckTimeZone compares instants instead, Java's CST being
+//     America/Chicago),
 //     an unknown or disabled key → 403, and the HMAC-SHA1 over
 //     METHOD\nDate\n<decoded path without /zstack and query> → 403 "wrong
 //     accessKey signature" on mismatch;

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -281,7 +282,13 @@ func (s *Server) checkAccessKey(r *http.Request, rest string) (*identity, int, s
 	if err != nil {
 		return nil, http.StatusBadRequest, "'Date' format error, it should be like 'EEE, dd MMM yyyy HH:mm:ss z'"
 	}
-	if d := wall.Sub(wallClock(s.Now(), s.loc)); d > RequestSkew || d < -RequestSkew {
+	now := wallClock(s.Now(), s.loc)
+	if s.checkTimeZone {
+		// rest.checkTimeZone=true: compare instants, the label counts.
+		wall = wall.Add(-time.Duration(zoneOffset(date)) * time.Second)
+		now = s.Now().UTC()
+	}
+	if d := wall.Sub(now); d > RequestSkew || d < -RequestSkew {
 		return nil, http.StatusForbidden, "requestTimeTooSkewed"
 	}
 	var key *accessKey
@@ -312,14 +319,10 @@ func wallClock(t time.Time, loc *time.Location) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
 
-// javaZones are the zone labels the fake accepts, the short IDs Java's
-// "z" pattern parses (besides "GMT+hh:mm"). Numeric "+0800" and region
-// IDs such as "Asia/Shanghai" are refused, as by older servers.
-var javaZones = map[string]bool{
-	"GMT": true, "UTC": true, "UT": true, "PRC": true, "CST": true, "EST": true, "EDT": true,
-	"PST": true, "PDT": true, "MST": true, "MDT": true, "JST": true, "CET": true, "CEST": true, "BST": true,
-}
-
+// ParseRequestDate accepts the short zone ids of fixedZones and Java's
+// custom ids GMT±hh:mm; numeric "+0800" and region ids such as
+// "Asia/Shanghai" are refused, as by older servers.
+//
 // ParseRequestDate parses a Date header like the server's
 // "EEE, dd MMM yyyy HH:mm:ss z" (English, case-insensitive) and returns its
 // wall-clock part as a zone-less time (in UTC); the zone label must be
@@ -331,10 +334,45 @@ func ParseRequestDate(v string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("zstacktest: bad date")
 	}
 	wall, zone := v[:i], strings.ToUpper(v[i+1:])
-	if !javaZones[zone] && !gmtOffset(zone) {
+	if _, known := fixedZones[zone]; !known && !gmtOffset(zone) {
 		return time.Time{}, fmt.Errorf("zstacktest: unknown zone")
 	}
 	return time.ParseInLocation(zstack.DateLayout, wall, time.UTC)
+}
+
+// fixedZones are the offsets Java gives the short zone ids (CST is
+// America/Chicago, not China; standard time).
+var fixedZones = map[string]int{
+	"GMT": 0, "UTC": 0, "UT": 0, "PRC": 8 * 3600, "CST": -6 * 3600, "EST": -5 * 3600, "EDT": -4 * 3600,
+	"PST": -8 * 3600, "PDT": -7 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600, "JST": 9 * 3600, "CET": 3600,
+	"CEST": 2 * 3600, "BST": 3600,
+}
+
+// zoneOffset returns the offset in seconds of a valid Date's zone label.
+func zoneOffset(date string) int {
+	z := strings.ToUpper(date[strings.LastIndexByte(date, ' ')+1:])
+	if off, ok := fixedZones[z]; ok {
+		return off
+	}
+	rest := z[len("GMT"):]
+	sign := 1
+	if rest[0] == '-' {
+		sign = -1
+	}
+	d := strings.ReplaceAll(rest[1:], ":", "")
+	var h, m int
+	switch {
+	case strings.Contains(rest, ":"):
+		hm := strings.SplitN(rest[1:], ":", 2)
+		h, _ = strconv.Atoi(hm[0])
+		m, _ = strconv.Atoi(hm[1])
+	case len(d) <= 2:
+		h, _ = strconv.Atoi(d)
+	default:
+		h, _ = strconv.Atoi(d[:len(d)-2])
+		m, _ = strconv.Atoi(d[len(d)-2:])
+	}
+	return sign * (h*3600 + m*60)
 }
 
 // gmtOffset matches Java's custom zone IDs GMT+h, GMT+hh, GMT+hh:mm, GMT+hhmm.

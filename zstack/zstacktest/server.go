@@ -43,7 +43,14 @@ type options struct {
 	loc          *time.Location
 	pendingPolls int
 	jobHost      string
+	checkTZ      bool
 }
+
+// WithCheckTimeZone models rest.checkTimeZone=true: the Date header's zone
+// label counts and instants are compared, so any zone works as long as the
+// label is right. The default (false, as on real servers) compares the
+// Date's wall clock with the server's own.
+func WithCheckTimeZone() Option { return func(o *options) { o.checkTZ = true } }
 
 // WithInMemory serves through Transport() only, without a socket (for
 // testing/synctest); Client() wires itself to it.
@@ -81,8 +88,9 @@ func WithJobHost(host string) Option { return func(o *options) { o.jobHost = hos
 type Server struct {
 	*fakeserver.Server
 
-	loc     *time.Location
-	jobHost string
+	loc           *time.Location
+	jobHost       string
+	checkTimeZone bool
 
 	mu           sync.Mutex
 	pendingPolls int
@@ -132,7 +140,7 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s := &Server{
-		loc: o.loc, jobHost: o.jobHost, pendingPolls: o.pendingPolls,
+		loc: o.loc, jobHost: o.jobHost, checkTimeZone: o.checkTZ, pendingPolls: o.pendingPolls,
 		accounts: map[string]*account{}, users: map[string]*user{}, sessions: map[string]*session{},
 		keys: map[string]*accessKey{}, jobs: map[string]*job{},
 	}
