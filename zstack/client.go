@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,9 +72,6 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 		c.loc = time.Local
 	}
 	c.pollMin, c.pollMax = pollWaits(s.Retry.MinWait, s.Retry.MaxWait)
-	// The transport logs request paths, and session APIs carry the session
-	// uuid in the path: scrub registered secrets from every log record.
-	s.Logger = slog.New(&scrubHandler{inner: s.Logger.Handler(), scrub: func(v string) string { return c.tc.Scrub(v) }})
 	secrets := []string{creds.password.Reveal(), creds.session.Reveal(), creds.akSecret.Reveal()}
 	if !creds.password.IsZero() {
 		secrets = append(secrets, HashPassword(creds.password.Reveal()))
@@ -242,8 +238,9 @@ func (c *Client) invokeOnce(ctx context.Context, call apiCall, out any) error {
 	return decodeResult(call.op, resp.Body, out)
 }
 
-// scrubError removes registered secrets from the path of a transport error
-// (session APIs carry the session uuid in the path).
+// scrubError removes registered secrets from the Path field of a transport
+// error (session APIs carry the session uuid in the path): its Error()
+// scrubs, but %#v prints the field raw.
 func (c *Client) scrubError(err error) {
 	var te *transport.Error
 	if errors.As(err, &te) {
