@@ -397,7 +397,7 @@ func (c *Client) failure(ctx context.Context, req *Request, u *url.URL, st *call
 func (c *Client) transportError(req *Request, u *url.URL, attempts int, cause error) error {
 	return &Error{
 		Vendor: c.cfg.Vendor, Operation: req.Operation, Method: cmp.Or(req.Method, http.MethodGet),
-		Host: u.Host, Path: u.Path, Attempts: attempts, Err: cause, scrub: c.Scrub,
+		Host: u.Host, Path: c.Scrub(u.Path), Attempts: attempts, Err: cause, scrub: c.Scrub,
 	}
 }
 

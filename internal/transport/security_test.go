@@ -330,7 +330,12 @@ func TestRegisteredSecretInPathNeverLoggedOrReturned(t *testing.T) {
 	e.fs.Close()
 	_, err = e.c.Do(context.Background(), read("/v1/accounts/sessions/"+session+"/valid"))
 	require.Error(t, err)
-	assert.NotContains(t, err.Error(), session)
+	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+		assert.NotContains(t, s, session)
+	}
+	var te *Error
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "/api/v1/accounts/sessions/[REDACTED]/valid", te.Path)
 	assert.Contains(t, err.Error(), "/sessions/[REDACTED]/valid")
 	assert.NotContains(t, e.logs.String(), session)
 	assert.Contains(t, e.logs.String(), "/sessions/[REDACTED]/valid")
