@@ -23,6 +23,7 @@ type Option func(*settings)
 
 type settings struct {
 	inMemory  bool
+	addr      string
 	skew      time.Duration
 	adminKey  string
 	adminSec  string
@@ -35,6 +36,9 @@ type settings struct {
 // (for testing/synctest). URL() is then fakeserver.InMemoryURL and
 // Server.Client wires the in-memory transport in.
 func WithInMemory() Option { return func(s *settings) { s.inMemory = true } }
+
+// WithAddr listens on addr (host:port) instead of 127.0.0.1:0.
+func WithAddr(addr string) Option { return func(s *settings) { s.addr = addr } }
 
 // WithSkewWindow sets how far X-Date may be from the fake's clock, either
 // way (default 15 minutes).
@@ -70,6 +74,16 @@ type Server struct {
 // pair of e24files keys, no SSH keys and one group. It needs no testing.T
 // and can be used from main(); call Close when done.
 func NewServer(opts ...Option) *Server {
+	s, err := Listen(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Listen is NewServer returning an error when the address (WithAddr) cannot
+// be listened on.
+func Listen(opts ...Option) (*Server, error) {
 	st := settings{skew: DefaultSkewWindow, email: "admin@example.com", firstName: "Ada", lastName: "Admin"}
 	for _, o := range opts {
 		if o != nil {
@@ -82,8 +96,12 @@ func NewServer(opts ...Option) *Server {
 	if st.adminKey != "" && st.adminSec != "" {
 		s.admin.keys[0] = &apiKey{key: st.adminKey, secret: st.adminSec}
 	}
-	s.Server = fakeserver.New(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: st.inMemory})
-	return s
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: st.inMemory, Addr: st.addr})
+	if err != nil {
+		return nil, err
+	}
+	s.Server = fs
+	return s, nil
 }
 
 // Client returns a client for the fake, authenticated with the seeded

@@ -40,6 +40,7 @@ type Option func(*options)
 
 type options struct {
 	inMemory     bool
+	addr         string
 	loc          *time.Location
 	pendingPolls int
 	jobHost      string
@@ -51,6 +52,9 @@ type options struct {
 // label is right. The default (false, as on real servers) compares the
 // Date's wall clock with the server's own.
 func WithCheckTimeZone() Option { return func(o *options) { o.checkTZ = true } }
+
+// WithAddr listens on addr (host:port) instead of 127.0.0.1:0.
+func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
 
 // WithInMemory serves through Transport() only, without a socket (for
 // testing/synctest); Client() wires itself to it.
@@ -133,6 +137,16 @@ type job struct {
 // NewServer starts a fake on 127.0.0.1:0 (or in memory) with the admin
 // account seeded. Close it when done.
 func NewServer(opts ...Option) *Server {
+	s, err := Listen(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Listen is NewServer returning an error when the address (WithAddr) cannot
+// be listened on.
+func Listen(opts ...Option) (*Server, error) {
 	o := options{loc: time.UTC, pendingPolls: defaultPendingPolls}
 	for _, f := range opts {
 		if f != nil {
@@ -145,8 +159,12 @@ func NewServer(opts ...Option) *Server {
 		keys: map[string]*accessKey{}, jobs: map[string]*job{},
 	}
 	s.accounts[AdminAccountUUID] = &account{uuid: AdminAccountUUID, name: AdminAccountName, pwHash: zstack.HashPassword(AdminPassword), admin: true}
-	s.Server = fakeserver.New(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: o.inMemory})
-	return s
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: o.inMemory, Addr: o.addr})
+	if err != nil {
+		return nil, err
+	}
+	s.Server = fs
+	return s, nil
 }
 
 // errorBody is the body of an injected failure: 503 is ZStack's
