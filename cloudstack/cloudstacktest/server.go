@@ -97,11 +97,11 @@ func WithoutEnforcement() Option { return func(c *config) { c.lenient = true } }
 
 type user struct {
 	id, username, password, firstname, lastname, email string
-	account, accountID, domainID                         string
-	accountType                                          int
-	state                                                string // "enabled", "disabled", "locked"
-	apiKeyAccess                                         string // "", "Enabled", "Disabled"
-	created                                              time.Time
+	account, accountID, domainID                       string
+	accountType                                        int
+	state                                              string // "enabled", "disabled", "locked"
+	apiKeyAccess                                       string // "", "Enabled", "Disabled"
+	created                                            time.Time
 }
 
 type pair struct {

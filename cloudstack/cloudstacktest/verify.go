@@ -91,7 +91,7 @@ func (p params) fold(name string) string {
 // derived independently of the client (from url.QueryEscape plus the three
 // known differences) so that the two cross-check each other.
 func javaURLEncode(s string) string {
-	e := url.QueryEscape(s)              // space → "+", "~" kept, "*" → %2A
+	e := url.QueryEscape(s)               // space → "+", "~" kept, "*" → %2A
 	e = strings.ReplaceAll(e, "~", "%7E") // URLEncoder encodes "~"
 	e = strings.ReplaceAll(e, "%2A", "*") // and keeps "*"
 	return e
