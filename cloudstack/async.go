@@ -75,11 +75,6 @@ func (c *Client) QueryAsyncJobResult(ctx context.Context, jobID string) (*AsyncJ
 	}, nil
 }
 
-// asyncStart is the immediate answer of an asynchronous command.
-type asyncStart struct {
-	JobID flexString `json:"jobid"`
-}
-
 // jobID returns the job id if inner is an asynchronous command's immediate
 // answer ({"jobid":…}, possibly with "id").
 func jobID(inner json.RawMessage) (string, bool) {

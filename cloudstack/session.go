@@ -14,11 +14,10 @@ import (
 // session is a logged-in session: the sessionkey (sent as a parameter and a
 // cookie) and the JSESSIONID cookie.
 type session struct {
-	key       string
-	jsession  string
-	userID    string
-	accountID string
-	domainID  string
+	key      string
+	jsession string
+	userID   string
+	domainID string
 }
 
 // LoginResponse is the answer to the login command (flat, no nested object).

@@ -89,11 +89,7 @@ func signed(params url.Values) string {
 	p.Set("response", "json")
 	p.Set("signatureversion", "3")
 	p.Set("expires", "2026-01-02T03:09:05+0000")
-	var parts []string
-	for _, kv := range strings.Split(sortedEncode(p), "&") {
-		parts = append(parts, kv)
-	}
-	return strings.Join(parts, "&") + "&signature=" + cloudstack.EncodeValue(cloudstack.Sign(p, mockSK))
+	return sortedEncode(p) + "&signature=" + cloudstack.EncodeValue(cloudstack.Sign(p, mockSK))
 }
 
 func sortedEncode(p url.Values) string {
