@@ -78,9 +78,16 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	default:
 		return nil, cloudkeys.InvalidInput(vendor, "creds", "use APIKey, Login or IntegrationPort")
 	}
-	tc, err := transport.New(transport.Config{
+	settings, err := transport.Resolve(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", vendor, err)
+	}
+	if creds.kind == credIntegration {
+		settings.HTTPClient = noReplayClient(settings.HTTPClient)
+	}
+	tc, err := transport.NewWithSettings(transport.Config{
 		Vendor: vendor, BaseURL: endpoint, Classify: classify, Check: check, Secrets: secrets,
-	}, opts)
+	}, settings)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +143,11 @@ func (c *Client) do(ctx context.Context, cl call) (json.RawMessage, error) {
 	var err error
 	switch c.creds.kind {
 	case credIntegration:
-		body, err = c.send(ctx, cl, &transport.Request{
+		sctx := ctx
+		if cl.class == transport.Write {
+			sctx = noReplay(ctx)
+		}
+		body, err = c.send(sctx, cl, &transport.Request{
 			Operation: cl.command, Class: cl.class, Method: http.MethodGet,
 			RawQuery: encodeForm(full), NoSign: true,
 		})
