@@ -117,7 +117,7 @@ func (c *Client) toKey(p *KeyPair, owner string, kp bool) *cloudkeys.Key {
 
 func userKey(u *User) *cloudkeys.Key {
 	return &cloudkeys.Key{
-		Vendor: vendor, ID: u.APIKey, AccessKey: u.APIKey, Owner: u.ID, Name: u.Username,
+		Vendor: vendor, ID: u.APIKey, AccessKey: u.APIKey, Owner: u.ID,
 		Enabled: strings.EqualFold(u.State, "enabled") && !strings.EqualFold(u.APIKeyAccess, "disabled"),
 	}
 }
