@@ -3,6 +3,8 @@ package cloudstack_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"sync"
 	"testing"
 	"time"
 
@@ -152,14 +154,26 @@ func TestExpiresWindow(t *testing.T) {
 			require.ErrorIs(t, err, cloudkeys.ErrUnauthorized, tc.name)
 		}
 	}
-	// Each attempt is signed afresh: retries after the clock moved still pass.
+	// Each attempt is signed afresh: the clock moves a minute per attempt.
+	var mu sync.Mutex
+	tick := 0
+	c := clientAs(t, srv, creds, cloudkeys.WithClock(func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		tick++
+		return srv.Now().Add(time.Duration(tick) * time.Minute)
+	}))
+	srv.ResetRequests()
 	srv.FailNext(2, 503)
-	c := clientAs(t, srv, creds, cloudkeys.WithClock(srv.Now))
 	_, err := c.ListCapabilities(ctx)
 	require.NoError(t, err)
-	var sigs []string
-	for _, r := range srv.Requests()[len(srv.Requests())-3:] {
-		sigs = append(sigs, r.RawQuery)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 3)
+	seen := map[string]bool{}
+	for _, r := range reqs {
+		q, err := url.ParseQuery(r.RawQuery)
+		require.NoError(t, err)
+		seen[q.Get("expires")+" "+q.Get("signature")] = true
 	}
-	assert.Len(t, sigs, 3)
+	assert.Len(t, seen, 3, "every attempt has its own expires and signature")
 }

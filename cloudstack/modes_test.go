@@ -64,6 +64,15 @@ func TestLoginMode(t *testing.T) {
 			_, err = c.GetUserKeys(ctx, u.ID)
 			require.NoError(t, err)
 
+			// Owner "" is the logged-in user.
+			mine, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{})
+			if version == "4.22.0.0" {
+				require.ErrorIs(t, err, cloudkeys.ErrConflict, "the admin already has keys")
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, srv.AdminID(), mine.Owner)
+			}
+
 			require.NoError(t, c.Logout(ctx))
 			require.NoError(t, c.Logout(ctx), "no session: nothing to do")
 		})
