@@ -147,14 +147,14 @@ func (c *Client) do(ctx context.Context, cl call) (json.RawMessage, error) {
 		if cl.class == transport.Write {
 			sctx = noReplay(ctx)
 		}
-		body, err = c.send(sctx, cl, &transport.Request{
+		body, err = c.send(sctx, &transport.Request{
 			Operation: cl.command, Class: cl.class, Method: http.MethodGet,
 			RawQuery: encodeForm(full), NoSign: true,
 		})
 	case credLogin:
 		body, err = c.doSession(ctx, cl, full)
 	default:
-		body, err = c.send(ctx, cl, c.signedRequest(cl, full))
+		body, err = c.send(ctx, c.signedRequest(cl, full))
 	}
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func (c *Client) do(ctx context.Context, cl call) (json.RawMessage, error) {
 	return inner, nil
 }
 
-func (c *Client) send(ctx context.Context, _ call, req *transport.Request) ([]byte, error) {
+func (c *Client) send(ctx context.Context, req *transport.Request) ([]byte, error) {
 	resp, err := c.tc.Do(ctx, req)
 	if err != nil {
 		return nil, err
@@ -222,6 +222,7 @@ func cloneValues(v url.Values) url.Values {
 // CloudStack sends some numbers as strings and vice versa across versions.
 type flexString string
 
+// UnmarshalJSON accepts a string, number, boolean or null.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	s := strings.TrimSpace(string(b))
 	if s == "null" {

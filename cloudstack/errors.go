@@ -147,6 +147,3 @@ func retried(err error) bool {
 	var ae *cloudkeys.APIError
 	return errors.As(err, &ae) && ae.Attempts > 1
 }
-
-// asAPIError is errors.As for *cloudkeys.APIError.
-func asAPIError(err error, target **cloudkeys.APIError) bool { return errors.As(err, target) }

@@ -28,6 +28,7 @@ func noReplay(ctx context.Context) context.Context {
 
 type noReplayTransport struct{ base http.RoundTripper }
 
+// RoundTrip sends marked GETs with an empty, non-rewindable body.
 func (t noReplayTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if r.Context().Value(noReplayKey{}) == nil || (r.Body != nil && r.Body != http.NoBody) {
 		return t.base.RoundTrip(r)

@@ -156,7 +156,7 @@ func (c *Client) doSession(ctx context.Context, cl call, full url.Values) ([]byt
 		if err != nil {
 			return nil, err
 		}
-		body, err := c.send(ctx, cl, sessionRequest(cl, full, s))
+		body, err := c.send(ctx, sessionRequest(cl, full, s))
 		if err == nil {
 			return body, nil
 		}
@@ -206,6 +206,6 @@ func (c *Client) Logout(ctx context.Context) error {
 		return nil
 	}
 	full := url.Values{"command": {"logout"}, "response": {"json"}}
-	_, err := c.send(ctx, call{command: "logout"}, sessionRequest(call{command: "logout", class: transport.IdempotentWrite, post: true}, full, s))
+	_, err := c.send(ctx, sessionRequest(call{command: "logout", class: transport.IdempotentWrite, post: true}, full, s))
 	return err
 }

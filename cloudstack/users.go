@@ -3,9 +3,11 @@ package cloudstack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"iter"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/google/go-querystring/query"
 
@@ -148,7 +150,7 @@ func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, err
 // server gives for an id or key it cannot find.
 func isParamError(err error) bool {
 	var ae *cloudkeys.APIError
-	return asAPIError(err, &ae) && (ae.StatusCode == CodeParamError || ae.Code == "431" || len(ae.Code) > 3 && ae.Code[:4] == "431/")
+	return errors.As(err, &ae) && (ae.StatusCode == CodeParamError || ae.Code == "431" || strings.HasPrefix(ae.Code, "431/"))
 }
 
 // Capability is the capability object of listCapabilities.
