@@ -55,6 +55,7 @@ type Server struct {
 }
 
 type config struct {
+	addr        string
 	version     string
 	inMemory    bool
 	integration bool
@@ -71,6 +72,9 @@ type Option func(*config)
 // listUserKeys, deleteUserKeys, listUserKeyRules, and an asynchronous
 // registerUserKeys (see WithSyncRegister).
 func WithVersion(v string) Option { return func(c *config) { c.version = v } }
+
+// WithAddr listens on addr (host:port) instead of 127.0.0.1:0.
+func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithInMemory serves through Transport() only, with no socket.
 func WithInMemory() Option { return func(c *config) { c.inMemory = true } }
@@ -135,6 +139,16 @@ const sessionTimeout = 1800
 // "admin"/"password", who holds a generated key pair (AdminAPIKey,
 // AdminSecretKey). It needs no testing.T; call Close when done.
 func NewServer(opts ...Option) *Server {
+	s, err := Listen(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Listen is NewServer returning an error when the address (WithAddr) cannot
+// be listened on.
+func Listen(opts ...Option) (*Server, error) {
 	cfg := config{version: "4.22.0.0"}
 	for _, o := range opts {
 		if o != nil {
@@ -142,13 +156,32 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s := &Server{cfg: cfg, users: map[string]*user{}, sessions: map[string]*session{}, jobs: map[string]*job{}}
-	s.Server = fakeserver.New(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: cfg.inMemory})
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: cfg.inMemory, Addr: cfg.addr})
+	if err != nil {
+		return nil, err
+	}
+	s.Server = fs
 	now := s.Now()
 	s.addUserLocked(&user{id: SystemUserID, username: "system", account: "system", accountType: AccountTypeAdmin, state: "enabled", created: now})
 	admin := s.addUserLocked(&user{username: AdminUsername, password: AdminPassword, firstname: "Admin", lastname: "User", account: "admin", accountType: AccountTypeAdmin, state: "enabled", created: now})
 	s.adminID = admin.id
 	s.newPairLocked(admin.id, "", "", time.Time{}, time.Time{}, nil)
-	return s
+	return s, nil
+}
+
+// Env returns the seeded admin identity as the environment variables
+// cloudstack.NewFromEnv reads: the API URL, API key and secret key (or, on
+// an integration-port fake, CLOUDSTACK_INTEGRATION_PORT=true). It holds the
+// seeded (fake) secret key.
+func (s *Server) Env() [][2]string {
+	if s.cfg.integration {
+		return [][2]string{{cloudstack.EnvAPIURL, s.APIURL()}, {cloudstack.EnvIntegrationPort, "true"}}
+	}
+	return [][2]string{
+		{cloudstack.EnvAPIURL, s.APIURL()},
+		{cloudstack.EnvAPIKey, s.AdminAPIKey()},
+		{cloudstack.EnvSecretKey, s.AdminSecretKey().Reveal()},
+	}
 }
 
 // Version returns the version the fake emulates.
@@ -161,9 +194,9 @@ func (s *Server) APIURL() string { return s.URL() + APIPath }
 
 // Client returns a client for this fake, authenticated with the seeded
 // admin's API key (or with IntegrationPort credentials on an
-// integration-port fake). It polls async jobs every few milliseconds. In
-// in-memory mode it is wired to Transport(). opts come after these
-// defaults.
+// integration-port fake). It signs with the fake's clock (Clock) and polls
+// async jobs every few milliseconds; in in-memory mode it is wired to
+// Transport(). opts come after these defaults and override them.
 func (s *Server) Client(opts ...cloudkeys.Option) *cloudstack.Client {
 	creds := cloudstack.APIKey(s.AdminAPIKey(), s.AdminSecretKey().Reveal())
 	if s.cfg.integration {
@@ -180,7 +213,7 @@ func (s *Server) Client(opts ...cloudkeys.Option) *cloudstack.Client {
 // (e.g. cloudstack.Login(cloudstacktest.AdminUsername,
 // cloudstacktest.AdminPassword, "/")), set up like Client.
 func (s *Server) ClientWith(creds cloudstack.Credentials, opts ...cloudkeys.Option) (*cloudstack.Client, error) {
-	var all []cloudkeys.Option
+	all := []cloudkeys.Option{cloudkeys.WithClock(s.Now)}
 	if s.InMemory() {
 		all = append(all, cloudkeys.WithHTTPClient(&http.Client{Transport: s.Transport()}))
 	}

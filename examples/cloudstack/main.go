@@ -1,8 +1,9 @@
 // Command cloudstack runs the cloudkeys KeyManager lifecycle against Apache
 // CloudStack: capabilities, create, list, get, rotate, delete.
 //
-// With CLOUDSTACK_API_URL, CLOUDSTACK_API_KEY and CLOUDSTACK_SECRET_KEY set
-// it talks to that server. Creating and rotating keys there needs
+// With CLOUDSTACK_API_URL set it talks to that server, with the credentials
+// of CLOUDSTACK_API_KEY and CLOUDSTACK_SECRET_KEY (or CLOUDSTACK_USERNAME,
+// CLOUDSTACK_PASSWORD and CLOUDSTACK_DOMAIN; see cloudstack.NewFromEnv). Creating and rotating keys there needs
 // CLOUDSTACK_KEY_OWNER, the id of a (test) user whose keys may be replaced —
 // before 4.23 rotation invalidates the old key at once, so it is never your
 // own. Without the variables it starts the in-process fake, once as 4.22 and
@@ -25,9 +26,8 @@ import (
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	endpoint, apiKey, secret := os.Getenv("CLOUDSTACK_API_URL"), os.Getenv("CLOUDSTACK_API_KEY"), os.Getenv("CLOUDSTACK_SECRET_KEY")
-	if endpoint != "" && apiKey != "" && secret != "" {
-		c, err := cloudstack.New(endpoint, cloudstack.APIKey(apiKey, secret))
+	if os.Getenv(cloudstack.EnvAPIURL) != "" {
+		c, err := cloudstack.NewFromEnv(os.Getenv, "")
 		if err != nil {
 			log.Fatal(err)
 		}
