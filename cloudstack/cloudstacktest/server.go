@@ -68,10 +68,16 @@ type config struct {
 type Option func(*config)
 
 // WithVersion sets the version the fake reports and emulates (default
-// "4.22.0.0"). From "4.23" it has key pairs: many per user,
-// listUserKeys, deleteUserKeys, listUserKeyRules, and an asynchronous
+// "4.22.0.0"; "" keeps the default). From "4.23" it has key pairs: many per
+// user, listUserKeys, deleteUserKeys, listUserKeyRules, and an asynchronous
 // registerUserKeys (see WithSyncRegister).
-func WithVersion(v string) Option { return func(c *config) { c.version = v } }
+func WithVersion(v string) Option {
+	return func(c *config) {
+		if v != "" {
+			c.version = v
+		}
+	}
+}
 
 // WithAddr listens on addr (host:port) instead of 127.0.0.1:0.
 func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
@@ -364,6 +370,25 @@ func (s *Server) UserKeys(userID string) []KeyPair {
 		}
 	}
 	return out
+}
+
+// GenerateKeys gives a user a new key pair, as registerUserKeys would (up to
+// 4.22 replacing the old one), and returns it; ok is false for an unknown
+// user.
+func (s *Server) GenerateKeys(userID string) (kp KeyPair, ok bool) {
+	s.mu.Lock()
+	if s.users[userID] == nil {
+		s.mu.Unlock()
+		return KeyPair{}, false
+	}
+	id := s.newPairLocked(userID, "", "", time.Time{}, time.Time{}, nil).id
+	s.mu.Unlock()
+	for _, p := range s.UserKeys(userID) {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return KeyPair{}, false
 }
 
 // KeysGenerated returns how many key pairs the fake has generated, the

@@ -182,3 +182,22 @@ func FuzzParseExpires(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) { _, _ = parseExpires(s) })
 }
+
+func TestSeeding(t *testing.T) {
+	t.Parallel()
+	srv := NewServer(WithInMemory(), WithVersion(""))
+	defer srv.Close()
+	assert.Equal(t, "4.22.0.0", srv.Version())
+	u := srv.AddUser(UserSpec{Username: "u"})
+	kp, ok := srv.GenerateKeys(u.ID)
+	require.True(t, ok)
+	assert.Len(t, kp.APIKey, 86)
+	assert.Len(t, kp.SecretKey.Reveal(), 86)
+	kp2, ok := srv.GenerateKeys(u.ID)
+	require.True(t, ok)
+	assert.Equal(t, []KeyPair{kp2}, srv.UserKeys(u.ID), "4.22 replaces the pair")
+	_, ok = srv.GenerateKeys("nobody")
+	assert.False(t, ok)
+	assert.Len(t, srv.Users(), 3)
+	assert.Equal(t, 3, srv.KeysGenerated())
+}
