@@ -56,7 +56,9 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 // CreateKey first reads getUserKeys and refuses with an error matching
 // cloudkeys.ErrConflict when the user already has keys (use RotateKey to
 // replace them); Name, Description and ExpiresAt cannot be kept
-// (ExpiresAt → cloudkeys.ErrUnsupported). The Key's ID is the API key.
+// (ExpiresAt → cloudkeys.ErrUnsupported). The check and the registration
+// are two calls: a registration by someone else in between is not
+// detected. The Key's ID is the API key.
 //
 // From 4.23 it adds a pair (name, description, ExpiresAt as enddate); the
 // Key's ID is the key-pair id.
