@@ -1,0 +1,270 @@
+package cloudstack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+const vendor = "cloudstack"
+
+// expiresAhead is how far in the future the expires parameter of a signed
+// request lies. The server rejects an expires in the past and, when it
+// enforces timestamps, one more than 15 minutes ahead.
+const expiresAhead = 5 * time.Minute
+
+const formType = "application/x-www-form-urlencoded"
+
+// Default intervals between queryAsyncJobResult polls (see SetPollInterval).
+const (
+	DefaultPollMin = time.Second
+	DefaultPollMax = 15 * time.Second
+)
+
+// Client talks to one CloudStack management server API endpoint. It is safe
+// for concurrent use.
+type Client struct {
+	tc    *transport.Client
+	creds Credentials
+
+	pollMin, pollMax atomic.Int64
+
+	verMu   sync.Mutex
+	version string // cached listCapabilities cloudstackversion
+
+	loginMu sync.Mutex // serialises logins
+	sessMu  sync.Mutex
+	sess    *session
+}
+
+var _ cloudkeys.KeyManager = (*Client)(nil)
+
+// New returns a client for endpoint, the API URL such as
+// https://cs.example.com/client/api (or http://host:8096/client/api for the
+// integration port). creds come from [APIKey], [Login] or [IntegrationPort].
+// Bad input is an error matching cloudkeys.ErrInvalidRequest; nothing is
+// sent until the first call.
+func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client, error) {
+	var secrets []string
+	switch creds.kind {
+	case credAPIKey:
+		if creds.apiKey == "" {
+			return nil, cloudkeys.InvalidInput(vendor, "apiKey", "must not be empty")
+		}
+		if creds.secretKey == "" {
+			return nil, cloudkeys.InvalidInput(vendor, "secretKey", "must not be empty")
+		}
+		secrets = []string{creds.apiKey, creds.secretKey}
+	case credLogin:
+		if creds.username == "" {
+			return nil, cloudkeys.InvalidInput(vendor, "username", "must not be empty")
+		}
+		if creds.password == "" {
+			return nil, cloudkeys.InvalidInput(vendor, "password", "must not be empty")
+		}
+		secrets = []string{creds.password}
+	case credIntegration:
+	default:
+		return nil, cloudkeys.InvalidInput(vendor, "creds", "use APIKey, Login or IntegrationPort")
+	}
+	settings, err := transport.Resolve(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", vendor, err)
+	}
+	if creds.kind == credIntegration {
+		settings.HTTPClient = noReplayClient(settings.HTTPClient)
+	}
+	tc, err := transport.NewWithSettings(transport.Config{
+		Vendor: vendor, BaseURL: endpoint, Classify: classify, Check: check, Secrets: secrets,
+	}, settings)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{tc: tc, creds: creds}
+	c.pollMin.Store(int64(DefaultPollMin))
+	c.pollMax.Store(int64(DefaultPollMax))
+	return c, nil
+}
+
+// Vendor returns "cloudstack".
+func (c *Client) Vendor() string { return vendor }
+
+// SetPollInterval sets the bounds of the jittered exponential wait between
+// queryAsyncJobResult polls of an asynchronous command (default 1 s to 15 s).
+// Polling ends when the job ends or the context is done.
+func (c *Client) SetPollInterval(min, max time.Duration) {
+	if min <= 0 {
+		min = time.Millisecond
+	}
+	if max < min {
+		max = min
+	}
+	c.pollMin.Store(int64(min))
+	c.pollMax.Store(int64(max))
+}
+
+// call is one API command.
+type call struct {
+	command string
+	params  url.Values // without command and response
+	class   transport.Class
+	post    bool // state-changing: POST with a signed form body
+}
+
+// do sends a command and returns the inside of its {"<command>response":…}
+// object. Reads go as GET with a signed query; state-changing commands as
+// POST with a signed form body. In login mode a 401 on a read triggers one
+// new login and one repeat.
+func (c *Client) do(ctx context.Context, cl call) (json.RawMessage, error) {
+	if ctx == nil {
+		return nil, cloudkeys.InvalidInput(vendor, "ctx", "nil context")
+	}
+	full := url.Values{}
+	for k, v := range cl.params {
+		if len(v) > 0 {
+			full.Set(k, v[0])
+		}
+	}
+	full.Set("command", cl.command)
+	full.Set("response", "json")
+
+	var body []byte
+	var err error
+	switch c.creds.kind {
+	case credIntegration:
+		sctx := ctx
+		if cl.class == transport.Write {
+			sctx = noReplay(ctx)
+		}
+		body, err = c.send(sctx, &transport.Request{
+			Operation: cl.command, Class: cl.class, Method: http.MethodGet,
+			RawQuery: encodeForm(full), NoSign: true,
+		})
+	case credLogin:
+		body, err = c.doSession(ctx, cl, full)
+	default:
+		body, err = c.send(ctx, c.signedRequest(cl, full))
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, inner, err := unwrap(body)
+	if err != nil {
+		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: cl.command, StatusCode: http.StatusOK, Message: "unreadable answer: " + transport.Excerpt(body)}
+	}
+	return inner, nil
+}
+
+func (c *Client) send(ctx context.Context, req *transport.Request) ([]byte, error) {
+	resp, err := c.tc.Do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
+// signedRequest builds an API-key request whose signer sets apikey,
+// signatureversion=3, a fresh expires and the signature on every attempt.
+func (c *Client) signedRequest(cl call, full url.Values) *transport.Request {
+	method := http.MethodGet
+	if cl.post {
+		method = http.MethodPost
+	}
+	apiKey, secret := c.creds.apiKey, c.creds.secretKey
+	return &transport.Request{
+		Operation: cl.command, Class: cl.class, Method: method,
+		Sign: func(_ context.Context, o *transport.Outgoing) error {
+			p := cloneValues(full)
+			p.Set("apikey", apiKey)
+			p.Set("signatureversion", "3")
+			p.Set("expires", FormatExpires(o.Now.Add(expiresAhead)))
+			enc := encodeForm(p) + "&signature=" + EncodeValue(Sign(p, secret))
+			place(o, cl.post, enc)
+			return nil
+		},
+	}
+}
+
+// place puts an encoded parameter string in the query (GET) or a form body
+// (POST).
+func place(o *transport.Outgoing, post bool, enc string) {
+	if post {
+		o.URL.RawQuery = ""
+		o.Body = []byte(enc)
+		o.Header.Set("Content-Type", formType)
+		return
+	}
+	o.URL.RawQuery = enc
+	o.Body = nil
+	o.Header.Del("Content-Type")
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v)+4)
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// flexString decodes a JSON string, number or boolean into its text;
+// CloudStack sends some numbers as strings and vice versa across versions.
+type flexString string
+
+// UnmarshalJSON accepts a string, number, boolean or null.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		*f = ""
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*f = flexString(v)
+		return nil
+	}
+	*f = flexString(s)
+	return nil
+}
+
+func (f flexString) int() int {
+	n, _ := strconv.Atoi(string(f))
+	return n
+}
+
+func (f flexString) bool() bool { return strings.EqualFold(string(f), "true") }
+
+// decode unmarshals the inside of an answer into v.
+func decode(op string, inner json.RawMessage, v any) error {
+	if err := json.Unmarshal(inner, v); err != nil {
+		return &cloudkeys.APIError{Vendor: vendor, Operation: op, StatusCode: http.StatusOK, Message: "unexpected answer: " + errText(err)}
+	}
+	return nil
+}
+
+// errText keeps a decoder error short and free of values.
+func errText(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %q: want %s, got %s", te.Field, te.Type, te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return "malformed JSON"
+	}
+	return "malformed JSON"
+}

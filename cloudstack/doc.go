@@ -1,0 +1,70 @@
+// Package cloudstack manages Apache CloudStack API keys: a signed client for
+// the management server API (registerUserKeys, getUserKeys, getUser,
+// listUsers, listCapabilities, queryAsyncJobResult, and the 4.23 key-pair
+// commands listUserKeys, deleteUserKeys and listUserKeyRules) that also
+// implements cloudkeys.KeyManager.
+//
+// # On the wire
+//
+// Every command goes to the endpoint (e.g. https://cs.example.com/client/api)
+// with command=<name> and response=json. Reads are GET with the parameters
+// in the query; state-changing commands (registerUserKeys, deleteUserKeys,
+// login, logout) are POST with an application/x-www-form-urlencoded body,
+// which servers with enforce.post.requests.and.timestamps require and which
+// Go's HTTP stack never silently re-sends. Parameter names are sent in lower
+// case.
+//
+// With [APIKey] credentials each attempt carries apikey, signatureversion=3,
+// expires (five minutes ahead, as yyyy-MM-dd'T'HH:mm:ss+0000, which every
+// server version parses) and signature, recomputed on every retry. The
+// signature is computed exactly as ApiServer.verifyRequest does (see [Sign]):
+// every parameter but signature, names sorted as sent, values encoded like
+// Java's URLEncoder with %20 for a space — so "*" stays and "~" becomes %7E,
+// unlike url.QueryEscape —, the whole string lowercased, HMAC-SHA1, standard
+// Base64, percent-encoded on the wire.
+//
+// With [Login] credentials the client POSTs login once, then sends the
+// sessionkey parameter and the JSESSIONID and sessionkey cookies; on a 401
+// it logs in again and repeats reads (writes fail with the 401). With
+// [IntegrationPort] every call is a GET with the query only, unsigned.
+//
+// # Errors
+//
+// The error envelope {"<command>response":{"errorcode":…,"cserrorcode":…,
+// "errortext":…,"uuidList":[]}} — on any status, and inside a 200 — becomes
+// a *cloudkeys.APIError with Code "<errorcode>" or
+// "<errorcode>/<cserrorcode>": 401 and 511 → ErrUnauthorized; 405, 430, 431
+// → ErrInvalidRequest; 432 (unknown command, e.g. listUserKeys before 4.23)
+// → ErrUnsupported; 429 → ErrRateLimited; 531 and 532 → ErrForbidden; 530
+// and 533–537 → ErrServer. Application errors are never retried; reads are
+// retried on connection errors, 429 and gateway 502/503/504. registerUserKeys
+// and login are never re-sent after they may have arrived: a lost answer is
+// an error matching cloudkeys.ErrOutcomeUnknown. deleteUserKeys by id is
+// idempotent by nature and is retried like a read.
+//
+// Asynchronous answers ({"jobid":…}, 4.23 registerUserKeys and
+// deleteUserKeys) are polled with queryAsyncJobResult (jobstatus 0 pending,
+// 1 done, 2 failed) until the job ends or the context is done; see
+// [Client.SetPollInterval].
+//
+// # Key management and server versions
+//
+// [Client.Capabilities] asks listCapabilities once for the version and caches
+// it. Up to 4.22 a user has one key pair: the Key ID is the API key,
+// CreateKey refuses (ErrConflict) when the user already has keys because
+// registerUserKeys would silently replace them, RotateKey is registerUserKeys
+// (the old key stops working at once), and keys cannot be deleted or
+// disabled. From 4.23 a user has many pairs: the Key ID is the key-pair id,
+// CreateKey adds a pair (ExpiresAt becomes enddate), DeleteKey is
+// deleteUserKeys, and cloudkeys.Rotate replaces a pair without downtime.
+//
+// # Assumptions
+//
+// Where the sources are silent: the 4.23 key-pair id is read from "id" (or
+// "uuid"); startdate/enddate are sent as yyyy-MM-dd'T'HH:mm:ss+0000 in UTC;
+// listUserKeyRules takes the pair id as "id"; the API-key filter of
+// listUserKeys (wire name unverified) is not offered; listUserKeys paging
+// stops on a short page because its count is the unfiltered total.
+// Two-factor login (validateUserTwoFactorAuthenticationCode) is not
+// supported.
+package cloudstack

@@ -1,0 +1,276 @@
+package cloudstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+
+	"github.com/cloudkeys/cloudkeys"
+)
+
+// Capabilities reads the server version once (listCapabilities, cached) and
+// reports: up to 4.22 one pair per user, rotated in place by
+// registerUserKeys; from 4.23 many pairs per user, deletable, with an
+// enddate.
+func (c *Client) Capabilities(ctx context.Context) (cloudkeys.Capabilities, error) {
+	kp, err := c.keyPairs(ctx)
+	if err != nil {
+		return cloudkeys.Capabilities{}, err
+	}
+	if kp {
+		return cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Expiry: true}, nil
+	}
+	return cloudkeys.Capabilities{Rotate: true}, nil
+}
+
+// owner resolves an empty Owner to the caller's own user id.
+func (c *Client) owner(ctx context.Context, owner string) (string, error) {
+	if owner != "" {
+		return owner, nil
+	}
+	switch c.creds.kind {
+	case credAPIKey:
+		u, err := c.GetUserByAPIKey(ctx, c.creds.apiKey)
+		if err != nil {
+			return "", fmt.Errorf("cloudstack: finding the caller's user id: %w", err)
+		}
+		return u.ID, nil
+	case credLogin:
+		s, err := c.current(ctx)
+		if err != nil {
+			return "", err
+		}
+		if s.userID != "" {
+			return s.userID, nil
+		}
+	}
+	return "", cloudkeys.InvalidInput(vendor, "Owner", "must be a user id with these credentials")
+}
+
+// CreateKey creates an API key pair for the user req.Owner (a user UUID; ""
+// = the caller).
+//
+// Up to 4.22 a user has one pair and registerUserKeys replaces it, so
+// CreateKey first reads getUserKeys and refuses with an error matching
+// cloudkeys.ErrConflict when the user already has keys (use RotateKey to
+// replace them); Name, Description and ExpiresAt cannot be kept
+// (ExpiresAt → cloudkeys.ErrUnsupported). The check and the registration
+// are two calls: a registration by someone else in between is not
+// detected. The Key's ID is the API key.
+//
+// From 4.23 it adds a pair (name, description, ExpiresAt as enddate); the
+// Key's ID is the key-pair id.
+//
+// A lost answer is an error matching cloudkeys.ErrOutcomeUnknown; the
+// command is never sent twice.
+func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	kp, err := c.keyPairs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !kp && !req.ExpiresAt.IsZero() {
+		return nil, fmt.Errorf("cloudstack: key expiry needs CloudStack 4.23: %w", cloudkeys.ErrUnsupported)
+	}
+	owner, err := c.owner(ctx, req.Owner)
+	if err != nil {
+		return nil, err
+	}
+	p := RegisterUserKeysParams{ID: owner}
+	if kp {
+		p.Name, p.Description, p.EndDate = req.Name, req.Description, req.ExpiresAt
+	} else {
+		have, err := c.GetUserKeys(ctx, owner)
+		if err != nil {
+			return nil, err
+		}
+		if have.APIKey != "" {
+			return nil, &cloudkeys.APIError{
+				Vendor: vendor, Operation: "registerUserKeys", Kind: cloudkeys.ErrConflict,
+				Message: "the user already has an API key pair and this server (before 4.23) would replace it; use RotateKey",
+			}
+		}
+	}
+	pair, err := c.RegisterUserKeys(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return c.toKey(pair, owner, kp), nil
+}
+
+func (c *Client) toKey(p *KeyPair, owner string, kp bool) *cloudkeys.Key {
+	k := &cloudkeys.Key{
+		Vendor: vendor, ID: p.APIKey, AccessKey: p.APIKey, Secret: p.SecretKey, Owner: owner,
+		Name: p.Name, Description: p.Description, Enabled: true,
+		CreatedAt: p.Created, ExpiresAt: p.EndDate,
+	}
+	if p.UserID != "" {
+		k.Owner = p.UserID
+	}
+	if kp {
+		k.ID = p.ID
+		if p.State != "" && !strings.EqualFold(p.State, "enabled") && !strings.EqualFold(p.State, "active") {
+			k.Enabled = false
+		}
+	}
+	return k
+}
+
+func userKey(u *User) *cloudkeys.Key {
+	return &cloudkeys.Key{
+		Vendor: vendor, ID: u.APIKey, AccessKey: u.APIKey, Owner: u.ID,
+		Enabled: strings.EqualFold(u.State, "enabled") && !strings.EqualFold(u.APIKeyAccess, "disabled"),
+	}
+}
+
+// GetKey returns a key by ID: up to 4.22 the API key (getUser userapikey,
+// no secret); from 4.23 the key-pair id (listUserKeys keypairid). An unknown
+// ID is an error matching cloudkeys.ErrNotFound.
+func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
+	if id == "" {
+		return nil, cloudkeys.InvalidInput(vendor, "id", "must not be empty")
+	}
+	kp, err := c.keyPairs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !kp {
+		u, err := c.GetUserByAPIKey(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return userKey(u), nil
+	}
+	t := true
+	for p, err := range c.ListUserKeys(ctx, ListUserKeysParams{KeyPairID: id, ListAll: &t}) {
+		if err != nil {
+			if isParamError(err) {
+				return nil, notFound("listUserKeys", "key pair")
+			}
+			return nil, err
+		}
+		if p.ID == id {
+			return c.toKey(p, "", true), nil
+		}
+	}
+	return nil, notFound("listUserKeys", "key pair")
+}
+
+// ListKeys lists keys. Up to 4.22: with an Owner, getUserKeys (one key, with
+// its secret); without, a walk over listUsers yielding every user that has
+// an API key (no secrets). From 4.23: listUserKeys for the owner, or with
+// listall=true.
+func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
+	return func(yield func(*cloudkeys.Key, error) bool) {
+		kp, err := c.keyPairs(ctx)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if kp {
+			p := ListUserKeysParams{UserID: opts.Owner}
+			if opts.Owner == "" {
+				t := true
+				p.ListAll = &t
+			}
+			for pair, err := range c.ListUserKeys(ctx, p) {
+				if err != nil {
+					yield(nil, err)
+					return
+				}
+				if !yield(c.toKey(pair, opts.Owner, true), nil) {
+					return
+				}
+			}
+			return
+		}
+		if opts.Owner != "" {
+			uk, err := c.GetUserKeys(ctx, opts.Owner)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if uk.APIKey != "" {
+				yield(&cloudkeys.Key{Vendor: vendor, ID: uk.APIKey, AccessKey: uk.APIKey, Secret: uk.SecretKey,
+					Owner: opts.Owner, Enabled: !strings.EqualFold(uk.APIKeyAccess, "false")}, nil)
+			}
+			return
+		}
+		t := true
+		for u, err := range c.ListUsers(ctx, ListUsersParams{ListAll: &t}) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if u.APIKey == "" {
+				continue
+			}
+			if !yield(userKey(u), nil) {
+				return
+			}
+		}
+	}
+}
+
+// DeleteKey deletes a 4.23 key pair by id (deleteUserKeys). A repeat that
+// finds the pair gone after a lost answer counts as deleted. Before 4.23 keys
+// cannot be deleted: cloudkeys.ErrUnsupported.
+func (c *Client) DeleteKey(ctx context.Context, id string) error {
+	if id == "" {
+		return cloudkeys.InvalidInput(vendor, "id", "must not be empty")
+	}
+	kp, err := c.keyPairs(ctx)
+	if err != nil {
+		return err
+	}
+	if !kp {
+		return fmt.Errorf("cloudstack: deleting keys needs CloudStack 4.23: %w", cloudkeys.ErrUnsupported)
+	}
+	again, err := c.deleteUserKeys(ctx, id)
+	if err == nil || !isParamError(err) {
+		return err
+	}
+	// 431: is the pair gone?
+	if _, gerr := c.GetKey(ctx, id); errors.Is(gerr, cloudkeys.ErrNotFound) {
+		if again {
+			return nil
+		}
+		return notFound("deleteUserKeys", "key pair")
+	}
+	return err
+}
+
+// RotateKey replaces a user's key pair in place (before 4.23): it finds the
+// owner of the API key id (getUser) and calls registerUserKeys, which
+// invalidates the old pair at once. Not reversible; the new Key has a new ID
+// (the new API key). From 4.23 use cloudkeys.Rotate (create, store, delete):
+// cloudkeys.ErrUnsupported.
+func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
+	if id == "" {
+		return nil, cloudkeys.InvalidInput(vendor, "id", "must not be empty")
+	}
+	kp, err := c.keyPairs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if kp {
+		return nil, fmt.Errorf("cloudstack: 4.23 adds key pairs instead of rotating; use cloudkeys.Rotate: %w", cloudkeys.ErrUnsupported)
+	}
+	u, err := c.GetUserByAPIKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	pair, err := c.RegisterUserKeys(ctx, RegisterUserKeysParams{ID: u.ID})
+	if err != nil {
+		return nil, err
+	}
+	return c.toKey(pair, u.ID, false), nil
+}
+
+// SetKeyEnabled is not offered by CloudStack for a single key:
+// cloudkeys.ErrUnsupported. (The 4.20 apikeyaccess switch applies to a whole
+// user or account.)
+func (c *Client) SetKeyEnabled(context.Context, string, bool) error {
+	return fmt.Errorf("cloudstack: enabling or disabling a key: %w", cloudkeys.ErrUnsupported)
+}

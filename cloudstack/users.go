@@ -1,0 +1,184 @@
+package cloudstack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/google/go-querystring/query"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+// DefaultPageSize is the pagesize ListUsers and ListUserKeys ask for when
+// none is given.
+const DefaultPageSize = 500
+
+// User is a CloudStack user as listUsers and getUser return it.
+type User struct {
+	ID           string `json:"id"`
+	Username     string `json:"username"`
+	FirstName    string `json:"firstname"`
+	LastName     string `json:"lastname"`
+	Email        string `json:"email"`
+	Created      string `json:"created"`
+	State        string `json:"state"` // "enabled", "disabled", "locked"
+	Account      string `json:"account"`
+	AccountID    string `json:"accountid"`
+	AccountType  int    `json:"accounttype"` // 0 user, 1 root admin, 2 domain admin
+	RoleID       string `json:"roleid"`
+	RoleType     string `json:"roletype"` // "Admin", "DomainAdmin", "User", ...
+	RoleName     string `json:"rolename"`
+	Domain       string `json:"domain"`
+	DomainID     string `json:"domainid"`
+	IsDefault    bool   `json:"isdefault"`
+	APIKey       string `json:"apikey"` // the user's API key, if any (never its secret)
+	APIKeyAccess string `json:"apikeyaccess"`
+	// SecretKey is empty on servers since 4.10, which no longer send it here;
+	// use GetUserKeys.
+	SecretKey cloudkeys.Secret `json:"secretkey"`
+}
+
+// ListUsersParams filter listUsers. Zero fields are not sent.
+type ListUsersParams struct {
+	ID          string `url:"id,omitempty"`
+	Username    string `url:"username,omitempty"`
+	Account     string `url:"account,omitempty"`
+	DomainID    string `url:"domainid,omitempty"`
+	Keyword     string `url:"keyword,omitempty"`
+	State       string `url:"state,omitempty"`
+	AccountType *int   `url:"accounttype,omitempty"`
+	IsRecursive *bool  `url:"isrecursive,omitempty"`
+	ListAll     *bool  `url:"listall,omitempty"`
+	// APIKeyAccess filters by the 4.20+ API-key access switch ("enabled",
+	// "disabled", "inherit").
+	APIKeyAccess string `url:"apikeyaccess,omitempty"`
+	// PageSize is the page size of the walk (default DefaultPageSize).
+	PageSize int `url:"-"`
+}
+
+// ListUsers walks listUsers page by page (GET command=listUsers&page=N&
+// pagesize=M plus the filters), yielding each user. An empty answer
+// ({"listusersresponse":{}}) ends the walk; an error is yielded once, last.
+func (c *Client) ListUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
+	return func(yield func(*User, error) bool) {
+		params, err := query.Values(p)
+		if err != nil {
+			yield(nil, cloudkeys.InvalidInput(vendor, "ListUsersParams", "cannot encode"))
+			return
+		}
+		size := p.PageSize
+		if size <= 0 {
+			size = DefaultPageSize
+		}
+		walk(ctx, c, "listUsers", params, size, func(inner json.RawMessage) ([]*User, int, error) {
+			var w struct {
+				Count flexString `json:"count"`
+				User  []*User    `json:"user"`
+			}
+			err := decode("listUsers", inner, &w)
+			return w.User, w.Count.int(), err
+		}, yield)
+	}
+}
+
+// walk pages through a list command. It stops on a short page, an empty
+// page, or when count items were seen (count is not trusted alone: 4.23's
+// listUserKeys reports the unfiltered total).
+func walk[T any](ctx context.Context, c *Client, command string, params url.Values, size int,
+	parse func(json.RawMessage) ([]T, int, error), yield func(T, error) bool) {
+	var zero T
+	seen := 0
+	for page := 1; ; page++ {
+		q := cloneValues(params)
+		q.Set("page", strconv.Itoa(page))
+		q.Set("pagesize", strconv.Itoa(size))
+		inner, err := c.do(ctx, call{command: command, params: q, class: transport.Read})
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		items, count, err := parse(inner)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		for _, it := range items {
+			if !yield(it, nil) {
+				return
+			}
+		}
+		seen += len(items)
+		if len(items) < size || (count > 0 && seen >= count) {
+			return
+		}
+	}
+}
+
+// GetUserByAPIKey finds the user owning an API key: GET command=getUser&
+// userapikey=<key>. An unknown key is an error matching
+// cloudkeys.ErrNotFound.
+func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, error) {
+	if apiKey == "" {
+		return nil, cloudkeys.InvalidInput(vendor, "apiKey", "must not be empty")
+	}
+	inner, err := c.do(ctx, call{command: "getUser", params: url.Values{"userapikey": {apiKey}}, class: transport.Read})
+	if err != nil {
+		if isParamError(err) {
+			return nil, notFound("getUser", "user with this API key")
+		}
+		return nil, err
+	}
+	var w struct {
+		User *User `json:"user"`
+	}
+	if err := decode("getUser", inner, &w); err != nil {
+		return nil, err
+	}
+	if w.User == nil {
+		return nil, notFound("getUser", "user with this API key")
+	}
+	return w.User, nil
+}
+
+// isParamError reports a 431 answer (InvalidParameterValue), which the
+// server gives for an id or key it cannot find.
+func isParamError(err error) bool {
+	var ae *cloudkeys.APIError
+	return errors.As(err, &ae) && (ae.StatusCode == CodeParamError || ae.Code == "431" || strings.HasPrefix(ae.Code, "431/"))
+}
+
+// Capability is the capability object of listCapabilities.
+type Capability struct {
+	CloudStackVersion         string `json:"cloudstackversion"`
+	SecurityGroupsEnabled     bool   `json:"securitygroupsenabled"`
+	UserPublicTemplateEnabled bool   `json:"userpublictemplateenabled"`
+	ProjectInviteRequired     bool   `json:"projectinviterequired"`
+	AllowUsersCreateProjects  bool   `json:"allowusercreateprojects"`
+	APILimitInterval          int    `json:"apilimitinterval"`
+	APILimitMax               int    `json:"apilimitmax"`
+}
+
+// ListCapabilities returns the server's capabilities, among them its
+// version: GET command=listCapabilities.
+func (c *Client) ListCapabilities(ctx context.Context) (*Capability, error) {
+	inner, err := c.do(ctx, call{command: "listCapabilities", class: transport.Read})
+	if err != nil {
+		return nil, err
+	}
+	var w struct {
+		Capability *Capability `json:"capability"`
+	}
+	if err := decode("listCapabilities", inner, &w); err != nil {
+		return nil, err
+	}
+	if w.Capability == nil {
+		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: "listCapabilities", StatusCode: 200, Message: "answer carries no capability"}
+	}
+	return w.Capability, nil
+}
