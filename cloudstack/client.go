@@ -82,9 +82,6 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
-	if creds.kind == credIntegration {
-		settings.HTTPClient = noReplayClient(settings.HTTPClient)
-	}
 	tc, err := transport.NewWithSettings(transport.Config{
 		Vendor: vendor, BaseURL: endpoint, Classify: classify, Check: check, Secrets: secrets,
 	}, settings)
@@ -143,11 +140,9 @@ func (c *Client) do(ctx context.Context, cl call) (json.RawMessage, error) {
 	var err error
 	switch c.creds.kind {
 	case credIntegration:
-		sctx := ctx
-		if cl.class == transport.Write {
-			sctx = noReplay(ctx)
-		}
-		body, err = c.send(sctx, &transport.Request{
+		// A write sent as a GET is never replayed by net/http: the
+		// transport marks every Write non-replayable.
+		body, err = c.send(ctx, &transport.Request{
 			Operation: cl.command, Class: cl.class, Method: http.MethodGet,
 			RawQuery: encodeForm(full), NoSign: true,
 		})

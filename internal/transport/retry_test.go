@@ -373,3 +373,21 @@ func FuzzRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+// TestGETWriteNeverReplayedByNetHTTP: net/http re-sends a bodiless GET by
+// itself when a reused keep-alive connection breaks after the request was
+// written. A write sent as a GET must not be replayed that way.
+func TestGETWriteNeverReplayedByNetHTTP(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, false, Config{})
+	_, err := e.c.Do(context.Background(), read("/warm")) // opens a keep-alive connection
+	require.NoError(t, err)
+	require.Equal(t, 1, e.fs.Connections())
+	e.fs.CommitThenDrop(1)
+	req := &Request{Operation: "registerUserKeys", Class: Write, Method: http.MethodGet, Path: "/keys"}
+	_, err = e.c.Do(context.Background(), req)
+	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+	assert.Equal(t, 2, e.hits.get(), "the warm-up and exactly one write were served")
+	assert.Len(t, e.fs.Requests(), 2)
+	assert.Empty(t, e.fs.Requests()[1].Body)
+}

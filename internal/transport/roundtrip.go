@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	neturl "net/url"
+	"strings"
 	"time"
 )
 
@@ -67,6 +68,16 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.ContentLength = int64(len(body))
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	} else if st.req.Class == Write && firstHop {
+		// net/http silently re-sends a replayable request (a GET without a
+		// body) when a reused keep-alive connection breaks after it was
+		// written, i.e. after it may have been carried out. A write sent as
+		// a GET (CloudStack's integration port) must never be replayed: a
+		// non-nil empty body without GetBody makes it non-replayable, and
+		// net/http probes it and sends no body at all.
+		out.Body = io.NopCloser(strings.NewReader(""))
+		out.ContentLength = 0
+		out.GetBody = nil
 	} else {
 		out.Body = nil
 		out.ContentLength = 0
