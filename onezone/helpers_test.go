@@ -63,3 +63,5 @@ func hdr(kv ...string) http.Header {
 	}
 	return h
 }
+
+type onezoneFault = onezonetest.Fault

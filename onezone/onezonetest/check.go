@@ -186,4 +186,3 @@ func validUntil(cs []caveat) any {
 	}
 	return min
 }
-
