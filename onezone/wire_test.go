@@ -109,7 +109,7 @@ func TestWire(t *testing.T) {
 				})
 			},
 			method: "POST", path: "/users/u1/tokens/named",
-			body: `{"name":"inv","type":{"inviteToken":{"inviteType":"userJoinSpace","spaceId":"s1"}},"revoked":true,"privileges":["space_view"],"usageLimit":"infinity"}`,
+			body:  `{"name":"inv","type":{"inviteToken":{"inviteType":"userJoinSpace","spaceId":"s1"}},"revoked":true,"privileges":["space_view"],"usageLimit":"infinity"}`,
 			check: func(t *testing.T, v any) { assert.Equal(t, "fromLocation", v.(*onezone.CreatedToken).TokenID) },
 		},
 		{
@@ -165,9 +165,11 @@ func TestWire(t *testing.T) {
 			},
 		},
 		{
-			name:   "GetNamedTokenByName escapes the name",
-			resp:   answer(200, `{"id":"t1","name":"my token"}`),
-			call:   func(c *onezone.Client) (any, error) { return c.GetNamedTokenByName(ctx, onezone.User("u 1"), "my token") },
+			name: "GetNamedTokenByName escapes the name",
+			resp: answer(200, `{"id":"t1","name":"my token"}`),
+			call: func(c *onezone.Client) (any, error) {
+				return c.GetNamedTokenByName(ctx, onezone.User("u 1"), "my token")
+			},
 			method: "GET", path: "/users/u%201/tokens/named/name/my%20token",
 		},
 		{
@@ -179,9 +181,11 @@ func TestWire(t *testing.T) {
 			method: "PATCH", path: "/tokens/named/t1", body: `{"customMetadata":{"a":1},"name":"n2","revoked":true}`,
 		},
 		{
-			name:   "ModifyNamedToken unrevoke",
-			resp:   answer(204, ""),
-			call:   func(c *onezone.Client) (any, error) { return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdate{Revoked: &no}) },
+			name: "ModifyNamedToken unrevoke",
+			resp: answer(204, ""),
+			call: func(c *onezone.Client) (any, error) {
+				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdate{Revoked: &no})
+			},
 			method: "PATCH", path: "/tokens/named/t1", body: `{"revoked":false}`,
 		},
 		{
@@ -220,9 +224,11 @@ func TestWire(t *testing.T) {
 			check: func(t *testing.T, v any) { assert.Equal(t, int64(3), v) },
 		},
 		{
-			name:   "RevokeAllTemporaryTokens",
-			resp:   answer(204, ""),
-			call:   func(c *onezone.Client) (any, error) { return nil, c.RevokeAllTemporaryTokens(ctx, onezone.CurrentProvider()) },
+			name: "RevokeAllTemporaryTokens",
+			resp: answer(204, ""),
+			call: func(c *onezone.Client) (any, error) {
+				return nil, c.RevokeAllTemporaryTokens(ctx, onezone.CurrentProvider())
+			},
 			method: "DELETE", path: "/provider/tokens/temporary",
 		},
 		{
