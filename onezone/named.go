@@ -105,10 +105,7 @@ func (c *Client) CreateNamedToken(ctx context.Context, subj Subject, req NamedTo
 	}
 	var out CreatedToken
 	resp, err := c.do(ctx, call{op: "createNamedToken", class: transport.Write, method: http.MethodPost,
-		path: p + "/tokens/named", out: &out, in: namedCreateWire{
-			Name: req.Name, Type: req.Type, Caveats: req.Caveats, CustomMetadata: req.CustomMetadata,
-			Revoked: req.Revoked, Privileges: req.Privileges, UsageLimit: req.UsageLimit,
-		}})
+		path: p + "/tokens/named", out: &out, in: namedCreateWire(req)})
 	if err != nil {
 		return nil, err
 	}

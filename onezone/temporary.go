@@ -49,7 +49,7 @@ func (c *Client) CreateTemporaryToken(ctx context.Context, subj Subject, req Tem
 		Token cloudkeys.Secret `json:"token"`
 	}
 	if _, err := c.do(ctx, call{op: "createTemporaryToken", class: transport.Write, method: http.MethodPost,
-		path: p + "/tokens/temporary", in: temporaryWire{Type: req.Type, Caveats: req.Caveats}, out: &out}); err != nil {
+		path: p + "/tokens/temporary", in: temporaryWire(req), out: &out}); err != nil {
 		return cloudkeys.Secret{}, err
 	}
 	return out.Token, nil

@@ -31,10 +31,6 @@ type req struct {
 	segs   []string
 }
 
-type route struct {
-	methods map[string]func(*req)
-}
-
 // serve routes a request: unknown path → 404 with no body, wrong method →
 // 405 with no body (the HTTP layer's answers), then authentication (401),
 // then the body (415, malformedData), then the operation.
