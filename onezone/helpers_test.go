@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -65,3 +66,19 @@ func hdr(kv ...string) http.Header {
 }
 
 type onezoneFault = onezonetest.Fault
+
+// handlerTransport serves requests with an http.Handler in memory.
+type handlerTransport struct{ h http.Handler }
+
+func (ht handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	sr := r.Clone(r.Context())
+	if sr.Body == nil {
+		sr.Body = http.NoBody
+	}
+	sr.RemoteAddr = "127.0.0.1:1"
+	ht.h.ServeHTTP(rec, sr)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
