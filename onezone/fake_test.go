@@ -655,6 +655,11 @@ func TestRetries(t *testing.T) {
 	_, err = c.GetNamedTokenStatus(ctx, created.TokenID)
 	require.NoError(t, err)
 
+	// A PATCH whose answer was lost is retried (idempotent by nature).
+	srv.CommitThenDrop(1)
+	no := false
+	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdate{Revoked: &no}))
+
 	// A delete whose answer was lost is retried; the 404 then means done.
 	srv.CommitThenDrop(1)
 	require.NoError(t, c.DeleteNamedToken(ctx, created.TokenID))
