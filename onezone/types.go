@@ -171,9 +171,18 @@ func (t TokenType) validate() error {
 	return nil
 }
 
+// IsZero reports whether no type is set.
+func (t TokenType) IsZero() bool {
+	return t.Access == nil && t.Identity == nil && t.Invite == nil && len(t.Raw) == 0
+}
+
 // MarshalJSON writes {"accessToken":{…}}, {"identityToken":{}} or
-// {"inviteToken":{"inviteType":…,<target key>:…}}.
+// {"inviteToken":{"inviteType":…,<target key>:…}}; the zero TokenType is
+// null. Requests refuse a zero or ambiguous type before sending.
 func (t TokenType) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
 	if err := t.validate(); err != nil {
 		return nil, fmt.Errorf("onezone: token type: %w", err)
 	}
@@ -205,7 +214,11 @@ func (t TokenType) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a one-of token type; an unknown kind goes to Raw.
+// null leaves t unchanged.
 func (t *TokenType) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return fmt.Errorf("onezone: token type: %w", err)

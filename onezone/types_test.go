@@ -86,12 +86,17 @@ func TestTokenTypeJSON(t *testing.T) {
 		assert.Equal(t, tt.tt.Kind(), back.Kind())
 	}
 	var got onezone.TokenType
+	var b []byte
 	require.NoError(t, json.Unmarshal([]byte(`{"inviteToken":{"inviteType":"userJoinGroup","groupId":"g","parameters":{}}}`), &got))
 	assert.Equal(t, &onezone.InviteToken{InviteType: onezone.UserJoinGroup, TargetID: "g", TargetKey: "groupId", Parameters: json.RawMessage(`{}`)}, got.Invite)
-	b, _ := json.Marshal(got)
+	b, _ = json.Marshal(got)
 	assert.Equal(t, `{"inviteToken":{"inviteType":"userJoinGroup","groupId":"g","parameters":{}}}`, string(b))
 
-	for _, bad := range []onezone.TokenType{{}, {Access: &onezone.AccessToken{}, Identity: &onezone.IdentityToken{}}, {Invite: &onezone.InviteToken{InviteType: onezone.UserJoinGroup}}} {
+	b, err := json.Marshal(onezone.TokenType{})
+	require.NoError(t, err)
+	assert.Equal(t, "null", string(b), "zero type")
+	require.NoError(t, json.Unmarshal([]byte(`null`), &got))
+	for _, bad := range []onezone.TokenType{{Access: &onezone.AccessToken{}, Identity: &onezone.IdentityToken{}}, {Invite: &onezone.InviteToken{InviteType: onezone.UserJoinGroup}}} {
 		_, err := json.Marshal(bad)
 		assert.Error(t, err)
 	}
