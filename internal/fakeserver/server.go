@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -31,6 +32,9 @@ type Options struct {
 	// all (for testing/synctest, where goroutines blocked on real sockets
 	// keep the fake clock from advancing).
 	InMemory bool
+	// Addr is the address to listen on (default 127.0.0.1:0, a free
+	// loopback port). Ignored in memory.
+	Addr string
 }
 
 // Server runs a vendor handler behind the shared fault injection, clock
@@ -47,20 +51,37 @@ type Server struct {
 	once    sync.Once
 }
 
-// New starts a server for h on 127.0.0.1:0, or in memory.
+// New starts a server for h on 127.0.0.1:0 (or Options.Addr), or in
+// memory. It panics if it cannot listen; use Listen to get an error instead.
 func New(h http.Handler, opts Options) *Server {
+	s, err := Listen(h, opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Listen is New returning an error when the address cannot be listened on.
+func Listen(h http.Handler, opts Options) (*Server, error) {
 	s := &Server{handler: h, opts: opts}
 	if !opts.InMemory {
 		s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.ServeHTTP))
+		if opts.Addr != "" {
+			ln, err := net.Listen("tcp", opts.Addr)
+			if err != nil {
+				return nil, fmt.Errorf("fakeserver: listen on %s: %w", opts.Addr, err)
+			}
+			_ = s.ts.Listener.Close()
+			s.ts.Listener = ln
+		}
 		s.ts.Config.ConnState = func(_ net.Conn, cs http.ConnState) {
 			if cs == http.StateNew {
 				s.conns.Add(1)
 			}
 		}
-		s.ts.Config.ErrorLog = nil
 		s.ts.Start()
 	}
-	return s
+	return s, nil
 }
 
 // URL returns the base URL: http://127.0.0.1:<port>, or InMemoryURL.
@@ -210,6 +231,10 @@ func (m memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if err := req.Context().Err(); err != nil {
 		return nil, err
+	}
+	// Like a real connection: from here on the request may reach the server.
+	if tr := httptrace.ContextClientTrace(req.Context()); tr != nil && tr.GotConn != nil {
+		tr.GotConn(httptrace.GotConnInfo{})
 	}
 	var body []byte
 	if req.Body != nil {

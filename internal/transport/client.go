@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -65,7 +66,7 @@ type Client struct {
 	userAgent string
 
 	mu      sync.RWMutex
-	secrets []string
+	secrets []cloudkeys.Secret // pointer-backed: even fmt's raw paths print addresses
 }
 
 // defaultRetry is the policy without cloudkeys.WithRetry.
@@ -114,6 +115,7 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 	for _, sec := range cfg.Secrets {
 		c.AddSecret(sec)
 	}
+	c.cfg.Secrets = nil // kept only as cloudkeys.Secret values
 
 	var baseRT http.RoundTripper = newPooledTransport()
 	var timeout time.Duration
@@ -207,11 +209,11 @@ func (c *Client) AddSecret(s string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, have := range c.secrets {
-		if have == s {
+		if have.Reveal() == s {
 			return
 		}
 	}
-	c.secrets = append(c.secrets, s)
+	c.secrets = append(c.secrets, cloudkeys.NewSecret(s))
 }
 
 // Scrub replaces every registered secret in s with "[REDACTED]".
@@ -219,12 +221,29 @@ func (c *Client) Scrub(s string) string {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	for _, sec := range c.secrets {
-		if strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, "[REDACTED]")
+		if v := sec.Reveal(); strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, "[REDACTED]")
 		}
 	}
 	return s
 }
+
+// String describes the client by vendor and endpoint only.
+func (c *Client) String() string {
+	if c == nil {
+		return "transport.Client(nil)"
+	}
+	return "transport.Client(" + c.cfg.Vendor + " " + c.base.Redacted() + ")"
+}
+
+// GoString is String, so %#v never reaches the scrub list or settings.
+func (c *Client) GoString() string { return c.String() }
+
+// Format writes String for every verb.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue logs String.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // URLFor returns the URL a request will be sent to (before signing).
 func (c *Client) URLFor(req *Request) *url.URL {
@@ -261,13 +280,14 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if ctx == nil {
 		return nil, cloudkeys.InvalidInput(c.cfg.Vendor, "ctx", "nil context")
 	}
-	if req.Method == "" {
-		req.Method = http.MethodGet
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
 	}
 	u := c.URLFor(req)
 	st := &callState{req: req}
 	ctx = context.WithValue(ctx, stateKey{}, st)
-	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, u.String(), nil)
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), nil)
 	if err != nil {
 		return nil, c.transportError(req, u, 0, errors.New("cannot build the request"))
 	}
@@ -376,8 +396,8 @@ func (c *Client) failure(ctx context.Context, req *Request, u *url.URL, st *call
 
 func (c *Client) transportError(req *Request, u *url.URL, attempts int, cause error) error {
 	return &Error{
-		Vendor: c.cfg.Vendor, Operation: req.Operation, Method: req.Method,
-		Host: u.Host, Path: u.Path, Attempts: attempts, Err: cause, scrub: c.Scrub,
+		Vendor: c.cfg.Vendor, Operation: req.Operation, Method: cmp.Or(req.Method, http.MethodGet),
+		Host: u.Host, Path: c.Scrub(u.Path), Attempts: attempts, Err: cause, scrub: c.Scrub,
 	}
 }
 

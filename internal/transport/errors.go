@@ -34,7 +34,11 @@ func (e *Error) Error() string {
 	b.WriteString(e.Method)
 	b.WriteString(" ")
 	b.WriteString(e.Host)
-	b.WriteString(e.Path)
+	if e.scrub != nil {
+		b.WriteString(e.scrub(e.Path))
+	} else {
+		b.WriteString(e.Path)
+	}
 	b.WriteString(": ")
 	msg := "transport error"
 	if e.Err != nil {

@@ -74,6 +74,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	log := c.log
+	// A path may carry a registered secret (ZStack's session APIs put the
+	// session uuid there); it is logged scrubbed.
+	path := c.Scrub(out.URL.Path)
 	start := time.Now()
 	if attempt > 1 && firstHop {
 		if last := st.lastEnd.Load(); last != 0 {
@@ -84,7 +87,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	log.DebugContext(ctx, "cloudkeys: request",
 		"vendor", c.cfg.Vendor, "operation", st.req.Operation, "class", st.req.Class.String(),
-		"method", out.Method, "host", out.URL.Host, "path", out.URL.Path, "attempt", attempt)
+		"method", out.Method, "host", out.URL.Host, "path", path, "attempt", attempt)
 
 	resp, err := rt.base.RoundTrip(out)
 	end := time.Now()
@@ -92,13 +95,13 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		log.DebugContext(ctx, "cloudkeys: attempt failed",
 			"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
-			"host", out.URL.Host, "path", out.URL.Path, "attempt", attempt,
+			"host", out.URL.Host, "path", path, "attempt", attempt,
 			"duration", end.Sub(start), "error", c.Scrub(unwrapURLError(err).Error()))
 		return nil, err
 	}
 	log.DebugContext(ctx, "cloudkeys: response",
 		"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
-		"host", out.URL.Host, "path", out.URL.Path, "status", resp.StatusCode,
+		"host", out.URL.Host, "path", path, "status", resp.StatusCode,
 		"attempt", attempt, "duration", end.Sub(start))
 	return resp, nil
 }

@@ -1,0 +1,117 @@
+package e24test
+
+import (
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/e24"
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
+)
+
+// Fault is what the fake does to one request instead of, or after, serving
+// it normally (see Server.FailNextWith).
+type Fault = fakeserver.Fault
+
+// DefaultSkewWindow is how far X-Date may be from the fake's clock, either
+// way, unless WithSkewWindow says otherwise.
+const DefaultSkewWindow = 15 * time.Minute
+
+// Option configures NewServer.
+type Option func(*settings)
+
+type settings struct {
+	inMemory  bool
+	skew      time.Duration
+	adminKey  string
+	adminSec  string
+	email     string
+	firstName string
+	lastName  string
+}
+
+// WithInMemory serves requests through Transport() only, with no socket
+// (for testing/synctest). URL() is then fakeserver.InMemoryURL and
+// Server.Client wires the in-memory transport in.
+func WithInMemory() Option { return func(s *settings) { s.inMemory = true } }
+
+// WithSkewWindow sets how far X-Date may be from the fake's clock, either
+// way (default 15 minutes).
+func WithSkewWindow(d time.Duration) Option { return func(s *settings) { s.skew = d } }
+
+// WithAdminKey seeds the account's first API key with a fixed key and
+// secret instead of random ones.
+func WithAdminKey(apiKey, secret string) Option {
+	return func(s *settings) { s.adminKey, s.adminSec = apiKey, secret }
+}
+
+// WithAccount sets the seeded account's email and name.
+func WithAccount(email, firstName, lastName string) Option {
+	return func(s *settings) { s.email, s.firstName, s.lastName = email, firstName, lastName }
+}
+
+// Server is an in-process fake of the e24cloud account API v2. It embeds
+// *fakeserver.Server, so URL, Close, Clock, Requests, FailNext,
+// FailNextWith, CommitThenDrop, DropNext, SetDelay and the other shared
+// fault-injection methods are promoted. It is safe for concurrent use.
+type Server struct {
+	*fakeserver.Server
+
+	mu       sync.Mutex
+	skew     time.Duration
+	accounts []*account // the seeded account first, then sub-accounts
+	nextSSH  int64
+	admin    *account
+}
+
+// NewServer starts a fake on 127.0.0.1:0 (or in memory with WithInMemory)
+// with one account holding one API key (the "admin" key Client uses), one
+// pair of e24files keys, no SSH keys and one group. It needs no testing.T
+// and can be used from main(); call Close when done.
+func NewServer(opts ...Option) *Server {
+	st := settings{skew: DefaultSkewWindow, email: "admin@example.com", firstName: "Ada", lastName: "Admin"}
+	for _, o := range opts {
+		if o != nil {
+			o(&st)
+		}
+	}
+	s := &Server{skew: st.skew, nextSSH: 1}
+	s.admin = s.newAccount(st.email, st.firstName, st.lastName, "", nil)
+	s.admin.groups = []group{{id: 1, name: "admins"}}
+	if st.adminKey != "" && st.adminSec != "" {
+		s.admin.keys[0] = &apiKey{key: st.adminKey, secret: st.adminSec}
+	}
+	s.Server = fakeserver.New(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: st.inMemory})
+	return s
+}
+
+// Client returns a client for the fake, authenticated with the seeded
+// account's first API key. opts come after the fake's own options (in
+// in-memory mode, WithHTTPClient with the in-memory transport).
+func (s *Server) Client(opts ...cloudkeys.Option) *e24.Client {
+	key, sec := s.AdminKey()
+	return s.ClientFor(key, sec, opts...)
+}
+
+// ClientFor returns a client for the fake signing with the given key pair
+// (e.g. a key created through the API, or a sub-account's key).
+func (s *Server) ClientFor(apiKey string, secret cloudkeys.Secret, opts ...cloudkeys.Option) *e24.Client {
+	var all []cloudkeys.Option
+	if s.InMemory() {
+		all = append(all, cloudkeys.WithHTTPClient(&http.Client{Transport: s.Transport()}))
+	}
+	all = append(all, opts...)
+	c, err := e24.New(s.URL(), e24.APIKey(apiKey, secret.Reveal()), all...)
+	if err != nil {
+		panic("e24test: " + err.Error())
+	}
+	return c
+}
+
+// SetSkewWindow changes how far X-Date may be from the fake's clock.
+func (s *Server) SetSkewWindow(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.skew = d
+}

@@ -1,0 +1,185 @@
+package e24
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+// envelope is the part of every answer the error check reads. The vendor
+// documents only {"success": true, ...}; the error fields are guesses, so
+// each is decoded leniently.
+type envelope struct {
+	Success json.RawMessage `json:"success"`
+	Error   json.RawMessage `json:"error"`
+	Message json.RawMessage `json:"message"`
+	Errors  json.RawMessage `json:"errors"`
+	Code    json.RawMessage `json:"code"`
+}
+
+// checkAnswer is the transport's Check: an answer is a success only when its
+// status is 2xx AND its body is a JSON object with "success": true. Anything
+// else is an *cloudkeys.APIError carrying the status (0 for a 2xx that says
+// success is not true), whatever error/message/code fields the body has, or
+// an excerpt of a body that is not JSON.
+func checkAnswer(_ *transport.Request, resp *transport.Response) error {
+	ok2xx := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	var env envelope
+	isJSON := json.Unmarshal(resp.Body, &env) == nil && bytes.HasPrefix(bytes.TrimSpace(resp.Body), []byte("{"))
+	if ok2xx && isJSON && isTrue(env.Success) {
+		return nil
+	}
+	ae := &cloudkeys.APIError{StatusCode: resp.StatusCode}
+	if !isJSON {
+		ae.Message = transport.Excerpt(resp.Body)
+		if ok2xx {
+			ae.Message = "answer is not a JSON object: " + ae.Message
+			ae.Kind = cloudkeys.ErrServer
+		}
+		return ae
+	}
+	code, msg := errorFields(env)
+	ae.Code, ae.Message = code, msg
+	if ok2xx {
+		// The vendor said "error" inside a 2xx: no status to map.
+		ae.StatusCode = 0
+		if ae.Message == "" {
+			ae.Message = "answer has no \"success\": true"
+		}
+	}
+	return ae
+}
+
+// isTrue accepts true, "true", 1 and "1" as success.
+func isTrue(raw json.RawMessage) bool {
+	switch strings.ToLower(strings.Trim(string(bytes.TrimSpace(raw)), `"`)) {
+	case "true", "1":
+		return true
+	}
+	return false
+}
+
+// errorFields extracts a code and a message from the lenient error fields:
+// "error" may be a string or an object {code, message}; "message", "errors"
+// and "code" are read too.
+func errorFields(env envelope) (code, msg string) {
+	code = scalar(env.Code)
+	var parts []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s != "" && !contains(parts, s) {
+			parts = append(parts, s)
+		}
+	}
+	for _, raw := range []json.RawMessage{env.Error, env.Message, env.Errors} {
+		c, m := describe(raw)
+		if code == "" {
+			code = c
+		}
+		add(m)
+	}
+	msg = transport.Excerpt([]byte(strings.Join(parts, "; ")))
+	return code, msg
+}
+
+// describe reads a string, number, object {code|error_code, message|error|
+// description} or array of those.
+func describe(raw json.RawMessage) (code, msg string) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", ""
+	}
+	switch raw[0] {
+	case '{':
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			return "", ""
+		}
+		for _, k := range []string{"code", "error_code", "errorCode"} {
+			if code = scalar(m[k]); code != "" {
+				break
+			}
+		}
+		for _, k := range []string{"message", "error", "description", "detail"} {
+			if _, msg = describe(m[k]); msg != "" {
+				break
+			}
+		}
+		return code, msg
+	case '[':
+		var list []json.RawMessage
+		if json.Unmarshal(raw, &list) != nil {
+			return "", ""
+		}
+		var msgs []string
+		for _, item := range list {
+			c, m := describe(item)
+			if code == "" {
+				code = c
+			}
+			if m != "" {
+				msgs = append(msgs, m)
+			}
+		}
+		return code, strings.Join(msgs, "; ")
+	case 't', 'f':
+		return "", ""
+	}
+	return "", scalar(raw)
+}
+
+// scalar renders a JSON string or number as text; anything else is "".
+func scalar(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// malformed is the error for a successful answer the client cannot decode.
+func (c *Client) malformed(op string, resp *transport.Response, err error) error {
+	return &cloudkeys.APIError{
+		Vendor: Vendor, Operation: op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
+		Message: c.tc.Scrub("malformed answer: " + err.Error()), Kind: cloudkeys.ErrServer,
+	}
+}
+
+// notFound is the error for an id missing from a listing.
+func notFound(op, what string) error {
+	return &cloudkeys.APIError{Vendor: Vendor, Operation: op, Message: what + " not found", Kind: cloudkeys.ErrNotFound}
+}
+
+// goneAfterRetry reports a 404 that answers a retried idempotent delete: the
+// first attempt most likely deleted it, so it counts as success.
+func goneAfterRetry(err error) bool {
+	ae, ok := asAPIError(err)
+	return ok && ae.StatusCode == 404 && ae.Attempts > 1
+}
+
+func asAPIError(err error) (*cloudkeys.APIError, bool) {
+	var ae *cloudkeys.APIError
+	ok := errors.As(err, &ae)
+	return ae, ok
+}

@@ -1,0 +1,32 @@
+package e24
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+// RegenerateFilesSecret calls POST /v2/account/files-new-secret-key with
+// {"api_key": apiKey} and returns the e24files S3 and Swift keys with their
+// new secret. The vendor does not say which key "api_key" names; the client
+// sends the API key it signs with when apiKey is "". The old e24files secret
+// stops working. It is a write: a lost answer matches
+// [cloudkeys.ErrOutcomeUnknown].
+func (c *Client) RegenerateFilesSecret(ctx context.Context, apiKey string) (*E24Files, error) {
+	if apiKey == "" {
+		apiKey = c.creds.Load().apiKey
+	}
+	var out struct {
+		E24Files *E24Files `json:"e24files"`
+	}
+	resp, err := c.call(ctx, "RegenerateFilesSecret", transport.Write, http.MethodPost,
+		"/account/files-new-secret-key", "", apiKeyBody{apiKey}, &out)
+	if err != nil {
+		return nil, err
+	}
+	if out.E24Files == nil || out.E24Files.IsZero() {
+		return nil, c.malformed("RegenerateFilesSecret", resp, errMissing("e24files"))
+	}
+	return out.E24Files, nil
+}

@@ -1,0 +1,124 @@
+package e24
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/cloudkeys/cloudkeys"
+)
+
+// Capabilities reports what the KeyManager mapping supports on e24cloud: an
+// account holds many API keys, which can be deleted (so [cloudkeys.Rotate]
+// creates the new key, stores it and only then deletes the old one) and
+// rotated in place (a new secret for the same key); keys cannot be disabled
+// and do not expire. It makes no request.
+func (c *Client) Capabilities(context.Context) (cloudkeys.Capabilities, error) {
+	return cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Rotate: true}, nil
+}
+
+// CreateKey creates an API key of the authenticated account with
+// PUT /v2/account/api; the returned Key carries the secret. e24cloud keys
+// have no name, description or expiry: Name and Description are accepted
+// but not stored anywhere (the returned Key leaves them empty, as GetKey
+// will), a non-zero ExpiresAt is refused with an error matching
+// [cloudkeys.ErrUnsupported], and Owner must be "" or the account's id (a
+// key of a sub-account needs that sub-account's credentials). A lost answer
+// matches [cloudkeys.ErrOutcomeUnknown].
+func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	if !req.ExpiresAt.IsZero() {
+		return nil, unsupported("CreateKey", "key expiry")
+	}
+	owner := ""
+	if req.Owner != "" {
+		acc, err := c.GetAccount(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if acc.ID != req.Owner {
+			return nil, cloudkeys.InvalidInput(Vendor, "Owner", "must be empty or the authenticated account's id")
+		}
+		owner = acc.ID
+	}
+	pair, err := c.CreateAPIKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return toKey(pair, owner), nil
+}
+
+// GetKey reads GET /v2/account and returns the API key whose api_key is id,
+// secret included, or an error matching [cloudkeys.ErrNotFound].
+func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
+	if id == "" {
+		return nil, cloudkeys.InvalidInput(Vendor, "id", "must not be empty")
+	}
+	acc, err := c.GetAccount(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range acc.API {
+		if acc.API[i].APIKey == id {
+			return toKey(&acc.API[i], acc.ID), nil
+		}
+	}
+	return nil, notFound("GetKey", "API key")
+}
+
+// ListKeys yields the API keys of the authenticated account, secrets
+// included, from one GET /v2/account. opts.Owner must be "" or the account's
+// id.
+func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
+	return func(yield func(*cloudkeys.Key, error) bool) {
+		acc, err := c.GetAccount(ctx)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if opts.Owner != "" && opts.Owner != acc.ID {
+			yield(nil, cloudkeys.InvalidInput(Vendor, "Owner", "must be empty or the authenticated account's id"))
+			return
+		}
+		for i := range acc.API {
+			if !yield(toKey(&acc.API[i], acc.ID), nil) {
+				return
+			}
+		}
+	}
+}
+
+// DeleteKey deletes the API key id with DELETE /v2/account/api; see
+// [Client.DeleteAPIKey].
+func (c *Client) DeleteKey(ctx context.Context, id string) error {
+	return c.DeleteAPIKey(ctx, id)
+}
+
+// RotateKey gives the API key id a new secret in place with
+// POST /v2/account/api-new-secret-key (same ID; the old secret stops working
+// at once, not reversible). Prefer [cloudkeys.Rotate], which on e24cloud
+// creates a new key and deletes the old one only after the new one is
+// stored.
+func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
+	pair, err := c.RegenerateAPISecret(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return toKey(pair, ""), nil
+}
+
+// SetKeyEnabled is not supported: e24cloud keys cannot be disabled. It
+// returns an error matching [cloudkeys.ErrUnsupported] without a request.
+func (c *Client) SetKeyEnabled(context.Context, string, bool) error {
+	return unsupported("SetKeyEnabled", "disabling keys")
+}
+
+func unsupported(op, what string) error {
+	return fmt.Errorf("%s: %s: e24cloud has no %s: %w", Vendor, op, what, cloudkeys.ErrUnsupported)
+}
+
+func toKey(p *APIKeyPair, owner string) *cloudkeys.Key {
+	return &cloudkeys.Key{
+		Vendor: Vendor, ID: p.APIKey, AccessKey: p.APIKey, Secret: p.SecretKey,
+		Owner: owner, Enabled: true,
+	}
+}

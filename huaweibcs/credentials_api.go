@@ -1,0 +1,241 @@
+package huaweibcs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/go-querystring/query"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+// Operation names, as in Huawei's API reference.
+const (
+	OpList   = "ListPublicChainCredentials"
+	OpCreate = "CreatePublicChainCredential"
+	OpDelete = "DeletePublicChainCredential"
+)
+
+// Credential is one NES API key as List shows it. List never carries the
+// secret: it is returned only once, by CreateCredential.
+type Credential struct {
+	ID          string `json:"id"`          // 36 characters
+	Description string `json:"description"` // up to 100 characters
+	CreateTime  string `json:"create_time"` // as sent, e.g. 2023-06-06T20:47:02.15507+08:00
+	UpdateTime  string `json:"update_time"` // as sent: the time of LAST USE, not of a change
+
+	// Fields of the newer (zh-cn) reference; empty where the server omits them.
+	EpsInfo     json.RawMessage `json:"eps_info,omitempty"`     // enterprise project, opaque
+	NodeIDs     []string        `json:"node_ids,omitempty"`     // nodes the key is scoped to
+	ControlType string          `json:"control_type,omitempty"` // access-policy type
+	Allowlists  []Allowlist     `json:"allowlists,omitempty"`   // access-policy entries
+
+	CreatedAt  time.Time `json:"-"` // CreateTime parsed (RFC 3339); zero if unparseable
+	LastUsedAt time.Time `json:"-"` // UpdateTime parsed (RFC 3339); zero if unparseable or never used
+}
+
+// Allowlist is one access-policy entry of a credential.
+type Allowlist struct {
+	Type string `json:"allowlist_type"`
+	Info string `json:"allowlist_info"`
+}
+
+// ListCredentialsRequest is the query of ListCredentials.
+type ListCredentialsRequest struct {
+	// Offset is the start position, 0..1000.
+	Offset int `url:"offset"`
+	// Limit is the page size, 1..1000; 0 leaves it to the server. The
+	// server may return fewer items than asked (the reference caps a page
+	// at 100), so a short page is not the last one.
+	Limit int `url:"limit,omitempty"`
+}
+
+// ListCredentialsResult is one page of ListCredentials.
+type ListCredentialsResult struct {
+	Credentials []Credential `json:"credentials"`
+	// Count is the total number of credentials, not the length of this page.
+	Count int `json:"count"`
+}
+
+// ListCredentials sends GET /v1/{project_id}/node-provider/credentials
+// ?offset=&limit= and returns one page. Reads are retried on 429
+// (APIGW.0308, BCS.03429001), 502, 503, 504 and connection errors.
+func (c *Client) ListCredentials(ctx context.Context, req ListCredentialsRequest) (*ListCredentialsResult, error) {
+	if req.Offset < 0 || req.Offset > MaxOffset {
+		return nil, cloudkeys.InvalidInput(Vendor, "Offset", "must be 0.."+strconv.Itoa(MaxOffset))
+	}
+	if req.Limit < 0 || req.Limit > MaxLimit {
+		return nil, cloudkeys.InvalidInput(Vendor, "Limit", "must be 1.."+strconv.Itoa(MaxLimit)+" (0 for the server's default)")
+	}
+	q, err := query.Values(req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s: encode query: %w", Vendor, OpList, err)
+	}
+	resp, err := c.do(ctx, &transport.Request{
+		Operation: OpList, Class: transport.Read, Method: http.MethodGet,
+		Path: c.basePath, Query: q,
+	})
+	if err != nil {
+		return nil, err
+	}
+	res, err := parseList(resp.Body)
+	if err != nil {
+		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: OpList, StatusCode: resp.StatusCode,
+			Message: err.Error(), RequestID: resp.Header.Get(RequestIDHeader), Attempts: resp.Attempts, Kind: cloudkeys.ErrServer}
+	}
+	return res, nil
+}
+
+// parseList decodes a list answer and parses the times.
+func parseList(body []byte) (*ListCredentialsResult, error) {
+	var res ListCredentialsResult
+	if err := json.Unmarshal(body, &res); err != nil {
+		return nil, errors.New("cannot decode the list answer: " + transport.Excerpt(body))
+	}
+	if res.Count < 0 {
+		return nil, errors.New("negative count in the list answer")
+	}
+	for i := range res.Credentials {
+		cr := &res.Credentials[i]
+		cr.CreatedAt = parseTime(cr.CreateTime)
+		cr.LastUsedAt = parseTime(cr.UpdateTime)
+	}
+	return &res, nil
+}
+
+// parseTime reads RFC 3339 (with or without fractional seconds); anything
+// else is the zero time.
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// ErrOffsetLimit is yielded by AllCredentials when the server holds more
+// credentials than the API can page to: offset may not exceed 1000, so with
+// pages of at most 100 items only the first 1100 are reachable. It matches
+// cloudkeys.ErrUnsupported.
+var ErrOffsetLimit = fmt.Errorf("%s: more credentials than the API can list (offset is limited to %d): %w", Vendor, MaxOffset, cloudkeys.ErrUnsupported)
+
+// AllCredentials iterates over every credential of the project. It asks for
+// the largest page (limit=1000) and advances offset by the number of items
+// that came back until Count items have been seen, so a page the server
+// capped (at 100) is not taken for the last. It stops early on an empty
+// page. Past offset 1000 the API cannot go: if Count is still not reached it
+// yields an error matching ErrOffsetLimit. An error is yielded once, last.
+// Credentials created or deleted while iterating may be skipped or repeated.
+func (c *Client) AllCredentials(ctx context.Context) iter.Seq2[*Credential, error] {
+	return func(yield func(*Credential, error) bool) {
+		offset, seen := 0, 0
+		for {
+			page, err := c.ListCredentials(ctx, ListCredentialsRequest{Offset: offset, Limit: MaxLimit})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range page.Credentials {
+				if !yield(&page.Credentials[i], nil) {
+					return
+				}
+			}
+			n := len(page.Credentials)
+			seen += n
+			if n == 0 || seen >= page.Count {
+				return
+			}
+			offset += n
+			if offset > MaxOffset {
+				yield(nil, fmt.Errorf("%w (listed %d of %d)", ErrOffsetLimit, seen, page.Count))
+				return
+			}
+		}
+	}
+}
+
+// CreateCredentialRequest is the body of CreateCredential.
+type CreateCredentialRequest struct {
+	// Description is optional, at most 100 characters.
+	Description string `json:"description,omitempty"`
+}
+
+// CreatedCredential is the answer of CreateCredential: the new key's id and
+// its secret, which the API returns only this once.
+type CreatedCredential struct {
+	ID     string           // the credential id (36 characters), the handle for delete
+	APIKey cloudkeys.Secret // the one-time secret; used as https://<node-endpoint>/<api-key>
+	// File is the file the server sent, byte for byte (a ZIP holding
+	// credential.csv, or a bare CSV), kept so the secret survives a file
+	// this package could not read. It holds the secret: it is redacted.
+	File        cloudkeys.Secret
+	ContentType string // of the answer, e.g. application/zip
+}
+
+// CreateCredential sends POST /v1/{project_id}/node-provider/credentials
+// with {"description": ...} and reads the new key's id and secret from the
+// returned file (see ParseCredentialFile). The secret is returned only here
+// and can never be fetched again.
+//
+// A create is never re-sent: if its answer is lost, the error matches
+// cloudkeys.ErrOutcomeUnknown and the key may exist; reconcile with
+// AllCredentials (match the description). If the file cannot be read, the
+// result is returned anyway with File set, together with a *FileError.
+func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialRequest) (*CreatedCredential, error) {
+	if err := validateDescription("Description", req.Description); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(req); err != nil { // a trailing "\n", like Huawei's SDK
+		return nil, fmt.Errorf("%s: %s: encode body: %w", Vendor, OpCreate, err)
+	}
+	resp, err := c.do(ctx, &transport.Request{
+		Operation: OpCreate, Class: transport.Write, Method: http.MethodPost,
+		Path:   c.basePath,
+		Header: http.Header{"Content-Type": {"application/json"}},
+		Body:   buf.Bytes(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &CreatedCredential{File: cloudkeys.NewSecret(string(resp.Body)), ContentType: resp.Header.Get("Content-Type")}
+	id, secret, perr := ParseCredentialFile(resp.Body)
+	out.ID, out.APIKey = id, cloudkeys.NewSecret(secret)
+	if perr != nil {
+		return out, fmt.Errorf("%s: %s: the key was created but its file could not be read (raw file in CreatedCredential.File): %w", Vendor, OpCreate, perr)
+	}
+	return out, nil
+}
+
+// DeleteCredential sends DELETE
+// /v1/{project_id}/node-provider/credentials/{credential_id}. It is retried
+// like a read; a 404 BCS.03404001 after a retry counts as success (the lost
+// first attempt deleted it). A 404 on the first attempt matches
+// cloudkeys.ErrNotFound.
+func (c *Client) DeleteCredential(ctx context.Context, id string) error {
+	if err := validateCredentialID("id", id); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, &transport.Request{
+		Operation: OpDelete, Class: transport.IdempotentWrite, Method: http.MethodDelete,
+		Path: c.credentialPath(id),
+	})
+	if ae := apiError(err); ae != nil && ae.Attempts > 1 && ae.StatusCode == http.StatusNotFound &&
+		(ae.Code == CodeNotFound || ae.Code == "") {
+		return nil
+	}
+	return err
+}

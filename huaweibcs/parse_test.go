@@ -1,0 +1,118 @@
+package huaweibcs
+
+import (
+	"archive/zip"
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseCredentialFile(t *testing.T) {
+	t.Parallel()
+	mkzip := func(files map[string]string) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for n, c := range files {
+			f, err := zw.Create(n)
+			require.NoError(t, err)
+			_, _ = f.Write([]byte(c))
+		}
+		require.NoError(t, zw.Close())
+		return b.Bytes()
+	}
+	cases := []struct {
+		name       string
+		data       []byte
+		id, secret string
+		wantErr    string
+	}{
+		{"plain", []byte("id,api_key\nI,S\n"), "I", "S", ""},
+		{"spaces and case", []byte(" Credential ID , API KEY \n I , S \n"), "I", "S", ""},
+		{"apikey key", []byte("ApiKey,Key Id\nS,I\n"), "I", "S", ""},
+		{"key column", []byte("key,credential_id\nS,I\n"), "I", "S", ""},
+		{"secret column", []byte("Secret;x\n"), "", "", "no secret column"},
+		{"bom crlf quoted", []byte("\ufeff\"id\",\"secret\"\r\n\"I\",\"S,1\"\r\n"), "I", "S,1", ""},
+		{"blank line before data", []byte("id,key\n\nI,S\n"), "I", "S", ""},
+		{"header only", []byte("id,key\n"), "", "", "no data row"},
+		{"empty", nil, "", "", "empty file"},
+		{"empty secret", []byte("id,key\nI,\n"), "", "", "empty secret"},
+		{"short row", []byte("id,description,key\nI\n"), "", "", "empty secret"},
+		{"zip credential.csv preferred", mkzip(map[string]string{"a.csv": "id,key\nA,X\n", "credential.csv": "id,key\nI,S\n"}), "I", "S", ""},
+		{"zip other csv", mkzip(map[string]string{"readme.txt": "hi", "keys.csv": "id,key\nI,S\n"}), "I", "S", ""},
+		{"zip no csv", mkzip(map[string]string{"readme.txt": "hi"}), "", "", "no .csv"},
+		{"json", []byte(`{"id":"I","api_key":"S"}`), "I", "S", ""},
+		{"json nested", []byte(`{"credential":{"credential_id":"I","secret":"S"},"count":1}`), "I", "S", ""},
+		{"json no secret", []byte(`{"id":"I"}`), "", "", "no secret field"},
+		{"json broken", []byte(`{"id":`), "", "", "not a JSON object"},
+		{"broken zip", []byte("PK\x03\x04broken"), "", "", "not a readable ZIP"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			id, secret, err := ParseCredentialFile(tc.data)
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.id, id)
+			assert.Equal(t, tc.secret, secret)
+		})
+	}
+}
+
+func TestParseErrorBodies(t *testing.T) {
+	t.Parallel()
+	code, msg, rid, ok := parseError([]byte(`{"code":"400","error_code":"BCS.03400001","error_msg":"Invalid request.","message":"Invalid request."}`))
+	assert.True(t, ok)
+	assert.Equal(t, "BCS.03400001", code)
+	assert.Equal(t, "Invalid request.", msg, "a detail equal to the message is not repeated")
+	assert.Empty(t, rid)
+	_, _, _, ok = parseError([]byte(`[1]`))
+	assert.False(t, ok)
+	_, _, _, ok = parseError([]byte(`{bad`))
+	assert.False(t, ok)
+	code, msg, _, _ = parseError([]byte(`{"code":"x","message":"only detail"}`))
+	assert.Equal(t, "x", code)
+	assert.Equal(t, "only detail", msg)
+}
+
+func FuzzParseCredentialFile(f *testing.F) {
+	f.Add([]byte("id,api_key\nI,S\n"))
+	f.Add([]byte("PK\x03\x04"))
+	f.Add([]byte("\ufeff\"a\nb\",key\n1,2"))
+	f.Add([]byte(`{"x":{"id":"I","key":"S"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		id, secret, err := ParseCredentialFile(data)
+		if err == nil && secret == "" {
+			t.Fatal("success without a secret")
+		}
+		if err != nil && secret != "" && strings.Contains(err.Error(), secret) {
+			t.Fatal("secret in the error text")
+		}
+		_ = id
+	})
+}
+
+func FuzzParseError(f *testing.F) {
+	f.Add([]byte(`{"code":"400","error_code":"BCS.03400001","error_msg":"Invalid request.","message":"x"}`))
+	f.Add([]byte(`{"error":{"code":401,"message":"m","title":"t"}}`))
+	f.Add([]byte(`<html>`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		_, _, _, _ = parseError(body)
+	})
+}
+
+func FuzzParseList(f *testing.F) {
+	f.Add([]byte(`{"credentials":[{"id":"a","create_time":"2023-06-06T20:47:02.15507+08:00","update_time":""}],"count":1}`))
+	f.Add([]byte(`{"count":-1}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		res, err := parseList(body)
+		if err == nil && res.Count < 0 {
+			t.Fatal("negative count accepted")
+		}
+	})
+}

@@ -1,0 +1,205 @@
+// Package memkm is an in-memory cloudkeys.KeyManager with switchable
+// capabilities and faults, for tests of code written against the interface
+// (Rotate, the CLI).
+package memkm
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cloudkeys/cloudkeys"
+)
+
+// KM is an in-memory KeyManager. Its exported fields may be set before use.
+type KM struct {
+	mu   sync.Mutex
+	caps cloudkeys.Capabilities
+	keys map[string]*cloudkeys.Key
+	next int
+
+	// UniqueNames makes CreateKey refuse a name the owner already uses
+	// (as Onezone does), with an error matching ErrConflict.
+	UniqueNames bool
+	// FailCreate, when set, is returned by CreateKey.
+	FailCreate error
+	// FailDelete maps key IDs to the error DeleteKey returns for them.
+	FailDelete map[string]error
+	// Now stamps CreatedAt; nil means a fixed 2026-01-01 UTC.
+	Now func() time.Time
+
+	calls []string
+}
+
+var _ cloudkeys.KeyManager = (*KM)(nil)
+
+// New returns an empty KM with the given capabilities.
+func New(caps cloudkeys.Capabilities) *KM {
+	return &KM{caps: caps, keys: map[string]*cloudkeys.Key{}, FailDelete: map[string]error{}}
+}
+
+// Add stores a key with a generated ID ("k1", "k2", ...) and secret.
+func (m *KM) Add(owner, name, desc string) *cloudkeys.Key {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.addLocked(owner, name, desc)
+}
+
+func (m *KM) addLocked(owner, name, desc string) *cloudkeys.Key {
+	m.next++
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if m.Now != nil {
+		now = m.Now()
+	}
+	k := &cloudkeys.Key{Vendor: "mem", ID: fmt.Sprintf("k%d", m.next), AccessKey: fmt.Sprintf("AK%d", m.next),
+		Owner: owner, Name: name, Description: desc, CreatedAt: now,
+		Secret: cloudkeys.NewSecret(fmt.Sprintf("secret-%d", m.next)), Enabled: true}
+	m.keys[k.ID] = k
+	return copyKey(k)
+}
+
+func copyKey(k *cloudkeys.Key) *cloudkeys.Key { c := *k; return &c }
+
+// Calls returns the operations made so far, e.g. "create ci", "delete k1".
+func (m *KM) Calls() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.calls)
+}
+
+// Len returns how many keys are stored.
+func (m *KM) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.keys)
+}
+
+func (m *KM) log(s string) { m.mu.Lock(); m.calls = append(m.calls, s); m.mu.Unlock() }
+
+// Vendor returns "mem".
+func (m *KM) Vendor() string { return "mem" }
+
+// Capabilities returns the capabilities given to New.
+func (m *KM) Capabilities(context.Context) (cloudkeys.Capabilities, error) { return m.caps, nil }
+
+// CreateKey stores a new key.
+func (m *KM) CreateKey(_ context.Context, r cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	m.log("create " + r.Name)
+	if m.FailCreate != nil {
+		return nil, m.FailCreate
+	}
+	if !r.ExpiresAt.IsZero() && !m.caps.Expiry {
+		return nil, fmt.Errorf("mem: expiry: %w", cloudkeys.ErrUnsupported)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.UniqueNames {
+		for _, k := range m.keys {
+			if k.Owner == r.Owner && k.Name == r.Name {
+				return nil, &cloudkeys.APIError{Vendor: "mem", Operation: "CreateKey", StatusCode: 400, Code: "badValueIdentifierOccupied", Kind: cloudkeys.ErrConflict}
+			}
+		}
+	}
+	k := m.addLocked(r.Owner, r.Name, r.Description)
+	m.keys[k.ID].ExpiresAt = r.ExpiresAt
+	k.ExpiresAt = r.ExpiresAt
+	return k, nil
+}
+
+func notFound(op string) error {
+	return &cloudkeys.APIError{Vendor: "mem", Operation: op, StatusCode: 404, Message: "no such key"}
+}
+
+// GetKey returns a stored key, without its secret.
+func (m *KM) GetKey(_ context.Context, id string) (*cloudkeys.Key, error) {
+	m.log("get " + id)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k, ok := m.keys[id]
+	if !ok {
+		return nil, notFound("GetKey")
+	}
+	c := copyKey(k)
+	c.Secret = cloudkeys.Secret{}
+	return c, nil
+}
+
+// ListKeys yields the stored keys in ID order, without secrets.
+func (m *KM) ListKeys(_ context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
+	return func(yield func(*cloudkeys.Key, error) bool) {
+		m.mu.Lock()
+		var ks []*cloudkeys.Key
+		for _, k := range m.keys {
+			if opts.Owner == "" || k.Owner == opts.Owner {
+				c := copyKey(k)
+				c.Secret = cloudkeys.Secret{}
+				ks = append(ks, c)
+			}
+		}
+		m.mu.Unlock()
+		slices.SortFunc(ks, func(a, b *cloudkeys.Key) int {
+			return cmp.Or(cmp.Compare(len(a.ID), len(b.ID)), strings.Compare(a.ID, b.ID))
+		})
+		for _, k := range ks {
+			if !yield(k, nil) {
+				return
+			}
+		}
+	}
+}
+
+// DeleteKey removes a key.
+func (m *KM) DeleteKey(_ context.Context, id string) error {
+	m.log("delete " + id)
+	if !m.caps.Delete {
+		return fmt.Errorf("mem: delete: %w", cloudkeys.ErrUnsupported)
+	}
+	if err := m.FailDelete[id]; err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.keys[id]; !ok {
+		return notFound("DeleteKey")
+	}
+	delete(m.keys, id)
+	return nil
+}
+
+// RotateKey gives the key a new secret in place.
+func (m *KM) RotateKey(_ context.Context, id string) (*cloudkeys.Key, error) {
+	m.log("rotate " + id)
+	if !m.caps.Rotate {
+		return nil, fmt.Errorf("mem: rotate: %w", cloudkeys.ErrUnsupported)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k, ok := m.keys[id]
+	if !ok {
+		return nil, notFound("RotateKey")
+	}
+	m.next++
+	k.Secret = cloudkeys.NewSecret(fmt.Sprintf("secret-%d", m.next))
+	return copyKey(k), nil
+}
+
+// SetKeyEnabled enables or disables a key.
+func (m *KM) SetKeyEnabled(_ context.Context, id string, enabled bool) error {
+	m.log(fmt.Sprintf("enable %s %v", id, enabled))
+	if !m.caps.Enable {
+		return fmt.Errorf("mem: enable: %w", cloudkeys.ErrUnsupported)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	k, ok := m.keys[id]
+	if !ok {
+		return notFound("SetKeyEnabled")
+	}
+	k.Enabled = enabled
+	return nil
+}

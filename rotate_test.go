@@ -1,0 +1,146 @@
+package cloudkeys_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/memkm"
+)
+
+func TestRotateReplacesWithoutDowntime(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Rotate: true})
+	old := km.Add("alice", "ci", "deploy key")
+	var storedWhileOldAlive bool
+	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(ctx context.Context, k *cloudkeys.Key) error {
+		_, err := km.GetKey(ctx, old.ID)
+		storedWhileOldAlive = err == nil
+		assert.False(t, k.Secret.IsZero())
+		return nil
+	})
+	require.NoError(t, err)
+	assert.True(t, storedWhileOldAlive, "the old key must still exist while the new one is stored")
+	assert.Equal(t, "alice", nk.Owner)
+	assert.Equal(t, "ci", nk.Name)
+	assert.Equal(t, "deploy key", nk.Description)
+	_, err = km.GetKey(context.Background(), old.ID)
+	assert.ErrorIs(t, err, cloudkeys.ErrNotFound)
+	assert.NotContains(t, km.Calls(), "rotate "+old.ID, "in-place rotation must not be used when replacement works")
+}
+
+func TestRotateRollsBackWhenStoreFails(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := km.Add("alice", "", "")
+	boom := errors.New("vault down")
+	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return boom })
+	require.ErrorIs(t, err, boom)
+	assert.Nil(t, nk)
+	keys, err := cloudkeys.Collect(km.ListKeys(context.Background(), cloudkeys.ListKeysOptions{}))
+	require.NoError(t, err)
+	require.Len(t, keys, 1, "the new key must be deleted")
+	assert.Equal(t, old.ID, keys[0].ID, "the old key must stay")
+}
+
+func TestRotateRollbackRunsAfterCancel(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := km.Add("alice", "", "")
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := cloudkeys.Rotate(ctx, km, old.ID, func(context.Context, *cloudkeys.Key) error { cancel(); return context.Canceled })
+	require.ErrorIs(t, err, context.Canceled)
+	keys, _ := cloudkeys.Collect(km.ListKeys(context.Background(), cloudkeys.ListKeysOptions{}))
+	assert.Len(t, keys, 1)
+}
+
+func TestRotateReturnsNewKeyWhenOldDeleteFails(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := km.Add("alice", "", "")
+	km.FailDelete[old.ID] = &cloudkeys.APIError{StatusCode: 500}
+	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.ErrorIs(t, err, cloudkeys.ErrServer)
+	require.NotNil(t, nk, "the stored new key must be returned")
+	assert.NotEqual(t, old.ID, nk.ID)
+}
+
+func TestRotateDerivesNameWhenNamesMustBeUnique(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km.UniqueNames = true
+	old := km.Add("alice", "ci", "")
+	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(nk.Name, "ci-rotated-"), nk.Name)
+	assert.Equal(t, "ci-rotated-20240102T030405Z", cloudkeys.DerivedName("ci", time.Date(2024, 1, 2, 4, 4, 5, 0, time.FixedZone("x", 3600))))
+}
+
+func TestRotateCreateFailureKeepsOldKey(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	old := km.Add("alice", "", "")
+	km.FailCreate = fmt.Errorf("lost: %w", cloudkeys.ErrOutcomeUnknown)
+	stored := false
+	_, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
+	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+	assert.False(t, stored)
+	_, err = km.GetKey(context.Background(), old.ID)
+	assert.NoError(t, err)
+}
+
+func TestRotateFallsBackToInPlace(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{Rotate: true}) // one key per owner (CloudStack ≤4.22)
+	old := km.Add("alice", "", "")
+	oldSecret := old.Secret.Reveal()
+	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.NoError(t, err)
+	assert.NotEqual(t, oldSecret, nk.Secret.Reveal())
+	assert.Equal(t, []string{"rotate " + old.ID}, km.Calls())
+
+	boom := errors.New("store failed")
+	nk, err = cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return boom })
+	require.ErrorIs(t, err, boom)
+	require.NotNil(t, nk, "an in-place rotation cannot be undone, so the new secret must be returned")
+}
+
+func TestRotateUnsupportedAndBadInput(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true}) // can neither delete nor rotate
+	old := km.Add("alice", "", "")
+	_, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.ErrorIs(t, err, cloudkeys.ErrUnsupported)
+	assert.Empty(t, km.Calls(), "no server call when nothing can work")
+
+	_, err = cloudkeys.Rotate(context.Background(), km, "", func(context.Context, *cloudkeys.Key) error { return nil })
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	_, err = cloudkeys.Rotate(context.Background(), km, "x", nil)
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	_, err = cloudkeys.Rotate(context.Background(), nil, "x", func(context.Context, *cloudkeys.Key) error { return nil })
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+}
+
+func TestCollect(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("page 2 failed")
+	seq := func(yield func(*cloudkeys.Key, error) bool) {
+		if !yield(&cloudkeys.Key{ID: "a"}, nil) {
+			return
+		}
+		yield(nil, boom)
+	}
+	keys, err := cloudkeys.Collect(seq)
+	assert.ErrorIs(t, err, boom)
+	require.Len(t, keys, 1)
+	keys, err = cloudkeys.Collect(func(func(*cloudkeys.Key, error) bool) {})
+	assert.NoError(t, err)
+	assert.Empty(t, keys)
+}

@@ -1,0 +1,341 @@
+package zstack
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/go-querystring/query"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+// AccessKeyState is the state of an AccessKey.
+type AccessKeyState string
+
+// AccessKey states.
+const (
+	AccessKeyEnabled  AccessKeyState = "Enabled"
+	AccessKeyDisabled AccessKeyState = "Disabled"
+)
+
+// StateEvent is the stateEvent of ChangeAccessKeyState.
+type StateEvent string
+
+// State events.
+const (
+	StateEventEnable  StateEvent = "enable"
+	StateEventDisable StateEvent = "disable"
+)
+
+// DeleteMode is the deleteMode of a delete API.
+type DeleteMode string
+
+// Delete modes.
+const (
+	DeletePermissive DeleteMode = "Permissive" // the server's default
+	DeleteEnforcing  DeleteMode = "Enforcing"
+)
+
+// AccessKeyInventory is an AccessKey as the server describes it.
+// AccessKeySecret is reliably present only in the CreateAccessKey result:
+// newer servers drop it from query answers.
+type AccessKeyInventory struct {
+	UUID            string
+	Description     string
+	AccountUUID     string
+	UserUUID        string
+	AccessKeyID     string
+	AccessKeySecret cloudkeys.Secret
+	State           AccessKeyState
+	CreateDate      time.Time // parsed in the server's zone
+	LastOpDate      time.Time
+}
+
+// accessKeyWire is the JSON form (note the capitalised AccessKeyID/Secret).
+type accessKeyWire struct {
+	UUID            string           `json:"uuid"`
+	Description     string           `json:"description"`
+	AccountUUID     string           `json:"accountUuid"`
+	UserUUID        string           `json:"userUuid"`
+	AccessKeyID     string           `json:"AccessKeyID"`
+	AccessKeySecret cloudkeys.Secret `json:"AccessKeySecret"`
+	State           string           `json:"state"`
+	CreateDate      string           `json:"createDate"`
+	LastOpDate      string           `json:"lastOpDate"`
+}
+
+func (c *Client) inventory(w *accessKeyWire) *AccessKeyInventory {
+	inv := &AccessKeyInventory{
+		UUID: w.UUID, Description: w.Description, AccountUUID: w.AccountUUID, UserUUID: w.UserUUID,
+		AccessKeyID: w.AccessKeyID, AccessKeySecret: w.AccessKeySecret, State: AccessKeyState(w.State),
+	}
+	// Dates are informative: an unparsable one is left zero.
+	inv.CreateDate, _ = ParseInventoryDate(w.CreateDate, c.loc)
+	inv.LastOpDate, _ = ParseInventoryDate(w.LastOpDate, c.loc)
+	return inv
+}
+
+type inventoryReply struct {
+	Inventory *accessKeyWire `json:"inventory"`
+}
+
+func (c *Client) oneInventory(op string, r inventoryReply) (*AccessKeyInventory, error) {
+	if r.Inventory == nil || r.Inventory.UUID == "" {
+		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: op, StatusCode: http.StatusOK, Message: "answer without an inventory", Kind: cloudkeys.ErrServer}
+	}
+	return c.inventory(r.Inventory), nil
+}
+
+// CreateAccessKeyParams are the params of CreateAccessKey.
+type CreateAccessKeyParams struct {
+	AccountUUID string // required: the owning account
+	// UserUUID defaults to AccountUUID (older servers require it; newer ones
+	// ignore it).
+	UserUUID    string
+	Description string // at most 2048 characters
+	// AccessKeyID and AccessKeySecret choose the pair (both or neither; ID
+	// 10-20 and secret 10-40 characters, no ':'). Without them the server
+	// generates a 20-character ID and a 40-character secret.
+	AccessKeyID     string
+	AccessKeySecret cloudkeys.Secret
+	ResourceUUID    string // optional uuid for the new key
+	TagUUIDs        []string
+	SystemTags      []string
+	UserTags        []string
+}
+
+func (p CreateAccessKeyParams) validate() error {
+	sec := p.AccessKeySecret.Reveal()
+	switch {
+	case p.AccountUUID == "":
+		return cloudkeys.InvalidInput(Vendor, "AccountUUID", "is required")
+	case len(p.AccountUUID) > 32:
+		return cloudkeys.InvalidInput(Vendor, "AccountUUID", "at most 32 characters")
+	case len(p.UserUUID) > 32:
+		return cloudkeys.InvalidInput(Vendor, "UserUUID", "at most 32 characters")
+	case len(p.ResourceUUID) > 32:
+		return cloudkeys.InvalidInput(Vendor, "ResourceUUID", "at most 32 characters")
+	case len([]rune(p.Description)) > 2048:
+		return cloudkeys.InvalidInput(Vendor, "Description", "at most 2048 characters")
+	case (p.AccessKeyID == "") != (sec == ""):
+		return cloudkeys.InvalidInput(Vendor, "AccessKeyID/AccessKeySecret", "give both or neither")
+	case p.AccessKeyID != "" && (len(p.AccessKeyID) < 10 || len(p.AccessKeyID) > 20 || strings.Contains(p.AccessKeyID, ":")):
+		return cloudkeys.InvalidInput(Vendor, "AccessKeyID", "must be 10-20 characters without ':'")
+	case sec != "" && (len(sec) < 10 || len(sec) > 40 || strings.Contains(sec, ":")):
+		return cloudkeys.InvalidInput(Vendor, "AccessKeySecret", "must be 10-40 characters without ':'")
+	}
+	return nil
+}
+
+type createAccessKeyBody struct {
+	Params     createAccessKeyWire `json:"params"`
+	SystemTags []string            `json:"systemTags,omitempty"`
+	UserTags   []string            `json:"userTags,omitempty"`
+}
+
+type createAccessKeyWire struct {
+	AccountUUID     string   `json:"accountUuid"`
+	UserUUID        string   `json:"userUuid"`
+	Description     string   `json:"description,omitempty"`
+	AccessKeyID     string   `json:"AccessKeyID,omitempty"`
+	AccessKeySecret string   `json:"AccessKeySecret,omitempty"`
+	ResourceUUID    string   `json:"resourceUuid,omitempty"`
+	TagUUIDs        []string `json:"tagUuids,omitempty"`
+}
+
+// CreateAccessKey creates an AccessKey with POST /zstack/v1/accesskeys
+// {"params":{...}} (asynchronous: 202, then the job is polled). The write
+// carries one X-Job-UUID on every retry, so it happens exactly once. The
+// result holds the secret; capture it here, since later queries may not
+// return it. A non-admin account may hold at most 2 keys (SYS.1007).
+func (c *Client) CreateAccessKey(ctx context.Context, p CreateAccessKeyParams) (*AccessKeyInventory, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if p.UserUUID == "" {
+		p.UserUUID = p.AccountUUID
+	}
+	c.tc.AddSecret(p.AccessKeySecret.Reveal())
+	body := createAccessKeyBody{
+		Params: createAccessKeyWire{
+			AccountUUID: p.AccountUUID, UserUUID: p.UserUUID, Description: p.Description,
+			AccessKeyID: p.AccessKeyID, AccessKeySecret: p.AccessKeySecret.Reveal(),
+			ResourceUUID: p.ResourceUUID, TagUUIDs: p.TagUUIDs,
+		},
+		SystemTags: p.SystemTags, UserTags: p.UserTags,
+	}
+	var r inventoryReply
+	if err := c.invoke(ctx, apiCall{op: "CreateAccessKey", method: http.MethodPost, path: "/accesskeys", body: body, async: true}, &r); err != nil {
+		return nil, err
+	}
+	inv, err := c.oneInventory("CreateAccessKey", r)
+	if err == nil {
+		c.tc.AddSecret(inv.AccessKeySecret.Reveal())
+	}
+	return inv, err
+}
+
+func checkUUID(field, uuid string) error {
+	if uuid == "" || len(uuid) > 64 || strings.ContainsAny(uuid, "/?#% \t\r\n") {
+		return cloudkeys.InvalidInput(Vendor, field, "must be a uuid")
+	}
+	return nil
+}
+
+// DeleteAccessKey deletes an AccessKey with DELETE
+// /zstack/v1/accesskeys/{uuid}?deleteMode=<mode> (asynchronous; mode ""
+// means Permissive). Deleting an unknown uuid succeeds.
+func (c *Client) DeleteAccessKey(ctx context.Context, uuid string, mode DeleteMode) error {
+	if err := checkUUID("uuid", uuid); err != nil {
+		return err
+	}
+	switch mode {
+	case "":
+		mode = DeletePermissive
+	case DeletePermissive, DeleteEnforcing:
+	default:
+		return cloudkeys.InvalidInput(Vendor, "deleteMode", "must be Permissive or Enforcing")
+	}
+	return c.invoke(ctx, apiCall{
+		op: "DeleteAccessKey", method: http.MethodDelete, path: "/accesskeys/" + url.PathEscape(uuid),
+		query: url.Values{"deleteMode": {string(mode)}}, async: true,
+	}, nil)
+}
+
+// ChangeAccessKeyState enables or disables an AccessKey with PUT
+// /zstack/v1/accesskeys/{uuid}/actions
+// {"changeAccessKeyState":{"stateEvent":"enable"|"disable"}}
+// (asynchronous). A disabled key's signatures are refused (403).
+func (c *Client) ChangeAccessKeyState(ctx context.Context, uuid string, event StateEvent) (*AccessKeyInventory, error) {
+	if err := checkUUID("uuid", uuid); err != nil {
+		return nil, err
+	}
+	if event != StateEventEnable && event != StateEventDisable {
+		return nil, cloudkeys.InvalidInput(Vendor, "stateEvent", "must be enable or disable")
+	}
+	var r inventoryReply
+	err := c.invoke(ctx, apiCall{
+		op: "ChangeAccessKeyState", method: http.MethodPut, path: "/accesskeys/" + url.PathEscape(uuid) + "/actions",
+		body: map[string]any{"changeAccessKeyState": map[string]string{"stateEvent": string(event)}}, async: true,
+	}, &r)
+	if err != nil {
+		return nil, err
+	}
+	return c.oneInventory("ChangeAccessKeyState", r)
+}
+
+// AccessKeyPage is one page of QueryAccessKey.
+type AccessKeyPage struct {
+	Inventories []*AccessKeyInventory
+	// Total is the number of matches, when ReplyWithCount was set.
+	Total    int
+	HasTotal bool
+}
+
+type queryReply struct {
+	Inventories []*accessKeyWire `json:"inventories"`
+	Total       *int             `json:"total"`
+}
+
+// QueryAccessKey reads one page with GET /zstack/v1/accesskeys?q=...
+// &start=&limit=&replyWithCount=&sort=&fields= (synchronous).
+func (c *Client) QueryAccessKey(ctx context.Context, q Query) (*AccessKeyPage, error) {
+	p, err := q.params()
+	if err != nil {
+		return nil, err
+	}
+	return c.queryPage(ctx, "/accesskeys", p)
+}
+
+func (c *Client) queryPage(ctx context.Context, path string, p queryParams) (*AccessKeyPage, error) {
+	v, err := query.Values(p)
+	if err != nil {
+		return nil, cloudkeys.InvalidInput(Vendor, "Query", "cannot encode")
+	}
+	var r queryReply
+	if err := c.invoke(ctx, apiCall{op: "QueryAccessKey", method: http.MethodGet, path: path, query: v, class: transport.Read}, &r); err != nil {
+		return nil, err
+	}
+	page := &AccessKeyPage{}
+	for _, w := range r.Inventories {
+		if w != nil {
+			page.Inventories = append(page.Inventories, c.inventory(w))
+		}
+	}
+	if r.Total != nil {
+		page.Total, page.HasTotal = *r.Total, true
+	}
+	return page, nil
+}
+
+// CountAccessKeys returns how many AccessKeys match, with GET
+// /zstack/v1/accesskeys?q=...&count=true.
+func (c *Client) CountAccessKeys(ctx context.Context, conds ...Condition) (int, error) {
+	p, err := Query{Conditions: conds}.params()
+	if err != nil {
+		return 0, err
+	}
+	p.Count = true
+	page, err := c.queryPage(ctx, "/accesskeys", p)
+	if err != nil {
+		return 0, err
+	}
+	return page.Total, nil
+}
+
+// defaultPageSize is the iterator's page size when Query.Limit is 0.
+const defaultPageSize = 100
+
+// QueryAccessKeys iterates over every match, fetching pages lazily from
+// q.Start with q.Limit (default 100) per page and replyWithCount=true. An
+// error is yielded once, last.
+func (c *Client) QueryAccessKeys(ctx context.Context, q Query) iter.Seq2[*AccessKeyInventory, error] {
+	return func(yield func(*AccessKeyInventory, error) bool) {
+		p, err := q.params()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if p.Limit == 0 {
+			p.Limit = defaultPageSize
+		}
+		p.ReplyWithCount = true
+		for {
+			page, err := c.queryPage(ctx, "/accesskeys", p)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, inv := range page.Inventories {
+				if !yield(inv, nil) {
+					return
+				}
+			}
+			p.Start += len(page.Inventories)
+			if len(page.Inventories) < p.Limit || (page.HasTotal && p.Start >= page.Total) {
+				return
+			}
+		}
+	}
+}
+
+// GetAccessKey reads one AccessKey with GET /zstack/v1/accesskeys/{uuid};
+// an empty answer is an error matching [cloudkeys.ErrNotFound].
+func (c *Client) GetAccessKey(ctx context.Context, uuid string) (*AccessKeyInventory, error) {
+	if err := checkUUID("uuid", uuid); err != nil {
+		return nil, err
+	}
+	page, err := c.queryPage(ctx, "/accesskeys/"+url.PathEscape(uuid), queryParams{})
+	if err != nil {
+		return nil, err
+	}
+	if len(page.Inventories) == 0 {
+		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: "QueryAccessKey", StatusCode: http.StatusOK, Message: "access key " + uuid + " not found", Kind: cloudkeys.ErrNotFound}
+	}
+	return page.Inventories[0], nil
+}

@@ -1,0 +1,279 @@
+package zstack
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/redact"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+// Vendor is the vendor name reported by [Client.Vendor] and in errors.
+const Vendor = "zstack"
+
+// contextPath is the servlet context every REST path lives under.
+const contextPath = "/zstack"
+
+var _ cloudkeys.KeyManager = (*Client)(nil)
+
+// Client talks to a ZStack management node's REST API
+// (<endpoint>/zstack/v1/...). It is safe for concurrent use. A Client
+// prints, logs and marshals as "[REDACTED]": it holds credentials.
+type Client struct {
+	redact.Redacted
+
+	tc       *transport.Client
+	creds    Credentials
+	loc      *time.Location
+	pollMin  time.Duration
+	pollMax  time.Duration
+	loginMu  sync.Mutex // serialises logins
+	mu       sync.RWMutex
+	session  *Session // current login session (login credentials only)
+	basePath string   // e.g. "/zstack/v1"
+}
+
+// New returns a client for the management node at endpoint, e.g.
+// "http://mn:8080" (the client adds "/zstack/v1"; a trailing "/zstack" is
+// accepted). Nothing is sent until the first call; login credentials log in
+// then. [cloudkeys.WithServerLocation] sets the server's time zone, used for
+// the Date header of AccessKey signatures and for parsing inventory dates
+// (default: the local zone).
+func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client, error) {
+	if err := creds.validate(); err != nil {
+		return nil, err
+	}
+	base, err := transport.ParseEndpoint(Vendor, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	p := strings.TrimRight(base.Path, "/")
+	p = strings.TrimSuffix(p, "/v1")
+	p = strings.TrimSuffix(p, contextPath)
+	base.Path = p + contextPath + "/v1"
+	base.RawPath = ""
+	s, err := transport.Resolve(opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Vendor, err)
+	}
+	c := &Client{creds: creds, loc: s.ServerLocation, basePath: base.Path}
+	if c.loc == nil {
+		c.loc = time.Local
+	}
+	c.pollMin, c.pollMax = pollWaits(s.Retry.MinWait, s.Retry.MaxWait)
+	secrets := []string{creds.password.Reveal(), creds.session.Reveal(), creds.akSecret.Reveal()}
+	if !creds.password.IsZero() {
+		secrets = append(secrets, HashPassword(creds.password.Reveal()))
+	}
+	c.tc, err = transport.NewWithSettings(transport.Config{
+		Vendor:   Vendor,
+		BaseURL:  base.String(),
+		Sign:     c.sign,
+		Classify: classify,
+		Check:    c.check,
+		Secrets:  secrets,
+	}, s)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// pollWaits derives the job polling interval from the retry policy: from
+// MinWait (at least 1ms) growing to MaxWait, but never more than 2s.
+func pollWaits(minW, maxW time.Duration) (time.Duration, time.Duration) {
+	if minW < time.Millisecond {
+		minW = time.Millisecond
+	}
+	if maxW > 2*time.Second {
+		maxW = 2 * time.Second
+	}
+	if maxW < minW {
+		maxW = minW
+	}
+	return minW, maxW
+}
+
+// contextPrefix is the base path before "/v1".
+func (c *Client) contextPrefix() string { return strings.TrimSuffix(c.basePath, "/v1") }
+
+// Vendor returns "zstack".
+func (c *Client) Vendor() string { return Vendor }
+
+// ServerLocation returns the time zone the client assumes for the server.
+func (c *Client) ServerLocation() *time.Location { return c.loc }
+
+// sign authenticates one attempt: an AccessKey signature, or the session.
+func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
+	switch c.creds.kind {
+	case credAccessKey:
+		return accessKeySigner(c.creds.akID, c.creds.akSecret.Reveal(), c.loc, c.contextPrefix())(ctx, o)
+	case credSession:
+		o.Header.Set("Authorization", "OAuth "+c.creds.session.Reveal())
+		return nil
+	default:
+		id := c.sessionUUID()
+		if id == "" {
+			return errors.New("not logged in")
+		}
+		o.Header.Set("Authorization", "OAuth "+id)
+		return nil
+	}
+}
+
+// accessKeySigner signs each attempt afresh: Date is the attempt's time as
+// the server's wall clock in loc, the signature covers the decoded path
+// from /v1/ on (no /zstack, no query).
+//
+// prefix is the endpoint's path before /v1 (e.g. "/zstack", or
+// "/proxy/zstack"), which the server never sees in the URI it signs.
+func accessKeySigner(id, secret string, loc *time.Location, prefix string) transport.Signer {
+	return func(_ context.Context, o *transport.Outgoing) error {
+		date := FormatDate(o.Now, loc)
+		uri := o.URL.Path
+		if rest, ok := strings.CutPrefix(uri, prefix); ok && strings.HasPrefix(rest, "/v1/") {
+			uri = rest
+		} else {
+			uri = SignURI(uri)
+		}
+		sig := Sign(secret, o.Method, date, uri)
+		o.Header.Set("Date", date)
+		o.Header.Set("Authorization", AuthorizationHeader(id, sig))
+		return nil
+	}
+}
+
+// apiCall is one logical REST call.
+type apiCall struct {
+	op     string
+	method string
+	path   string // escaped, below /zstack/v1, e.g. "/accesskeys"
+	query  url.Values
+	body   any
+	async  bool            // answers 202 + job location; carries X-Job-UUID
+	class  transport.Class // for synchronous calls
+	noAuth bool
+}
+
+// invoke runs call, logging in first where needed, and once more after an
+// ID.1001 (expired session) when the client holds login credentials. The
+// repeat carries a new job uuid: the first job failed, so nothing ran.
+func (c *Client) invoke(ctx context.Context, call apiCall, out any) error {
+	if ctx == nil {
+		return cloudkeys.InvalidInput(Vendor, "ctx", "nil context")
+	}
+	var used string
+	if !call.noAuth {
+		var err error
+		if used, err = c.ensureSession(ctx); err != nil {
+			return err
+		}
+	}
+	err := c.invokeOnce(ctx, call, out)
+	if err != nil && !call.noAuth && c.creds.canLogin() && errorCodeOf(err) == CodeInvalidSession {
+		if _, lerr := c.relogin(ctx, used); lerr != nil {
+			return fmt.Errorf("%s: %s: session expired and logging in again failed: %w", Vendor, call.op, lerr)
+		}
+		err = c.invokeOnce(ctx, call, out)
+	}
+	return err
+}
+
+func (c *Client) invokeOnce(ctx context.Context, call apiCall, out any) error {
+	h := http.Header{}
+	var body []byte
+	if call.body != nil {
+		b, err := json.Marshal(call.body)
+		if err != nil {
+			return fmt.Errorf("%s: %s: encoding the request: %w", Vendor, call.op, err)
+		}
+		body = b
+		h.Set("Content-Type", "application/json;charset=UTF-8")
+	}
+	req := &transport.Request{
+		Operation: call.op, Class: call.class, Method: call.method, Path: call.path,
+		Query: call.query, Header: h, Body: body, NoSign: call.noAuth,
+	}
+	var jobID string
+	if call.async {
+		jobID = NewJobUUID()
+		h.Set("X-Job-UUID", jobID)
+		// One job uuid for every attempt: the server refuses a second
+		// submission, so retrying the write can never run it twice.
+		req.Class = transport.IdempotentWrite
+	}
+	resp, err := c.tc.Do(ctx, req)
+	if err != nil {
+		c.scrubError(err)
+		if call.async {
+			if isDuplicateJob(err) {
+				// An earlier attempt arrived: read its job, don't write again.
+				return c.waitJob(ctx, call.op, jobID, out)
+			}
+			var ae *cloudkeys.APIError
+			if !errors.As(err, &ae) && !neverSent(err) {
+				return &JobOutcomeUnknownError{Operation: call.op, JobUUID: jobID, Err: err}
+			}
+		}
+		return err
+	}
+	if call.async && resp.StatusCode == http.StatusAccepted {
+		id, err := jobIDFromLocation(resp.Body)
+		if err != nil {
+			return &JobOutcomeUnknownError{Operation: call.op, JobUUID: jobID, Err: err}
+		}
+		return c.waitJob(ctx, call.op, id, out)
+	}
+	return decodeResult(call.op, resp.Body, out)
+}
+
+// scrubError removes registered secrets from the Path field of a transport
+// error (session APIs carry the session uuid in the path): its Error()
+// scrubs, but %#v prints the field raw.
+func (c *Client) scrubError(err error) {
+	var te *transport.Error
+	if errors.As(err, &te) {
+		te.Path = c.tc.Scrub(te.Path)
+	}
+}
+
+func decodeResult(op string, body []byte, out any) error {
+	if out == nil || len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return &cloudkeys.APIError{Vendor: Vendor, Operation: op, StatusCode: http.StatusOK, Message: "malformed answer: " + shortJSONError(err), Kind: cloudkeys.ErrServer}
+	}
+	return nil
+}
+
+// shortJSONError describes a JSON error without quoting the input.
+func shortJSONError(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at offset %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("unexpected %s for field %q", te.Value, te.Field)
+	}
+	return "invalid JSON"
+}
+
+// NewJobUUID returns a random 32-hex job id, the form X-Job-UUID requires.
+func NewJobUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,130 @@
+package zstack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+// maxJobIDLen bounds a job id taken from a location.
+const maxJobIDLen = 64
+
+// jobIDFromLocation reads the job id from a 202 answer
+// {"location":"http://<mn-ip>:8080/zstack/v1/api-jobs/<id>","apiTimeout":ms}.
+// Only the id is used: the job is always polled at the client's endpoint,
+// because the location names the node's own, possibly unreachable, address.
+func jobIDFromLocation(body []byte) (string, error) {
+	var a struct {
+		Location string `json:"location"`
+	}
+	if err := json.Unmarshal(body, &a); err != nil || a.Location == "" {
+		return "", errors.New("a 202 answer without a job location")
+	}
+	return ParseJobLocation(a.Location)
+}
+
+// ParseJobLocation returns the job id of a job location such as
+// "http://10.0.0.5:8080/zstack/v1/api-jobs/<id>".
+func ParseJobLocation(location string) (string, error) {
+	u, err := url.Parse(location)
+	if err != nil {
+		return "", errors.New("job location is not a URL")
+	}
+	i := strings.LastIndex(u.Path, jobsPathSegment)
+	if i < 0 {
+		return "", errors.New("job location has no api-jobs path")
+	}
+	id := strings.TrimSuffix(u.Path[i+len(jobsPathSegment):], "/")
+	if !validJobID(id) {
+		return "", errors.New("job location has an invalid job id")
+	}
+	return id, nil
+}
+
+func validJobID(id string) bool {
+	if id == "" || len(id) > maxJobIDLen {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// jobURL is the job's location at the client's own endpoint.
+func (c *Client) jobURL(id string) *url.URL {
+	u := c.tc.BaseURL()
+	u.Path = c.basePath + "/api-jobs/" + id
+	u.RawPath = ""
+	u.RawQuery = ""
+	return u
+}
+
+// WaitJob polls GET /zstack/v1/api-jobs/<jobUUID> (unsigned: the server
+// needs no Authorization there) until the job ends, and decodes its result
+// into out (may be nil). A 202 means still running; 200 is the result; a
+// 503 is the job's error (an *cloudkeys.APIError with the ZStack code); a
+// 404 ("the job has been expired", results are kept 3 hours) is an error
+// matching [cloudkeys.ErrOutcomeUnknown]. Polling backs off from the retry
+// policy's MinWait to at most 2 s and ends with ctx.
+//
+// Use it to reconcile a [JobOutcomeUnknownError].
+func (c *Client) WaitJob(ctx context.Context, jobUUID string, out any) error {
+	if ctx == nil {
+		return cloudkeys.InvalidInput(Vendor, "ctx", "nil context")
+	}
+	if !validJobID(jobUUID) {
+		return cloudkeys.InvalidInput(Vendor, "jobUUID", "must be 1-64 letters, digits or '-'")
+	}
+	return c.waitJob(ctx, "WaitJob", jobUUID, out)
+}
+
+func (c *Client) waitJob(ctx context.Context, op, id string, out any) error {
+	u := c.jobURL(id)
+	var result []byte
+	err := transport.Poll(ctx, c.pollMin, c.pollMax, func(ctx context.Context) (bool, error) {
+		resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Class: transport.Read, Method: http.MethodGet, URL: u, NoSign: true})
+		if err != nil {
+			return true, err
+		}
+		if resp.StatusCode == http.StatusAccepted {
+			return false, nil
+		}
+		result = resp.Body
+		return true, nil
+	})
+	if err != nil {
+		if isJobResult(err) {
+			return err
+		}
+		// Submitted, but its result could not be read (transport failure,
+		// context end, or the node's own trouble outlasting the retries).
+		return &JobOutcomeUnknownError{Operation: op, JobUUID: id, Err: err}
+	}
+	return decodeResult(op, result, out)
+}
+
+// isJobResult reports whether a poll error is the job's own answer: its
+// 503 application error, or the 404 of an expired job (which already
+// matches ErrOutcomeUnknown).
+func isJobResult(err error) bool {
+	var ae *cloudkeys.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch {
+	case ae.StatusCode == http.StatusNotFound:
+		return true
+	case ae.StatusCode == http.StatusServiceUnavailable && ae.Code != "" && ae.Code != CodeMNUnavailable:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,106 @@
+package zstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/cloudkeys/cloudkeys"
+)
+
+// Capabilities reports, without asking the server: an account holds several keys (non-admin accounts at most
+// 2), keys can be deleted and enabled/disabled, there is no in-place
+// rotation and no expiry. It asks the server nothing.
+func (c *Client) Capabilities(context.Context) (cloudkeys.Capabilities, error) {
+	return cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Enable: true}, nil
+}
+
+func (c *Client) toKey(inv *AccessKeyInventory) *cloudkeys.Key {
+	return &cloudkeys.Key{
+		Vendor: Vendor, ID: inv.UUID, AccessKey: inv.AccessKeyID, Secret: inv.AccessKeySecret,
+		Owner: inv.AccountUUID, Description: inv.Description, Enabled: inv.State == AccessKeyEnabled,
+		CreatedAt: inv.CreateDate,
+	}
+}
+
+// CreateKey creates an AccessKey (CreateAccessKey) for req.Owner, an
+// account uuid; "" means the logged-in account (session credentials only).
+// The returned Key carries the secret, captured from the create result.
+// req.Name is ignored (ZStack keys have no name); a non-zero ExpiresAt is
+// an error matching [cloudkeys.ErrUnsupported]. The create is exactly-once
+// across retries (X-Job-UUID).
+func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	if !req.ExpiresAt.IsZero() {
+		return nil, fmt.Errorf("%s: CreateKey: keys do not expire: %w", Vendor, cloudkeys.ErrUnsupported)
+	}
+	owner := req.Owner
+	if owner == "" && c.creds.canLogin() {
+		if _, err := c.ensureSession(ctx); err != nil {
+			return nil, err
+		}
+		if s := c.CurrentSession(); s != nil {
+			owner = s.AccountUUID
+		}
+	}
+	if owner == "" {
+		return nil, cloudkeys.InvalidInput(Vendor, "Owner", "the owning account uuid is required")
+	}
+	inv, err := c.CreateAccessKey(ctx, CreateAccessKeyParams{AccountUUID: owner, Description: req.Description})
+	if err != nil {
+		return nil, err
+	}
+	return c.toKey(inv), nil
+}
+
+// GetKey reads one AccessKey by uuid (GetAccessKey); the secret is not
+// included.
+func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
+	inv, err := c.GetAccessKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return c.toKey(inv), nil
+}
+
+// ListKeys iterates over the AccessKeys the caller may see (QueryAccessKey,
+// paged), or those of account opts.Owner.
+func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
+	q := Query{}
+	if opts.Owner != "" {
+		q.Conditions = []Condition{Eq("accountUuid", opts.Owner)}
+	}
+	return func(yield func(*cloudkeys.Key, error) bool) {
+		for inv, err := range c.QueryAccessKeys(ctx, q) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(c.toKey(inv), nil) {
+				return
+			}
+		}
+	}
+}
+
+// DeleteKey deletes an AccessKey (DeleteAccessKey, Permissive). Deleting
+// an unknown uuid succeeds, as on the server.
+func (c *Client) DeleteKey(ctx context.Context, id string) error {
+	return c.DeleteAccessKey(ctx, id, DeletePermissive)
+}
+
+// RotateKey is not supported: ZStack has no in-place rotation. Use
+// [cloudkeys.Rotate], which creates a new key and deletes the old one.
+func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
+	return nil, fmt.Errorf("%s: RotateKey: no in-place rotation (use cloudkeys.Rotate): %w", Vendor, errors.ErrUnsupported)
+}
+
+// SetKeyEnabled enables or disables an AccessKey (ChangeAccessKeyState).
+func (c *Client) SetKeyEnabled(ctx context.Context, id string, enabled bool) error {
+	ev := StateEventDisable
+	if enabled {
+		ev = StateEventEnable
+	}
+	_, err := c.ChangeAccessKeyState(ctx, id, ev)
+	return err
+}
