@@ -830,3 +830,15 @@ func TestInMemoryFake(t *testing.T) {
 	require.NoError(t, c.DeleteKey(ctx, k.ID))
 	assert.True(t, errors.Is(func() error { _, err := c.GetKey(ctx, k.ID); return err }(), cloudkeys.ErrNotFound))
 }
+
+func TestFakeListenAddr(t *testing.T) {
+	t.Parallel()
+	srv, err := onezonetest.Listen(onezonetest.WithAddr("127.0.0.1:0"), onezonetest.WithVersion("21.02.5"))
+	require.NoError(t, err)
+	defer srv.Close()
+	cfg, err := srv.Client(fastRetry()).GetConfiguration(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "21.02.5", cfg.Version)
+	_, err = onezonetest.Listen(onezonetest.WithAddr(strings.TrimPrefix(srv.URL(), "http://")))
+	assert.Error(t, err, "address in use")
+}

@@ -3,7 +3,7 @@
 // and the shared fault injection (FailNext, CommitThenDrop, DropNext,
 // SetDelay, a settable Clock, a request log).
 //
-//	srv := onezonetest.NewServer()     // 127.0.0.1:0; WithInMemory() for synctest
+//	srv := onezonetest.NewServer()     // 127.0.0.1:0; WithAddr, WithInMemory() for synctest
 //	defer srv.Close()
 //	c := srv.Client()                  // basic auth as the seeded admin
 //

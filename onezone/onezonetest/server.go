@@ -47,7 +47,12 @@ type settings struct {
 	domain     string
 	maxTTL     time.Duration
 	restricted bool
+	addr       string
 }
+
+// WithAddr listens on addr (host:port) instead of 127.0.0.1:0. Use Listen
+// to get an error instead of a panic when the address is taken.
+func WithAddr(addr string) Option { return func(s *settings) { s.addr = addr } }
 
 // WithInMemory serves requests in memory only (no socket), through
 // srv.Transport(); srv.Client wires it in. For testing/synctest.
@@ -114,10 +119,21 @@ type User struct {
 	Privileges []string
 }
 
-// NewServer starts a fake Onezone on 127.0.0.1:0 (or in memory) with one
-// seeded admin user (username "admin", a random password, privileges
-// oz_tokens_manage and oz_providers_invite, basic auth enabled).
+// NewServer starts a fake Onezone on 127.0.0.1:0 (or WithAddr, or in
+// memory) with one seeded admin user (username "admin", a random password,
+// privileges oz_tokens_manage and oz_providers_invite, basic auth
+// enabled). It panics if it cannot listen; see Listen.
 func NewServer(opts ...Option) *Server {
+	s, err := Listen(opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Listen is NewServer returning an error when the address (WithAddr)
+// cannot be listened on.
+func Listen(opts ...Option) (*Server, error) {
 	s := &Server{
 		users: map[string]*user{}, named: map[string]*namedToken{}, minted: map[string]*mintedToken{},
 		tempGen: map[string]int64{}, inviteTargets: map[string]bool{},
@@ -128,7 +144,11 @@ func NewServer(opts ...Option) *Server {
 			o(&s.set)
 		}
 	}
-	s.Server = fakeserver.New(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: s.set.inMemory})
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: s.set.inMemory, Addr: s.set.addr})
+	if err != nil {
+		return nil, err
+	}
+	s.Server = fs
 	s.domain = s.set.domain
 	if s.domain == "" {
 		if u, err := url.Parse(s.URL()); err == nil {
@@ -138,7 +158,7 @@ func NewServer(opts ...Option) *Server {
 	s.adminPassword = randomAlnum(24)
 	s.adminID = s.AddUser(User{Username: AdminUsername, FullName: "Admin", Password: s.adminPassword,
 		Privileges: []string{PrivTokensManage, PrivProvidersInvite}})
-	return s
+	return s, nil
 }
 
 // Client returns a client authenticated as the seeded admin with basic
