@@ -90,20 +90,44 @@ type RawCaveat struct {
 	JSON json.RawMessage
 }
 
-// CaveatType implementations.
-func (TimeCaveat) CaveatType() string         { return "time" }
-func (IPCaveat) CaveatType() string           { return "ip" }
-func (ASNCaveat) CaveatType() string          { return "asn" }
-func (GeoCountryCaveat) CaveatType() string   { return "geo.country" }
-func (GeoRegionCaveat) CaveatType() string    { return "geo.region" }
-func (InterfaceCaveat) CaveatType() string    { return "interface" }
-func (APICaveat) CaveatType() string          { return "api" }
-func (ServiceCaveat) CaveatType() string      { return "service" }
-func (ConsumerCaveat) CaveatType() string     { return "consumer" }
+// CaveatType returns "time".
+func (TimeCaveat) CaveatType() string { return "time" }
+
+// CaveatType returns "ip".
+func (IPCaveat) CaveatType() string { return "ip" }
+
+// CaveatType returns "asn".
+func (ASNCaveat) CaveatType() string { return "asn" }
+
+// CaveatType returns "geo.country".
+func (GeoCountryCaveat) CaveatType() string { return "geo.country" }
+
+// CaveatType returns "geo.region".
+func (GeoRegionCaveat) CaveatType() string { return "geo.region" }
+
+// CaveatType returns "interface".
+func (InterfaceCaveat) CaveatType() string { return "interface" }
+
+// CaveatType returns "api".
+func (APICaveat) CaveatType() string { return "api" }
+
+// CaveatType returns "service".
+func (ServiceCaveat) CaveatType() string { return "service" }
+
+// CaveatType returns "consumer".
+func (ConsumerCaveat) CaveatType() string { return "consumer" }
+
+// CaveatType returns "data.readonly".
 func (DataReadonlyCaveat) CaveatType() string { return "data.readonly" }
-func (DataPathCaveat) CaveatType() string     { return "data.path" }
+
+// CaveatType returns "data.path".
+func (DataPathCaveat) CaveatType() string { return "data.path" }
+
+// CaveatType returns "data.objectid".
 func (DataObjectIDCaveat) CaveatType() string { return "data.objectid" }
-func (r RawCaveat) CaveatType() string        { return r.Type }
+
+// CaveatType returns the kind kept in Type.
+func (r RawCaveat) CaveatType() string { return r.Type }
 
 // Caveats is a list of caveats with JSON support for the one-of.
 type Caveats []Caveat
