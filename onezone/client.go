@@ -90,11 +90,16 @@ func (c *Client) do(ctx context.Context, k call) (*transport.Response, error) {
 	}
 	resp, err := c.t.Do(ctx, req)
 	if err != nil {
-		if len(k.scrub) > 0 {
-			var ae *cloudkeys.APIError
-			if errors.As(err, &ae) {
-				ae.Message = scrubAll(ae.Message, k.scrub)
-			}
+		clean := func(s string) string { return c.t.Scrub(scrubAll(s, k.scrub)) }
+		var ae *cloudkeys.APIError
+		if errors.As(err, &ae) {
+			ae.Message = clean(ae.Message)
+		}
+		var oe *Error
+		if errors.As(err, &oe) && oe.Body != nil {
+			// The parsed body is kept for callers: scrub it like the message.
+			oe.Body.Description = clean(oe.Body.Description)
+			oe.Body.Details = json.RawMessage(clean(string(oe.Body.Details)))
 		}
 		return resp, err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -38,6 +39,10 @@ func TestNoSecretLeaks(t *testing.T) {
 	record := func(v any, err error) {
 		if err != nil {
 			outputs = append(outputs, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
+			var oe *onezone.Error
+			if errors.As(err, &oe) && oe.Body != nil {
+				outputs = append(outputs, fmt.Sprintf("%+v", *oe.Body), string(oe.Body.Details))
+			}
 		}
 		if v != nil {
 			b, _ := json.Marshal(v)
@@ -89,7 +94,8 @@ func TestNoSecretLeaks(t *testing.T) {
 	srv.FailNext(3, http.StatusServiceUnavailable)
 	record(admin.GetNamedToken(ctx, created.TokenID))
 	// A server that echoes the token in an error description.
-	srv.FailNextWith(1, onezonetest.Fault{Status: 400, Body: []byte(`{"error":{"id":"badValueToken","description":"bad token ` + created.Token.Reveal() + `"}}`)})
+	srv.FailNextWith(1, onezonetest.Fault{Status: 400, Body: []byte(`{"error":{"id":"badValueToken","description":"bad token ` + created.Token.Reveal() +
+		`","details":{"tokenError":{"id":"badToken","description":"` + created.Token.Reveal() + `"}}}}`)})
 	record(admin.VerifyAccessToken(ctx, onezone.VerifyAccessTokenRequest{Token: created.Token}))
 	srv.FailNextWith(1, onezonetest.Fault{Status: 401, Body: []byte(`{"error":{"id":"unauthorized","description":"pw ` + srv.AdminPassword() + `"}}`)})
 	record(admin.ListNamedTokens(ctx, onezone.CurrentUser()))
