@@ -1,0 +1,152 @@
+package onezone
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+const vendor = "onezone"
+
+// BasePath is the REST prefix every Onezone path lives under.
+const BasePath = "/api/v3/onezone"
+
+// Client talks to one Onezone over its REST API. It is safe for concurrent
+// use. It implements [cloudkeys.KeyManager] (keys are named access tokens)
+// and exposes the token API under Onezone's own names.
+type Client struct {
+	t *transport.Client
+
+	cfgMu sync.Mutex
+	cfg   *Configuration // cached GET /configuration, for version gating
+}
+
+var _ cloudkeys.KeyManager = (*Client)(nil)
+
+// New returns a client for the Onezone at endpoint, e.g.
+// "https://zone.example.com"; the client appends /api/v3/onezone (an
+// endpoint already ending in it is accepted). creds come from [Token] or
+// [Basic].
+func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client, error) {
+	if err := creds.validate(); err != nil {
+		return nil, err
+	}
+	u, err := transport.ParseEndpoint(vendor, endpoint)
+	if err != nil {
+		return nil, err
+	}
+	p := strings.TrimRight(u.Path, "/")
+	p = strings.TrimSuffix(p, BasePath)
+	u.Path = p + BasePath
+	u.RawPath = ""
+	t, err := transport.New(transport.Config{
+		Vendor:  vendor,
+		BaseURL: u.String(),
+		Sign:    signer(creds),
+		Check:   check,
+		Secrets: creds.secrets(),
+	}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{t: t}, nil
+}
+
+// Vendor returns "onezone".
+func (c *Client) Vendor() string { return vendor }
+
+// call is one JSON request. in (if not nil) is marshalled as the body and
+// sent with Content-Type: application/json; out (if not nil) receives the
+// answer when its body is non-empty. scrub lists per-call secret values
+// (tokens sent in a body) to remove from error messages.
+type call struct {
+	op     string
+	class  transport.Class
+	method string
+	path   string
+	in     any
+	out    any
+	public bool // sent without credentials
+	scrub  []string
+}
+
+func (c *Client) do(ctx context.Context, k call) (*transport.Response, error) {
+	req := &transport.Request{Operation: k.op, Class: k.class, Method: k.method, Path: k.path, NoSign: k.public}
+	if k.in != nil {
+		b, err := json.Marshal(k.in)
+		if err != nil {
+			return nil, cloudkeys.InvalidInput(vendor, k.op, "cannot encode the request: "+scrubAll(err.Error(), k.scrub))
+		}
+		req.Body = b
+		req.Header = http.Header{"Content-Type": {"application/json"}}
+	}
+	resp, err := c.t.Do(ctx, req)
+	if err != nil {
+		clean := func(s string) string { return c.t.Scrub(scrubAll(s, k.scrub)) }
+		var ae *cloudkeys.APIError
+		if errors.As(err, &ae) {
+			ae.Message = clean(ae.Message)
+		}
+		var oe *Error
+		if errors.As(err, &oe) && oe.Body != nil {
+			// The parsed body is kept for callers: scrub it like the message.
+			oe.Body.Description = clean(oe.Body.Description)
+			oe.Body.Details = json.RawMessage(clean(string(oe.Body.Details)))
+		}
+		return resp, err
+	}
+	if k.out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
+		if jerr := json.Unmarshal(resp.Body, k.out); jerr != nil {
+			return resp, &Error{API: &cloudkeys.APIError{
+				Vendor: vendor, Operation: k.op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
+				Message: "the answer is not the expected JSON", Kind: cloudkeys.ErrServer,
+			}}
+		}
+	}
+	return resp, nil
+}
+
+func scrubAll(s string, secrets []string) string {
+	for _, v := range secrets {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "[REDACTED]")
+		}
+	}
+	return s
+}
+
+// esc escapes one path segment.
+func esc(s string) string { return url.PathEscape(s) }
+
+// prefix returns the path of a subject: /user, /users/{id}, /provider or
+// /providers/{id}.
+func (s Subject) prefix() (string, error) {
+	switch s.Type {
+	case "", SubjectUser:
+		if s.ID == "" {
+			return "/user", nil
+		}
+		return "/users/" + esc(s.ID), nil
+	case SubjectProvider:
+		if s.ID == "" {
+			return "/provider", nil
+		}
+		return "/providers/" + esc(s.ID), nil
+	}
+	return "", cloudkeys.InvalidInput(vendor, "Subject.Type", `must be "", "user" or "provider"`)
+}
+
+func requireID(field, id string) error {
+	if strings.TrimSpace(id) == "" {
+		return cloudkeys.InvalidInput(vendor, field, "must not be empty")
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package onezone
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+)
+
+// NamedToken is a named token as GET /tokens/named/{id} and
+// GET …/tokens/named/name/{name} return it.
+//
+// Token is the full serialized bearer token: anyone holding it can act as
+// the subject. It is a [cloudkeys.Secret] and never printed or logged.
+type NamedToken struct {
+	ID       string           `json:"id"`
+	Name     string           `json:"name"`
+	Subject  Subject          `json:"subject"`
+	Type     TokenType        `json:"type"`
+	Caveats  Caveats          `json:"caveats"`
+	Metadata TokenMetadata    `json:"metadata"`
+	Revoked  bool             `json:"revoked"`
+	Token    cloudkeys.Secret `json:"token"`
+}
+
+// NamedTokenCreateRequest is the body of POST …/tokens/named.
+type NamedTokenCreateRequest struct {
+	// Name is required: 2–128 letters, digits, brackets or '_'; '-', '.'
+	// and spaces are allowed inside. Unique per subject.
+	Name string
+	// Type defaults to an access token on the server.
+	Type *TokenType
+	// Caveats restrict the token (e.g. [TimeCaveat] for an expiry).
+	Caveats Caveats
+	// CustomMetadata is free JSON kept as metadata.custom.
+	CustomMetadata map[string]any
+	// Revoked creates the token already revoked.
+	Revoked bool
+	// Privileges and UsageLimit are for invite tokens only.
+	Privileges []string
+	UsageLimit UsageLimit
+}
+
+type namedCreateWire struct {
+	Name           string         `json:"name"`
+	Type           *TokenType     `json:"type,omitempty"`
+	Caveats        Caveats        `json:"caveats,omitempty"`
+	CustomMetadata map[string]any `json:"customMetadata,omitempty"`
+	Revoked        bool           `json:"revoked,omitempty"`
+	Privileges     []string       `json:"privileges,omitempty"`
+	UsageLimit     UsageLimit     `json:"usageLimit,omitempty"`
+}
+
+// CreatedToken is the answer to creating a named token. Token is the
+// serialized bearer token.
+type CreatedToken struct {
+	TokenID string           `json:"tokenId"`
+	Token   cloudkeys.Secret `json:"token"`
+}
+
+func validateCaveats(cs Caveats) error {
+	for i, c := range cs {
+		if c == nil {
+			return cloudkeys.InvalidInput(vendor, "Caveats", "nil caveat")
+		}
+		if _, err := MarshalCaveat(c); err != nil {
+			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" cannot be encoded")
+		}
+	}
+	return nil
+}
+
+// CreateNamedToken creates a named token for subj: POST /user/tokens/named
+// (or /users/{id}/…, /provider/…, /providers/{id}/…). The server answers
+// 201 with Location and {"tokenId","token"}.
+//
+// It is a write that is never re-sent once it may have reached the server:
+// a lost answer is an error matching [cloudkeys.ErrOutcomeUnknown]; look
+// the token up by name (GetNamedTokenByName) to reconcile. A name already
+// used by the subject fails with badValueIdentifierOccupied
+// ([cloudkeys.ErrConflict]).
+func (c *Client) CreateNamedToken(ctx context.Context, subj Subject, req NamedTokenCreateRequest) (*CreatedToken, error) {
+	p, err := subj.prefix()
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		return nil, cloudkeys.InvalidInput(vendor, "Name", "must not be empty")
+	}
+	if req.Type != nil {
+		if err := req.Type.validate(); err != nil {
+			return nil, cloudkeys.InvalidInput(vendor, "Type", err.Error())
+		}
+	}
+	if err := validateCaveats(req.Caveats); err != nil {
+		return nil, err
+	}
+	if req.UsageLimit < Unlimited {
+		return nil, cloudkeys.InvalidInput(vendor, "UsageLimit", "must be positive or Unlimited")
+	}
+	var out CreatedToken
+	resp, err := c.do(ctx, call{op: "createNamedToken", class: transport.Write, method: http.MethodPost,
+		path: p + "/tokens/named", out: &out, in: namedCreateWire(req)})
+	if err != nil {
+		return nil, err
+	}
+	if out.TokenID == "" {
+		if loc := resp.Header.Get("Location"); loc != "" {
+			out.TokenID = path.Base(strings.TrimRight(loc, "/"))
+		}
+	}
+	return &out, nil
+}
+
+type tokenList struct {
+	Tokens []string `json:"tokens"`
+}
+
+// ListNamedTokens returns the ids of subj's named tokens:
+// GET /user/tokens/named (or /users/{id}/…). The list has no details and
+// no pagination; fetch each with GetNamedToken.
+func (c *Client) ListNamedTokens(ctx context.Context, subj Subject) ([]string, error) {
+	p, err := subj.prefix()
+	if err != nil {
+		return nil, err
+	}
+	var out tokenList
+	if _, err := c.do(ctx, call{op: "listNamedTokens", class: transport.Read, method: http.MethodGet, path: p + "/tokens/named", out: &out}); err != nil {
+		return nil, err
+	}
+	return out.Tokens, nil
+}
+
+// ListAllNamedTokens returns the ids of every named token in the zone:
+// GET /tokens/named. It needs the oz_tokens_manage admin privilege.
+func (c *Client) ListAllNamedTokens(ctx context.Context) ([]string, error) {
+	var out tokenList
+	if _, err := c.do(ctx, call{op: "listAllNamedTokens", class: transport.Read, method: http.MethodGet, path: "/tokens/named", out: &out}); err != nil {
+		return nil, err
+	}
+	return out.Tokens, nil
+}
+
+// GetNamedToken returns a named token by id: GET /tokens/named/{id}. The
+// answer carries the full bearer token in Token.
+func (c *Client) GetNamedToken(ctx context.Context, id string) (*NamedToken, error) {
+	if err := requireID("id", id); err != nil {
+		return nil, err
+	}
+	var out NamedToken
+	if _, err := c.do(ctx, call{op: "getNamedToken", class: transport.Read, method: http.MethodGet, path: "/tokens/named/" + esc(id), out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// GetNamedTokenByName returns subj's named token called name:
+// GET /user/tokens/named/name/{name} (or /users/{id}/…).
+func (c *Client) GetNamedTokenByName(ctx context.Context, subj Subject, name string) (*NamedToken, error) {
+	p, err := subj.prefix()
+	if err != nil {
+		return nil, err
+	}
+	if err := requireID("name", name); err != nil {
+		return nil, err
+	}
+	var out NamedToken
+	if _, err := c.do(ctx, call{op: "getNamedTokenByName", class: transport.Read, method: http.MethodGet, path: p + "/tokens/named/name/" + esc(name), out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// NamedTokenUpdate is the body of PATCH /tokens/named/{id}; nil fields are
+// left unchanged. At least one must be set.
+type NamedTokenUpdate struct {
+	Name *string
+	// CustomMetadata, when not nil, replaces metadata.custom as a whole
+	// (an empty map clears it).
+	CustomMetadata map[string]any
+	Revoked        *bool
+}
+
+// ModifyNamedToken renames a named token, replaces its custom metadata or
+// revokes/unrevokes it: PATCH /tokens/named/{id}, answered 204. Setting
+// Revoked is idempotent, so the call is retried like a read.
+func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUpdate) error {
+	if err := requireID("id", id); err != nil {
+		return err
+	}
+	body := map[string]any{}
+	if u.Name != nil {
+		if strings.TrimSpace(*u.Name) == "" {
+			return cloudkeys.InvalidInput(vendor, "Name", "must not be empty")
+		}
+		body["name"] = *u.Name
+	}
+	if u.CustomMetadata != nil {
+		body["customMetadata"] = u.CustomMetadata
+	}
+	if u.Revoked != nil {
+		body["revoked"] = *u.Revoked
+	}
+	if len(body) == 0 {
+		return cloudkeys.InvalidInput(vendor, "NamedTokenUpdate", "set at least one of Name, CustomMetadata, Revoked")
+	}
+	_, err := c.do(ctx, call{op: "modifyNamedToken", class: transport.IdempotentWrite, method: http.MethodPatch, path: "/tokens/named/" + esc(id), in: body})
+	return err
+}
+
+// DeleteNamedToken deletes a named token: DELETE /tokens/named/{id},
+// answered 204. The token stops working at once (tokenInvalid). Deleting
+// by id is retried; a 404 after a retry counts as deleted.
+func (c *Client) DeleteNamedToken(ctx context.Context, id string) error {
+	if err := requireID("id", id); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, call{op: "deleteNamedToken", class: transport.IdempotentWrite, method: http.MethodDelete, path: "/tokens/named/" + esc(id)})
+	return goneAfterRetry(err)
+}
+
+// goneAfterRetry turns a 404 after a retried delete into success.
+func goneAfterRetry(err error) error {
+	var ae *cloudkeys.APIError
+	if err != nil && errors.As(err, &ae) && ae.Attempts > 1 && errors.Is(err, cloudkeys.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// DeleteAllNamedTokens deletes every named token of subj:
+// DELETE /user/tokens/named (or /users/{id}/…), answered 204.
+func (c *Client) DeleteAllNamedTokens(ctx context.Context, subj Subject) error {
+	p, err := subj.prefix()
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, call{op: "deleteAllNamedTokens", class: transport.IdempotentWrite, method: http.MethodDelete, path: p + "/tokens/named"})
+	return err
+}
+
+// NamedTokenStatus is the answer of GET /tokens/named/{id}/status.
+type NamedTokenStatus struct {
+	Revoked bool `json:"revoked"`
+}
+
+// GetNamedTokenStatus returns whether a named token is revoked:
+// GET /tokens/named/{id}/status (no token in the answer).
+func (c *Client) GetNamedTokenStatus(ctx context.Context, id string) (*NamedTokenStatus, error) {
+	if err := requireID("id", id); err != nil {
+		return nil, err
+	}
+	var out NamedTokenStatus
+	if _, err := c.do(ctx, call{op: "getNamedTokenStatus", class: transport.Read, method: http.MethodGet, path: "/tokens/named/" + esc(id) + "/status", out: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
