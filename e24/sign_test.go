@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/vectors"
 )
 
 type vectorFile struct {
@@ -29,34 +28,14 @@ type vectorFile struct {
 	} `json:"cases"`
 }
 
-// loadVectors finds shared/vectors/e24.json beside the repository (CI:
-// <repo>/../shared; worktrees: /work/shared) and fails when it is missing.
+// loadVectors reads shared/vectors/e24.json (see internal/vectors); a
+// missing file fails the test.
 func loadVectors(t testing.TB) vectorFile {
 	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	var tried []string
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		p := filepath.Join(dir, "shared", "vectors", "e24.json")
-		tried = append(tried, p)
-		if b, err := os.ReadFile(p); err == nil {
-			var v vectorFile
-			require.NoError(t, json.Unmarshal(b, &v))
-			require.NotEmpty(t, v.Cases)
-			return v
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	p := "/work/shared/vectors/e24.json"
-	if b, err := os.ReadFile(p); err == nil {
-		var v vectorFile
-		require.NoError(t, json.Unmarshal(b, &v))
-		return v
-	}
-	t.Fatalf("signing vectors not found; tried %s and %s", strings.Join(tried, ", "), p)
-	return vectorFile{}
+	var v vectorFile
+	require.NoError(t, json.Unmarshal(vectors.Read(t, "e24.json"), &v))
+	require.NotEmpty(t, v.Cases)
+	return v
 }
 
 func TestSignatureVectors(t *testing.T) {

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cloudkeys/cloudkeys/internal/vectors"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -28,35 +28,11 @@ type vectorCase struct {
 	Authorization string            `json:"authorization"`
 }
 
-// findVectors locates shared/vectors/huaweibcs.json beside the repository
-// (CI: <repo>/../shared) or at /work/shared. It fails the test when absent.
-func findVectors(t testing.TB) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	var tried []string
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		p := filepath.Join(dir, "shared", "vectors", "huaweibcs.json")
-		tried = append(tried, p)
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	p := "/work/shared/vectors/huaweibcs.json"
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	t.Fatalf("signing vectors not found; tried %s and %s", strings.Join(tried, ", "), p)
-	return ""
-}
-
+// loadVectors reads shared/vectors/huaweibcs.json (see internal/vectors); a missing
+// file fails the test.
 func loadVectors(t testing.TB) []vectorCase {
 	t.Helper()
-	raw, err := os.ReadFile(findVectors(t))
-	require.NoError(t, err)
+	raw := vectors.Read(t, "huaweibcs.json")
 	var f struct {
 		Cases []vectorCase `json:"cases"`
 	}

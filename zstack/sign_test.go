@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/vectors"
 )
 
 type vectorFile struct {
@@ -27,32 +26,11 @@ type vectorFile struct {
 	} `json:"cases"`
 }
 
-// vectorsPath finds shared/vectors/zstack.json beside the repository (CI:
-// <repo>/../shared), walking up from the test's directory, or /work/shared.
-func vectorsPath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for d := dir; ; d = filepath.Dir(d) {
-		for _, p := range []string{filepath.Join(d, "shared", "vectors", "zstack.json"), filepath.Join(d, "..", "shared", "vectors", "zstack.json")} {
-			if _, err := os.Stat(p); err == nil {
-				return p
-			}
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	p := "/work/shared/vectors/zstack.json"
-	_, err = os.Stat(p)
-	require.NoError(t, err, "shared/vectors/zstack.json not found")
-	return p
-}
-
+// loadVectors reads shared/vectors/zstack.json (see internal/vectors); a missing
+// file fails the test.
 func loadVectors(t *testing.T) vectorFile {
 	t.Helper()
-	b, err := os.ReadFile(vectorsPath(t))
-	require.NoError(t, err)
+	b := vectors.Read(t, "zstack.json")
 	var v vectorFile
 	require.NoError(t, json.Unmarshal(b, &v))
 	require.NotEmpty(t, v.Cases)

@@ -5,11 +5,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
 	"time"
+
+	"github.com/cloudkeys/cloudkeys/internal/vectors"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,32 +26,14 @@ type vectorFile struct {
 	} `json:"cases"`
 }
 
-// loadVectors finds shared/vectors/cloudstack.json beside the repository; a
-// missing file fails the test.
+// loadVectors reads shared/vectors/cloudstack.json (see internal/vectors);
+// a missing file fails the test.
 func loadVectors(t *testing.T) vectorFile {
 	t.Helper()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	var cands []string
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		cands = append(cands, filepath.Join(dir, "shared", "vectors", "cloudstack.json"), filepath.Join(dir, "..", "shared", "vectors", "cloudstack.json"))
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	cands = append(cands, "/work/shared/vectors/cloudstack.json")
-	for _, c := range cands {
-		b, err := os.ReadFile(c)
-		if err != nil {
-			continue
-		}
-		var v vectorFile
-		require.NoError(t, json.Unmarshal(b, &v))
-		require.NotEmpty(t, v.Cases)
-		return v
-	}
-	t.Fatalf("shared/vectors/cloudstack.json not found from %s", wd)
-	return vectorFile{}
+	var v vectorFile
+	require.NoError(t, json.Unmarshal(vectors.Read(t, "cloudstack.json"), &v))
+	require.NotEmpty(t, v.Cases)
+	return v
 }
 
 func TestVerifierVectors(t *testing.T) {
