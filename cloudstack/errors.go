@@ -58,8 +58,14 @@ func unwrap(body []byte) (string, json.RawMessage, error) {
 	return "", nil, errors.New("empty answer")
 }
 
-// parseError reports the error envelope in body, if any.
+// parseError reports the error envelope in body, if any. Every answer goes
+// through it twice (classify and check), so a body that cannot hold an
+// errorcode key, as most success answers, is settled by a byte scan instead
+// of two decodes.
 func parseError(body []byte) (*errorEnvelope, bool) {
+	if !mayHoldErrorCode(body) {
+		return nil, false
+	}
 	_, inner, err := unwrap(body)
 	if err != nil {
 		return nil, false
@@ -69,6 +75,23 @@ func parseError(body []byte) (*errorEnvelope, bool) {
 		return nil, false
 	}
 	return &e, true
+}
+
+// mayHoldErrorCode reports whether body could decode to an envelope with an
+// errorcode: it holds "errorcode" in any ASCII case (encoding/json matches
+// keys case-insensitively, and none of these letters has a non-ASCII case
+// fold), or a \u escape, which could spell the key.
+func mayHoldErrorCode(body []byte) bool {
+	if bytes.Contains(body, []byte(`\u`)) {
+		return true
+	}
+	const key = "errorcode"
+	for i := 0; i+len(key) <= len(body); i++ {
+		if body[i]|0x20 == 'e' && bytes.EqualFold(body[i:i+len(key)], []byte(key)) {
+			return true
+		}
+	}
+	return false
 }
 
 // kindFor maps a CloudStack errorcode to the sentinel it means.
