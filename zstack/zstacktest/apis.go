@@ -191,7 +191,7 @@ func (s *Server) deleteKey(id *identity, uuid, mode string) result {
 	if !id.admin && k.accountUUID != id.accountUUID {
 		return fail(errArgument("No permission to modify the AccessKey for current account"))
 	}
-	delete(s.keys, uuid)
+	s.removeKey(uuid)
 	return ok(nil)
 }
 
@@ -279,6 +279,7 @@ func (s *Server) queryKeys(w http.ResponseWriter, id *identity, r *http.Request,
 		inv map[string]any
 	}
 	var hits []hit
+	total := 0
 	for _, k := range s.sortedKeys() {
 		if !id.admin && k.accountUUID != id.accountUUID {
 			continue
@@ -298,7 +299,12 @@ func (s *Server) queryKeys(w http.ResponseWriter, id *identity, r *http.Request,
 				break
 			}
 		}
-		if all {
+		if !all {
+			continue
+		}
+		total++
+		// Without a sort, only the requested window is kept.
+		if sortField != "" || (total > start && total-start <= limit) {
 			hits = append(hits, hit{k, inv})
 		}
 	}
@@ -315,16 +321,14 @@ func (s *Server) queryKeys(w http.ResponseWriter, id *identity, r *http.Request,
 			return a < b
 		})
 	}
-	total := len(hits)
 	if count {
 		return ok(map[string]any{"total": total})
 	}
-	if start > len(hits) {
-		start = len(hits)
-	}
-	hits = hits[start:]
-	if limit < len(hits) {
-		hits = hits[:limit]
+	if sortField != "" {
+		hits = hits[min(start, len(hits)):]
+		if limit < len(hits) {
+			hits = hits[:limit]
+		}
 	}
 	match := make([]map[string]any, len(hits))
 	for i, h := range hits {
