@@ -59,7 +59,7 @@ func assertSameKey(t *testing.T, want, got *cloudkeys.Key) {
 	assert.True(t, w.CreatedAt.Equal(g.CreatedAt), "CreatedAt %v vs %v", w.CreatedAt, g.CreatedAt)
 	assert.True(t, w.LastUsedAt.Equal(g.LastUsedAt), "LastUsedAt %v vs %v", w.LastUsedAt, g.LastUsedAt)
 	assert.True(t, w.ExpiresAt.Equal(g.ExpiresAt), "ExpiresAt %v vs %v", w.ExpiresAt, g.ExpiresAt)
-	w.CreatedAt, g.CreatedAt, w.LastUsedAt, g.LastUsedAt, w.ExpiresAt, g.ExpiresAt = g.CreatedAt, g.CreatedAt, g.LastUsedAt, g.LastUsedAt, g.ExpiresAt, g.ExpiresAt
+	w.CreatedAt, w.LastUsedAt, w.ExpiresAt = g.CreatedAt, g.LastUsedAt, g.ExpiresAt // compared above as instants
 	assert.Equal(t, w, g)
 }
 
