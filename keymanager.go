@@ -38,6 +38,18 @@ type KeyManager interface {
 	SetKeyEnabled(ctx context.Context, id string, enabled bool) error
 }
 
+// KeyReplacer is implemented by a KeyManager whose keys carry restrictions
+// that [CreateKeyRequest] cannot express (Onezone token types and caveats,
+// Huawei access policies). [Rotate] creates the replacement of old through
+// ReplaceKey instead of CreateKey, so that a rotated key is never more
+// powerful than the key it replaces. req holds what Rotate would pass to
+// CreateKey (owner, name, description, expiry). ReplaceKey returns an error
+// matching [ErrUnsupported], before creating anything, for a key it cannot
+// reproduce faithfully.
+type KeyReplacer interface {
+	ReplaceKey(ctx context.Context, old *Key, req CreateKeyRequest) (*Key, error)
+}
+
 // Capabilities tells which [KeyManager] operations a vendor supports.
 type Capabilities struct {
 	MultipleKeys bool // an owner can hold more than one key at a time

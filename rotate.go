@@ -2,8 +2,12 @@ package cloudkeys
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 )
 
@@ -22,6 +26,12 @@ const rollbackTimeout = 30 * time.Second
 //     [ReplacementExpiry]) where the vendor honours expiry;
 //  3. call store(new) so the caller can save the new secret;
 //  4. only then delete the old key.
+//
+// Where the KeyManager implements [KeyReplacer], the new key is created
+// through it, so restrictions CreateKeyRequest cannot express (token types,
+// caveats, access policies) carry over and a rotated key is never more
+// powerful than the one it replaces. A key that CreateKey returns together
+// with an error is deleted.
 //
 // If store fails, the new key is deleted and the old one stays; the error
 // wraps store's error. If deleting the old key fails, the new key is returned
@@ -66,18 +76,16 @@ func rotateByReplacement(ctx context.Context, km KeyManager, caps Capabilities, 
 	if caps.Expiry {
 		req.ExpiresAt = ReplacementExpiry(old, time.Now())
 	}
-	nk, err := km.CreateKey(ctx, req)
-	if err != nil && req.Name != "" && errors.Is(err, ErrConflict) {
-		req.Name = DerivedName(old.Name, time.Now())
-		nk, err = km.CreateKey(ctx, req)
+	create := km.CreateKey
+	if r, ok := km.(KeyReplacer); ok {
+		create = func(ctx context.Context, req CreateKeyRequest) (*Key, error) { return r.ReplaceKey(ctx, old, req) }
 	}
+	nk, err := createReplacement(ctx, km, create, req)
 	if err != nil {
 		return nil, fmt.Errorf("rotate: create new key: %w", err)
 	}
 	if err := store(ctx, nk); err != nil {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
-		defer cancel()
-		if derr := km.DeleteKey(rctx, nk.ID); derr != nil {
+		if derr := cleanup(ctx, km, nk.ID); derr != nil {
 			return nil, fmt.Errorf("rotate: store failed (%w) and deleting the new key %s failed too: %w", err, nk.ID, derr)
 		}
 		return nil, fmt.Errorf("rotate: store failed, new key deleted, old key kept: %w", err)
@@ -86,6 +94,34 @@ func rotateByReplacement(ctx context.Context, km KeyManager, caps Capabilities, 
 		return nk, fmt.Errorf("rotate: new key %s stored, but deleting the old key failed: %w", nk.ID, err)
 	}
 	return nk, nil
+}
+
+// createReplacement creates the new key, deriving a fresh name when the
+// vendor requires unique names, and deletes a key that was created but came
+// back with an error (e.g. its secret could not be read).
+func createReplacement(ctx context.Context, km KeyManager, create func(context.Context, CreateKeyRequest) (*Key, error), req CreateKeyRequest) (*Key, error) {
+	nk, err := create(ctx, req)
+	for try := 0; try < 2 && err != nil && req.Name != "" && errors.Is(err, ErrConflict); try++ {
+		req.Name = DerivedName(req.Name, time.Now())
+		if try == 1 { // the same second twice: make it unique
+			req.Name = withRandomSuffix(req.Name)
+		}
+		nk, err = create(ctx, req)
+	}
+	if err != nil && nk != nil && nk.ID != "" {
+		if derr := cleanup(ctx, km, nk.ID); derr != nil {
+			return nil, fmt.Errorf("%w (the half-created key %s could not be deleted: %w)", err, nk.ID, derr)
+		}
+		return nil, fmt.Errorf("%w (the half-created key %s was deleted)", err, nk.ID)
+	}
+	return nk, err
+}
+
+// cleanup deletes a key Rotate created, even when ctx is already done.
+func cleanup(ctx context.Context, km KeyManager, id string) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	return km.DeleteKey(rctx, id)
 }
 
 func rotateInPlace(ctx context.Context, km KeyManager, id string, store func(context.Context, *Key) error) (*Key, error) {
@@ -115,9 +151,27 @@ func ReplacementExpiry(old *Key, now time.Time) time.Time {
 	}
 }
 
+// maxDerivedName bounds a derived name (Onezone allows 2–128 characters).
+const maxDerivedName = 128
+
+// rotatedSuffix matches what DerivedName and withRandomSuffix append.
+var rotatedSuffix = regexp.MustCompile(`-rotated-\d{8}T\d{6}Z(-[0-9a-f]{6})?$`)
+
 // DerivedName returns the name Rotate gives a replacement key when the
-// vendor requires unique names: name + "-rotated-" + the UTC time as
-// 20060102T150405Z.
+// vendor requires unique names: the name without any earlier
+// "-rotated-…" suffix, plus "-rotated-" and the UTC time as 20060102T150405Z,
+// at most 128 characters. Rotating again never makes the name grow.
 func DerivedName(name string, now time.Time) string {
-	return name + "-rotated-" + now.UTC().Format("20060102T150405Z")
+	base := rotatedSuffix.ReplaceAllString(name, "")
+	suffix := "-rotated-" + now.UTC().Format("20060102T150405Z")
+	if room := maxDerivedName - len(suffix) - 7; len(base) > room { // 7: room for withRandomSuffix
+		base = strings.ToValidUTF8(base[:room], "")
+	}
+	return base + suffix
+}
+
+func withRandomSuffix(name string) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return name + "-" + hex.EncodeToString(b[:])
 }
