@@ -38,6 +38,18 @@ type KeyManager interface {
 	SetKeyEnabled(ctx context.Context, id string, enabled bool) error
 }
 
+// KeyReplacer is implemented by a KeyManager whose keys carry restrictions
+// that [CreateKeyRequest] cannot express (Onezone token types and caveats,
+// Huawei access policies). [Rotate] creates the replacement of old through
+// ReplaceKey instead of CreateKey, so that a rotated key is never more
+// powerful than the key it replaces. req holds what Rotate would pass to
+// CreateKey (owner, name, description, expiry). ReplaceKey returns an error
+// matching [ErrUnsupported], before creating anything, for a key it cannot
+// reproduce faithfully.
+type KeyReplacer interface {
+	ReplaceKey(ctx context.Context, old *Key, req CreateKeyRequest) (*Key, error)
+}
+
 // Capabilities tells which [KeyManager] operations a vendor supports.
 type Capabilities struct {
 	MultipleKeys bool // an owner can hold more than one key at a time
@@ -48,6 +60,13 @@ type Capabilities struct {
 }
 
 // CreateKeyRequest describes a key to create with [KeyManager.CreateKey].
+//
+// Name and Description are kept where the vendor has such fields and
+// ignored where it has none (each vendor's CreateKey says which), so that
+// code written against KeyManager works on every vendor. ExpiresAt is a
+// security property: where Capabilities.Expiry is false, a non-zero
+// ExpiresAt is refused with an error matching ErrUnsupported before any
+// request is sent.
 type CreateKeyRequest struct {
 	Owner       string    // whose key: user/account id; "" = the caller where the vendor allows
 	Name        string    // where the vendor has names (Onezone requires one; CloudStack 4.23)

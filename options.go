@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/cloudkeys/cloudkeys/internal/config"
@@ -76,9 +77,16 @@ func WithRetry(p RetryPolicy) Option {
 	}
 }
 
-// WithUserAgent appends ua to the User-Agent "cloudkeys-go/<Version>".
+// WithUserAgent appends ua to the User-Agent "cloudkeys-go/<Version>". It
+// must not contain control characters.
 func WithUserAgent(ua string) Option {
-	return func(s *config.Settings) { s.UserAgent = ua }
+	return func(s *config.Settings) {
+		if strings.ContainsFunc(ua, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+			s.Errs = append(s.Errs, InvalidInput("", "WithUserAgent", "contains a control character"))
+			return
+		}
+		s.UserAgent = ua
+	}
 }
 
 // WithClock sets the clock used for signing timestamps and expiry checks.

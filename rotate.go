@@ -2,8 +2,12 @@ package cloudkeys
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
 	"time"
 )
 
@@ -17,9 +21,17 @@ const rollbackTimeout = 30 * time.Second
 //  1. read the old key (GetKey) for its owner, name and description;
 //  2. create the new key with the same owner and description, and the same
 //     name — or, where names must be unique and the server answers
-//     [ErrConflict], the name with a "-rotated-<UTC timestamp>" suffix;
+//     [ErrConflict], the name with a "-rotated-<UTC timestamp>" suffix; an
+//     expiring key's replacement gets the same lifetime (see
+//     [ReplacementExpiry]) where the vendor honours expiry;
 //  3. call store(new) so the caller can save the new secret;
 //  4. only then delete the old key.
+//
+// Where the KeyManager implements [KeyReplacer], the new key is created
+// through it, so restrictions CreateKeyRequest cannot express (token types,
+// caveats, access policies) carry over and a rotated key is never more
+// powerful than the one it replaces. A key that CreateKey returns together
+// with an error is deleted.
 //
 // If store fails, the new key is deleted and the old one stays; the error
 // wraps store's error. If deleting the old key fails, the new key is returned
@@ -47,7 +59,7 @@ func Rotate(ctx context.Context, km KeyManager, id string, store func(context.Co
 	}
 	switch {
 	case caps.MultipleKeys && caps.Delete:
-		return rotateByReplacement(ctx, km, id, store)
+		return rotateByReplacement(ctx, km, caps, id, store)
 	case caps.Rotate:
 		return rotateInPlace(ctx, km, id, store)
 	default:
@@ -55,24 +67,25 @@ func Rotate(ctx context.Context, km KeyManager, id string, store func(context.Co
 	}
 }
 
-func rotateByReplacement(ctx context.Context, km KeyManager, id string, store func(context.Context, *Key) error) (*Key, error) {
+func rotateByReplacement(ctx context.Context, km KeyManager, caps Capabilities, id string, store func(context.Context, *Key) error) (*Key, error) {
 	old, err := km.GetKey(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("rotate: read old key: %w", err)
 	}
 	req := CreateKeyRequest{Owner: old.Owner, Name: old.Name, Description: old.Description}
-	nk, err := km.CreateKey(ctx, req)
-	if err != nil && req.Name != "" && errors.Is(err, ErrConflict) {
-		req.Name = DerivedName(old.Name, time.Now())
-		nk, err = km.CreateKey(ctx, req)
+	if caps.Expiry {
+		req.ExpiresAt = ReplacementExpiry(old, time.Now())
 	}
+	create := km.CreateKey
+	if r, ok := km.(KeyReplacer); ok {
+		create = func(ctx context.Context, req CreateKeyRequest) (*Key, error) { return r.ReplaceKey(ctx, old, req) }
+	}
+	nk, err := createReplacement(ctx, km, create, req)
 	if err != nil {
 		return nil, fmt.Errorf("rotate: create new key: %w", err)
 	}
 	if err := store(ctx, nk); err != nil {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
-		defer cancel()
-		if derr := km.DeleteKey(rctx, nk.ID); derr != nil {
+		if derr := cleanup(ctx, km, nk.ID); derr != nil {
 			return nil, fmt.Errorf("rotate: store failed (%w) and deleting the new key %s failed too: %w", err, nk.ID, derr)
 		}
 		return nil, fmt.Errorf("rotate: store failed, new key deleted, old key kept: %w", err)
@@ -81,6 +94,34 @@ func rotateByReplacement(ctx context.Context, km KeyManager, id string, store fu
 		return nk, fmt.Errorf("rotate: new key %s stored, but deleting the old key failed: %w", nk.ID, err)
 	}
 	return nk, nil
+}
+
+// createReplacement creates the new key, deriving a fresh name when the
+// vendor requires unique names, and deletes a key that was created but came
+// back with an error (e.g. its secret could not be read).
+func createReplacement(ctx context.Context, km KeyManager, create func(context.Context, CreateKeyRequest) (*Key, error), req CreateKeyRequest) (*Key, error) {
+	nk, err := create(ctx, req)
+	for try := 0; try < 2 && err != nil && req.Name != "" && errors.Is(err, ErrConflict); try++ {
+		req.Name = DerivedName(req.Name, time.Now())
+		if try == 1 { // the same second twice: make it unique
+			req.Name = withRandomSuffix(req.Name)
+		}
+		nk, err = create(ctx, req)
+	}
+	if err != nil && nk != nil && nk.ID != "" {
+		if derr := cleanup(ctx, km, nk.ID); derr != nil {
+			return nil, fmt.Errorf("%w (the half-created key %s could not be deleted: %w)", err, nk.ID, derr)
+		}
+		return nil, fmt.Errorf("%w (the half-created key %s was deleted)", err, nk.ID)
+	}
+	return nk, err
+}
+
+// cleanup deletes a key Rotate created, even when ctx is already done.
+func cleanup(ctx context.Context, km KeyManager, id string) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	return km.DeleteKey(rctx, id)
 }
 
 func rotateInPlace(ctx context.Context, km KeyManager, id string, store func(context.Context, *Key) error) (*Key, error) {
@@ -94,9 +135,43 @@ func rotateInPlace(ctx context.Context, km KeyManager, id string, store func(con
 	return nk, nil
 }
 
+// ReplacementExpiry is the expiry Rotate gives the replacement of old, so
+// that rotating an expiring key never yields one that lives forever: the
+// same lifetime from now when old's creation time is known (ExpiresAt −
+// CreatedAt), else old's own ExpiresAt. A key that never expires gets a
+// replacement that never expires (the zero time).
+func ReplacementExpiry(old *Key, now time.Time) time.Time {
+	switch {
+	case old.ExpiresAt.IsZero():
+		return time.Time{}
+	case !old.CreatedAt.IsZero() && old.ExpiresAt.After(old.CreatedAt):
+		return now.Add(old.ExpiresAt.Sub(old.CreatedAt)).Truncate(time.Second)
+	default:
+		return old.ExpiresAt
+	}
+}
+
+// maxDerivedName bounds a derived name (Onezone allows 2–128 characters).
+const maxDerivedName = 128
+
+// rotatedSuffix matches what DerivedName and withRandomSuffix append.
+var rotatedSuffix = regexp.MustCompile(`-rotated-\d{8}T\d{6}Z(-[0-9a-f]{6})?$`)
+
 // DerivedName returns the name Rotate gives a replacement key when the
-// vendor requires unique names: name + "-rotated-" + the UTC time as
-// 20060102T150405Z.
+// vendor requires unique names: the name without any earlier
+// "-rotated-…" suffix, plus "-rotated-" and the UTC time as 20060102T150405Z,
+// at most 128 characters. Rotating again never makes the name grow.
 func DerivedName(name string, now time.Time) string {
-	return name + "-rotated-" + now.UTC().Format("20060102T150405Z")
+	base := rotatedSuffix.ReplaceAllString(name, "")
+	suffix := "-rotated-" + now.UTC().Format("20060102T150405Z")
+	if room := maxDerivedName - len(suffix) - 7; len(base) > room { // 7: room for withRandomSuffix
+		base = strings.ToValidUTF8(base[:room], "")
+	}
+	return base + suffix
+}
+
+func withRandomSuffix(name string) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return name + "-" + hex.EncodeToString(b[:])
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -143,4 +144,115 @@ func TestCollect(t *testing.T) {
 	keys, err = cloudkeys.Collect(func(func(*cloudkeys.Key, error) bool) {})
 	assert.NoError(t, err)
 	assert.Empty(t, keys)
+}
+
+func TestRotateKeepsTheLifetimeOfAnExpiringKey(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Expiry: true})
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // memkm's CreatedAt
+	old, err := km.CreateKey(context.Background(), cloudkeys.CreateKeyRequest{Name: "ci", ExpiresAt: created.Add(30 * 24 * time.Hour)})
+	require.NoError(t, err)
+	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now().Add(30*24*time.Hour), nk.ExpiresAt, time.Minute, "same 30-day lifetime, counted from now")
+
+	forever := km.Add("alice", "", "")
+	nk, err = cloudkeys.Rotate(context.Background(), km, forever.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.NoError(t, err)
+	assert.True(t, nk.ExpiresAt.IsZero())
+}
+
+func TestReplacementExpiry(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	c := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		old  cloudkeys.Key
+		want time.Time
+	}{
+		{"never expires", cloudkeys.Key{CreatedAt: c}, time.Time{}},
+		{"lifetime kept", cloudkeys.Key{CreatedAt: c, ExpiresAt: c.Add(48 * time.Hour)}, now.Add(48 * time.Hour)},
+		{"creation unknown: same expiry", cloudkeys.Key{ExpiresAt: c.Add(time.Hour)}, c.Add(time.Hour)},
+		{"expiry before creation: same expiry", cloudkeys.Key{CreatedAt: c, ExpiresAt: c.Add(-time.Hour)}, c.Add(-time.Hour)},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, cloudkeys.ReplacementExpiry(&tt.old, now), tt.name)
+	}
+}
+
+func TestRepeatedRotationKeepsNamesBounded(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km.UniqueNames = true
+	k := km.Add("alice", "ci-deploy", "")
+	for i := 0; i < 8; i++ { // all within the same second: a random suffix breaks the tie
+		nk, err := cloudkeys.Rotate(context.Background(), km, k.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+		require.NoError(t, err, "rotation %d", i+1)
+		assert.LessOrEqual(t, len(nk.Name), len("ci-deploy-rotated-20260101T000000Z-abcdef"), nk.Name)
+		assert.True(t, strings.HasPrefix(nk.Name, "ci-deploy-rotated-"), nk.Name)
+		k = nk
+	}
+	assert.Equal(t, 1, km.Len())
+	long := strings.Repeat("é", 100)
+	assert.LessOrEqual(t, len(cloudkeys.DerivedName(long, time.Now()))+7, 128)
+	assert.True(t, utf8.ValidString(cloudkeys.DerivedName(long, time.Now())))
+	assert.Equal(t, "x-rotated-20260102T030405Z", cloudkeys.DerivedName("x-rotated-20250101T000000Z-0a1b2c", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)))
+}
+
+// replacer records that Rotate created the replacement through ReplaceKey.
+type replacer struct {
+	*memkm.KM
+	olds []string
+}
+
+func (r *replacer) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	r.olds = append(r.olds, old.ID)
+	if old.Name == "invite" {
+		return nil, fmt.Errorf("an invite token cannot be rotated into an access token: %w", cloudkeys.ErrUnsupported)
+	}
+	return r.KM.CreateKey(ctx, req)
+}
+
+func TestRotateUsesKeyReplacer(t *testing.T) {
+	t.Parallel()
+	r := &replacer{KM: memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})}
+	old := r.Add("alice", "ci", "")
+	_, err := cloudkeys.Rotate(context.Background(), r, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.NoError(t, err)
+	assert.Equal(t, []string{old.ID}, r.olds)
+
+	inv := r.Add("alice", "invite", "")
+	_, err = cloudkeys.Rotate(context.Background(), r, inv.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.ErrorIs(t, err, cloudkeys.ErrUnsupported)
+	_, err = r.GetKey(context.Background(), inv.ID)
+	assert.NoError(t, err, "a key that cannot be reproduced stays")
+	assert.Equal(t, 2, r.Len())
+}
+
+// halfCreating creates the key but loses its secret (Huawei's unreadable
+// credential file): CreateKey returns the key and an error.
+type halfCreating struct{ *memkm.KM }
+
+func (h halfCreating) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	k, err := h.KM.CreateKey(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	k.Secret = cloudkeys.Secret{}
+	return k, errors.New("credential file unreadable")
+}
+
+func TestRotateDeletesAHalfCreatedKey(t *testing.T) {
+	t.Parallel()
+	h := halfCreating{memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})}
+	old := h.Add("alice", "", "")
+	stored := false
+	_, err := cloudkeys.Rotate(context.Background(), h, old.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
+	require.ErrorContains(t, err, "credential file unreadable")
+	assert.Contains(t, err.Error(), "half-created key")
+	assert.False(t, stored)
+	assert.Equal(t, 1, h.Len(), "the half-created key is deleted, the old one stays")
+	_, err = h.GetKey(context.Background(), old.ID)
+	assert.NoError(t, err)
 }

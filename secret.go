@@ -15,17 +15,19 @@ const redacted = "[REDACTED]"
 // Format with any verb, slog.LogValuer, MarshalJSON, MarshalText) yields
 // "[REDACTED]"; [Secret.Reveal] is the only way out.
 //
-// The value sits behind a pointer, so even fmt's error paths, which print
-// unexported fields without calling methods, show an address and never the
-// value. The zero Secret holds nothing.
-type Secret struct{ v *string }
+// The value sits behind a func, so nothing that prints by reflection reaches
+// it: fmt's error paths (which print unexported fields without calling
+// methods) and test-diff printers that follow pointers (testify's spew) show
+// only a func address. Two Secrets compare with Equal, not == or
+// reflect.DeepEqual. The zero Secret holds nothing.
+type Secret struct{ v func() string }
 
 // NewSecret wraps s. NewSecret("") is the zero Secret.
 func NewSecret(s string) Secret {
 	if s == "" {
 		return Secret{}
 	}
-	return Secret{v: &s}
+	return Secret{v: func() string { return s }}
 }
 
 // Reveal returns the secret value. It is the only way to read it.
@@ -33,11 +35,11 @@ func (s Secret) Reveal() string {
 	if s.v == nil {
 		return ""
 	}
-	return *s.v
+	return s.v()
 }
 
 // IsZero reports whether s holds no value.
-func (s Secret) IsZero() bool { return s.v == nil || *s.v == "" }
+func (s Secret) IsZero() bool { return s.v == nil }
 
 // Equal reports whether s and o hold the same value, in constant time.
 func (s Secret) Equal(o Secret) bool {

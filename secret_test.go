@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,4 +133,39 @@ func FuzzSecretNeverPrinted(f *testing.F) {
 			t.Fatalf("Reveal changed the value")
 		}
 	})
+}
+
+// TestSecretUnreachableByReflection: printers that walk values by
+// reflection and follow pointers (testify's failure diffs use spew with
+// methods disabled) must not reach the value either.
+func TestSecretUnreachableByReflection(t *testing.T) {
+	t.Parallel()
+	k := &cloudkeys.Key{ID: "k", Secret: cloudkeys.NewSecret(leak)}
+	var walk func(v reflect.Value, depth int) bool
+	walk = func(v reflect.Value, depth int) bool {
+		if depth > 10 || !v.IsValid() {
+			return false
+		}
+		switch v.Kind() {
+		case reflect.String:
+			return strings.Contains(v.String(), leak)
+		case reflect.Pointer, reflect.Interface:
+			return !v.IsNil() && walk(v.Elem(), depth+1)
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				if walk(v.Field(i), depth+1) {
+					return true
+				}
+			}
+		case reflect.Slice, reflect.Array:
+			for i := 0; i < v.Len(); i++ {
+				if walk(v.Index(i), depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	assert.False(t, walk(reflect.ValueOf(k), 0), "the secret is reachable by walking fields and pointers")
+	assert.True(t, k.Secret.Equal(cloudkeys.NewSecret(leak)))
 }

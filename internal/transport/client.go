@@ -382,10 +382,10 @@ func (c *Client) failure(ctx context.Context, req *Request, u *url.URL, st *call
 		// The server answered with a redirect: a definite answer, not a lost one.
 		return c.transportError(req, u, attempts, re)
 	}
-	var se *signError
-	if errors.As(cause, &se) {
-		// Nothing was sent: the signer refused.
-		return fmt.Errorf("%s: %s: signing: %w", c.cfg.Vendor, req.Operation, se.err)
+	var ns *notSentError
+	if errors.As(cause, &ns) {
+		// Nothing was sent: the signer refused or a header was unsendable.
+		return fmt.Errorf("%s: %s: %w", c.cfg.Vendor, req.Operation, ns)
 	}
 	terr := c.transportError(req, u, attempts, cause)
 	if req.Class == Write && maybeSent {

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"unicode"
@@ -23,6 +24,7 @@ type Error struct {
 	scrub func(string) string
 }
 
+// Error returns "<vendor>: <operation>: <METHOD> <host><path>: <cause>"; never a query string.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Vendor)
@@ -56,6 +58,7 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // OutcomeUnknownError reports a write whose answer was lost after the
@@ -68,6 +71,7 @@ type OutcomeUnknownError struct {
 	Err       error
 }
 
+// Error says the write may have happened and must be reconciled.
 func (e *OutcomeUnknownError) Error() string {
 	return e.Vendor + ": " + e.Operation + ": outcome unknown, the write may have been carried out (not re-sent; reconcile by listing): " + e.Err.Error()
 }
@@ -75,11 +79,39 @@ func (e *OutcomeUnknownError) Error() string {
 // Unwrap returns both the sentinel and the cause.
 func (e *OutcomeUnknownError) Unwrap() []error { return []error{cloudkeys.ErrOutcomeUnknown, e.Err} }
 
-// signError marks a signer failure: nothing was sent, nothing to retry.
-type signError struct{ err error }
+// notSentError marks a failure before anything was sent (the signer
+// refused, or a header value cannot be sent): nothing to retry, no doubt
+// about the outcome.
+type notSentError struct {
+	stage string // "signing", "header"
+	err   error
+}
 
-func (e *signError) Error() string { return "signing failed: " + e.err.Error() }
-func (e *signError) Unwrap() error { return e.err }
+func (e *notSentError) Error() string { return e.stage + ": " + e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
+// Is makes an unsendable header value (user input such as a token with a
+// line break) match cloudkeys.ErrInvalidRequest.
+func (e *notSentError) Is(target error) bool {
+	return e.stage == "header" && target == cloudkeys.ErrInvalidRequest
+}
+
+// checkHeaders refuses header names and values net/http would refuse (or
+// that would split the request): control characters other than tab. It
+// names the header, never its value.
+func checkHeaders(h map[string][]string) error {
+	for name, vs := range h {
+		if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune("\"(),/:;<=>?@[\\]{}", r) }) {
+			return &notSentError{stage: "header", err: errors.New("invalid header name " + strconv.Quote(name))}
+		}
+		for _, v := range vs {
+			if strings.ContainsFunc(v, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }) {
+				return &notSentError{stage: "header", err: errors.New("the value of header " + name + " contains a control character")}
+			}
+		}
+	}
+	return nil
+}
 
 // RedirectError is returned when a server redirects to another origin or a
 // non-GET request; the target receives nothing.
@@ -88,6 +120,7 @@ type RedirectError struct {
 	Reason string
 }
 
+// Error names the refused target host and why.
 func (e *RedirectError) Error() string {
 	return "refusing redirect to " + e.Host + ": " + e.Reason
 }

@@ -95,7 +95,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 
 // permanent reports errors no retry can fix.
 func permanent(err error) bool {
-	var se *signError
+	var se *notSentError
 	var re *RedirectError
 	var ua x509.UnknownAuthorityError
 	var hn x509.HostnameError

@@ -54,8 +54,11 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if sign != nil && !st.req.NoSign {
 		if err := sign(ctx, o); err != nil {
-			return nil, &signError{err: err}
+			return nil, &notSentError{stage: "signing", err: err}
 		}
+	}
+	if err := checkHeaders(o.Header); err != nil {
+		return nil, err
 	}
 
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) }}

@@ -354,3 +354,33 @@ func TestClientPrintsNoSecrets(t *testing.T) {
 	}
 	assert.Equal(t, "transport.Client(test "+e.fs.URL()+"/api)", e.c.String())
 }
+
+func TestNewAPIErrorFromAnAnswer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, true, Config{RequestIDHeader: "X-Request-Id"})
+	req := read("/keys")
+	ae := e.c.NewAPIError(req, &Response{StatusCode: 502, Attempts: 3,
+		Header: http.Header{"X-Request-Id": {"req-7"}}, Body: []byte("<h1>Bad gateway</h1> secret " + testSecret)})
+	assert.Equal(t, &cloudkeys.APIError{Vendor: "test", Operation: "get", StatusCode: 502, Attempts: 3, RequestID: "req-7",
+		Message: "Bad gateway secret [REDACTED]"}, ae)
+}
+
+func TestUnsendableHeaderIsInvalidInputNotUnknown(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, true, Config{Sign: func(_ context.Context, o *Outgoing) error {
+		o.Header.Set("X-Auth-Token", "tok-"+testSecret+"\n") // a token pasted with its newline
+		return nil
+	}})
+	_, err := e.c.Do(context.Background(), write("/keys"))
+	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	assert.NotErrorIs(t, err, cloudkeys.ErrOutcomeUnknown, "nothing was sent")
+	assert.Contains(t, err.Error(), "X-Auth-Token")
+	assertNoLeak(t, "error", err.Error())
+	assert.Empty(t, e.fs.Requests())
+	_, err = e.c.Do(context.Background(), read("/keys"))
+	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	assert.Empty(t, e.fs.Requests(), "and it is not retried")
+
+	_, err = New(Config{Vendor: "test", BaseURL: "http://127.0.0.1:1"}, []cloudkeys.Option{cloudkeys.WithUserAgent("app\r\nX-Evil: 1")})
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+}
