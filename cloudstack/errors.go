@@ -63,7 +63,7 @@ func unwrap(body []byte) (string, json.RawMessage, error) {
 // errorcode key, as most success answers, is settled by a byte scan instead
 // of two decodes.
 func parseError(body []byte) (*errorEnvelope, bool) {
-	if !mayHoldErrorCode(body) {
+	if !transport.MayHoldKey(body, "errorcode") {
 		return nil, false
 	}
 	_, inner, err := unwrap(body)
@@ -75,23 +75,6 @@ func parseError(body []byte) (*errorEnvelope, bool) {
 		return nil, false
 	}
 	return &e, true
-}
-
-// mayHoldErrorCode reports whether body could decode to an envelope with an
-// errorcode: it holds "errorcode" in any ASCII case (encoding/json matches
-// keys case-insensitively, and none of these letters has a non-ASCII case
-// fold), or a \u escape, which could spell the key.
-func mayHoldErrorCode(body []byte) bool {
-	if bytes.Contains(body, []byte(`\u`)) {
-		return true
-	}
-	const key = "errorcode"
-	for i := 0; i+len(key) <= len(body); i++ {
-		if body[i]|0x20 == 'e' && bytes.EqualFold(body[i:i+len(key)], []byte(key)) {
-			return true
-		}
-	}
-	return false
 }
 
 // kindFor maps a CloudStack errorcode to the sentinel it means.
