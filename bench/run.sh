@@ -42,17 +42,24 @@ trap 'kill $sampler 2>/dev/null || true' EXIT
   echo "benchtime: $BENCHTIME"
 } > "$OUT/machine.txt"
 
-run() { # file, then the go test command
-  local file=$1; shift
-  echo "== $*" | tee -a "$OUT/commands.txt"
-  "$@" 2>&1 | tee "$OUT/$file"
+# go test -count N runs each sub-benchmark N times in a row (all sdk runs,
+# then all lean runs); a change in the machine's load between them would
+# bias the ratio. So each pass runs every benchmark once, and the passes
+# repeat: sdk and lean alternate, and both see the same load.
+run() { # file, passes, then the go test command
+  local file=$1 passes=$2; shift 2
+  echo "== $* (x$passes)" >> "$OUT/commands.txt"
+  for i in $(seq "$passes"); do
+    echo "== pass $i/$passes: $*"
+    "$@" 2>&1 | tee -a "$OUT/$file"
+  done
 }
 
-run overhead.txt go test -run '^$' -bench '^(BenchmarkGetKey|BenchmarkListKeys)$' -benchmem -benchtime "$BENCHTIME" -count "$COUNT" ./bench/
-run signers.txt go test -run '^$' -bench '^(BenchmarkSign|BenchmarkSignAttempt)$' -benchmem -benchtime "$BENCHTIME" -count "$COUNT" ./bench/ ./cloudstack/ ./e24/
-run peers.txt bash -c "cd bench/peers && go test -count=1 -run . -bench . -benchmem -benchtime $BENCHTIME -count $COUNT ."
-run concurrency.txt go test -run '^$' -bench '^BenchmarkConcurrentGetKey$' -benchtime 1x -count "$COUNT" -timeout 60m ./bench/
-run stream.txt go test -run '^$' -bench '^BenchmarkStreamListKeys$' -benchtime 1x -count "$STREAM_COUNT" -timeout 60m ./bench/
+run overhead.txt "$COUNT" go test -run '^$' -bench '^(BenchmarkGetKey|BenchmarkListKeys)$' -benchmem -benchtime "$BENCHTIME" ./bench/
+run signers.txt "$COUNT" go test -run '^$' -bench '^(BenchmarkSign|BenchmarkSignAttempt)$' -benchmem -benchtime "$BENCHTIME" ./bench/ ./cloudstack/ ./e24/
+run peers.txt "$COUNT" bash -c "cd bench/peers && go test -count=1 -run . -bench . -benchmem -benchtime $BENCHTIME ."
+run concurrency.txt "$COUNT" go test -run '^$' -bench '^BenchmarkConcurrentGetKey$' -benchtime 1x -timeout 60m ./bench/
+run stream.txt "$STREAM_COUNT" go test -run '^$' -bench '^BenchmarkStreamListKeys$' -benchtime 1x -timeout 60m ./bench/
 
 kill $sampler 2>/dev/null || true
 go run ./bench/report -in "$OUT" -out BENCHMARKS.md

@@ -175,7 +175,7 @@ func render(dir string) (string, error) {
 		w("| %s | %s |\n", k, kv[k])
 	}
 	w("\n%s\n", loadSummary(filepath.Join(dir, "load.txt"), kv["cores"]))
-	w("Every number is the **median** of the runs; `±x%%` is half the range (max−min) over the median, shown when it is at least 0.5%%.\n")
+	w("Every number is the **median** of the passes; `±x%%` is half the range (max−min) over the median, shown when it is at least 0.5%%.\n")
 	w("Client and fake run in one process on 127.0.0.1, so ns/op, B/op and allocs/op include the fake's own work\n")
 	w("(routing, signature check, encoding the answer), the same for the SDK and the baseline; the ratios are therefore\n")
 	w("diluted towards 1 compared with a client-only measurement.\n\n")
@@ -223,7 +223,7 @@ func loadSummary(path, cores string) string {
 	s := fmt.Sprintf("Load while running (1-minute load average, sampled every 10 s, %d samples): median %.2f, min %.2f, max %.2f on %s cores.",
 		samples, median(loads), slices.Min(loads), slices.Max(loads), cores)
 	if fuzzSamples > 0 {
-		s += fmt.Sprintf(" **Another engineer's `go test -fuzz` was running in %d of the %d samples** (it keeps about one core busy), so the machine was shared: timings are noisier and slower than on an idle machine, and SDK and baseline runs alternate so both see the same load.", fuzzSamples, samples)
+		s += fmt.Sprintf(" **Another engineer's `go test -fuzz` was running in %d of the %d samples** (it keeps about one core busy), so the machine was shared: timings are noisier and slower than on an idle machine. run.sh repeats whole passes (each pass runs every benchmark once), so SDK and baseline runs alternate and both see the same load.", fuzzSamples, samples)
 	} else {
 		s += " No other `go test -fuzz` process was seen during the run."
 	}
