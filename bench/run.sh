@@ -22,7 +22,7 @@ sample() {
       date -u +%H:%M:%S
       cut -d' ' -f1-3 /proc/loadavg
       # other go test processes (e.g. someone fuzzing) that were not started here
-      ps -eo pid,pcpu,args --no-headers | grep -E '[.]test .*-test[.](fuzz|fuzzworker)' | wc -l
+      ps -eo pid,pcpu,args --no-headers | grep -cE '[.]test .*-test[.](fuzz|fuzzworker)' || true
     } | paste -sd' ' >> "$OUT/load.txt"
     sleep 10
   done
