@@ -32,7 +32,7 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 	}
 	switch c.creds.kind {
 	case credAPIKey:
-		u, err := c.GetUserByAPIKey(ctx, c.creds.apiKey)
+		u, err := c.GetUserByAPIKey(ctx, c.creds.apiKey.Reveal())
 		if err != nil {
 			return "", fmt.Errorf("cloudstack: finding the caller's user id: %w", err)
 		}
