@@ -3,15 +3,18 @@ package cloudstack_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
 )
@@ -105,4 +108,48 @@ func TestClientPrintsNoCredentials(t *testing.T) {
 	}
 	var nilClient *cloudstack.Client
 	assert.Equal(t, "cloudstack.Client(nil)", fmt.Sprint(nilClient))
+}
+
+// TestAsyncJobResultPrintsNoSecret: the result of a 4.23 registerUserKeys
+// job holds the new secret key; no fmt verb, slog or JSON shows it, and
+// Decode still reads it.
+func TestAsyncJobResultPrintsNoSecret(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, c := newFake(t, cloudstacktest.WithVersion("4.23.0.0"))
+	u := srv.AddUser(cloudstacktest.UserSpec{Username: "jobs"})
+	kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID, Name: "job"})
+	require.NoError(t, err)
+	secret := kp.SecretKey.Reveal()
+	require.NotEmpty(t, secret)
+
+	var jobID string
+	for _, r := range srv.Requests() {
+		q, _ := url.ParseQuery(r.RawQuery)
+		if q.Get("command") == "queryAsyncJobResult" {
+			jobID = q.Get("jobid")
+		}
+	}
+	require.NotEmpty(t, jobID, "registerUserKeys answered with a job")
+	res, err := c.QueryAsyncJobResult(ctx, jobID)
+	require.NoError(t, err)
+	require.Equal(t, cloudstack.JobSucceeded, res.JobStatus)
+
+	out := printAll(res) + printAll(*res)
+	b, err := json.Marshal(res)
+	require.NoError(t, err)
+	out += string(b)
+	assert.False(t, strings.Contains(out, secret), "a job result printed the new secret key")
+	assert.Contains(t, fmt.Sprintf("%+v", res), jobID, "the job's own fields still print")
+
+	// The result can still be read.
+	var got struct {
+		UserKeys struct {
+			APIKey    string           `json:"apikey"`
+			SecretKey cloudkeys.Secret `json:"secretkey"`
+		} `json:"userkeys"`
+	}
+	require.NoError(t, res.Decode(&got))
+	assert.Equal(t, kp.APIKey, got.UserKeys.APIKey)
+	assert.Equal(t, secret, got.UserKeys.SecretKey.Reveal())
 }
