@@ -53,12 +53,15 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 // = the caller).
 //
 // Up to 4.22 a user has one pair and registerUserKeys replaces it, so
-// CreateKey first reads getUserKeys and refuses with an error matching
-// cloudkeys.ErrConflict when the user already has keys (use RotateKey to
-// replace them); Name, Description and ExpiresAt cannot be kept
-// (ExpiresAt → cloudkeys.ErrUnsupported). The check and the registration
-// are two calls: a registration by someone else in between is not
-// detected. The Key's ID is the API key.
+// CreateKey first checks whether the user already has keys and refuses with
+// an error matching cloudkeys.ErrConflict if so (use RotateKey to replace
+// them); Name, Description and ExpiresAt cannot be kept
+// (ExpiresAt → cloudkeys.ErrUnsupported). The check reads getUserKeys; on
+// the integration port, where getUserKeys fails from 4.22 on (530, a
+// server NullPointerException), and after a 530 from getUserKeys anywhere,
+// it reads the apikey field of listUsers id=<owner> instead. The check and
+// the registration are two calls: a registration by someone else in
+// between is not detected. The Key's ID is the API key.
 //
 // From 4.23 it adds a pair (name, description, ExpiresAt as enddate); the
 // Key's ID is the key-pair id.
@@ -81,11 +84,11 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if kp {
 		p.Name, p.Description, p.EndDate = req.Name, req.Description, req.ExpiresAt
 	} else {
-		have, err := c.GetUserKeys(ctx, owner)
+		have, err := c.ownerKey(ctx, owner)
 		if err != nil {
 			return nil, err
 		}
-		if have.APIKey != "" {
+		if have != nil {
 			return nil, &cloudkeys.APIError{
 				Vendor: vendor, Operation: "registerUserKeys", Kind: cloudkeys.ErrConflict,
 				Message: "the user already has an API key pair and this server (before 4.23) would replace it; use RotateKey",
@@ -97,6 +100,42 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 		return nil, err
 	}
 	return c.toKey(pair, owner, kp), nil
+}
+
+// ownerKey returns the key pair of a user before 4.23, or nil when the user
+// has none. It reads getUserKeys (with the secret) — except on the
+// integration port, where getUserKeys fails from 4.22 on with a 530 (a
+// NullPointerException on "accessingKeyPair", apache/cloudstack PR
+// #14104), and after a 530 from getUserKeys in any mode: then it reads the
+// apikey field of listUsers id=<owner>, which carries no secret.
+func (c *Client) ownerKey(ctx context.Context, owner string) (*cloudkeys.Key, error) {
+	if c.creds.kind != credIntegration {
+		uk, err := c.GetUserKeys(ctx, owner)
+		if err == nil {
+			if uk.APIKey == "" {
+				return nil, nil
+			}
+			return &cloudkeys.Key{Vendor: vendor, ID: uk.APIKey, AccessKey: uk.APIKey, Secret: uk.SecretKey,
+				Owner: owner, Enabled: !strings.EqualFold(uk.APIKeyAccess, "false")}, nil
+		}
+		if !isInternalError(err) {
+			return nil, err
+		}
+	}
+	t := true
+	for u, err := range c.ListUsers(ctx, ListUsersParams{ID: owner, ListAll: &t}) {
+		if err != nil {
+			return nil, err
+		}
+		if u.ID != owner {
+			continue
+		}
+		if u.APIKey == "" {
+			return nil, nil
+		}
+		return userKey(u), nil
+	}
+	return nil, nil
 }
 
 func (c *Client) toKey(p *KeyPair, owner string, kp bool) *cloudkeys.Key {
@@ -159,8 +198,11 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 
 // ListKeys lists keys. Up to 4.22: with an Owner, getUserKeys (one key, with
 // its secret); without, a walk over listUsers yielding every user that has
-// an API key (no secrets). From 4.23: listUserKeys for the owner, or with
-// listall=true.
+// an API key (no secrets). On the integration port, where getUserKeys fails
+// from 4.22 on (530), and after a 530 from getUserKeys in any mode, the
+// owner's key comes from listUsers id=<owner> instead, WITHOUT its secret:
+// the secret cannot be listed there. From 4.23: listUserKeys for the owner,
+// or with listall=true.
 func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
 	return func(yield func(*cloudkeys.Key, error) bool) {
 		kp, err := c.keyPairs(ctx)
@@ -186,14 +228,13 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			return
 		}
 		if opts.Owner != "" {
-			uk, err := c.GetUserKeys(ctx, opts.Owner)
+			k, err := c.ownerKey(ctx, opts.Owner)
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if uk.APIKey != "" {
-				yield(&cloudkeys.Key{Vendor: vendor, ID: uk.APIKey, AccessKey: uk.APIKey, Secret: uk.SecretKey,
-					Owner: opts.Owner, Enabled: !strings.EqualFold(uk.APIKeyAccess, "false")}, nil)
+			if k != nil {
+				yield(k, nil)
 			}
 			return
 		}

@@ -128,7 +128,9 @@ func parseDate(s string) time.Time {
 // GetUserKeys returns a user's API key and secret key: GET
 // command=getUserKeys&id=<user id>. The secret comes back in plain text; a
 // user without keys gives empty fields. Root admin is not required: a user
-// may read their own keys, an admin those of the domain subtree.
+// may read their own keys, an admin those of the domain subtree. On the
+// integration port servers from 4.22 on fail it with a 530 (a
+// NullPointerException, apache/cloudstack PR #14104).
 func (c *Client) GetUserKeys(ctx context.Context, userID string) (*UserKeys, error) {
 	if userID == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "userID", "must not be empty")

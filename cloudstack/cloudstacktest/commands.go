@@ -200,10 +200,18 @@ func (s *Server) targetUser(cmd, id string, c caller) (*user, *apiError) {
 	return u, nil
 }
 
+// npeAccessingKeyPair is the 530 of getUserKeys on the integration port
+// since 4.22 (apache/cloudstack PR #14104): the command dereferences the
+// key pair of the caller, and SYSTEM there has none.
+var npeAccessingKeyPair = errorf(530, 9999, "Cannot invoke \"org.apache.cloudstack.acl.apikeypair.ApiKeyPair.getUserId()\" because \"accessingKeyPair\" is null")
+
 func (s *Server) getUserKeys(p params, c caller) (any, *apiError) {
 	u, e := s.targetUser("getUserKeys", p.get("id"), c)
 	if e != nil {
 		return nil, e
+	}
+	if s.cfg.integration && cloudstack.VersionAtLeast(s.cfg.version, 4, 22) {
+		return nil, npeAccessingKeyPair
 	}
 	keys := map[string]any{"apikeyaccess": !strings.EqualFold(u.apiKeyAccess, "disabled")}
 	if kp := s.latestPairLocked(u.id); kp != nil {
