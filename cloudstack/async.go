@@ -105,6 +105,21 @@ func jobID(inner json.RawMessage) (string, bool) {
 	return string(s), true
 }
 
+// entityID returns the "id" an asynchronous create-type command adds to its
+// immediate answer ({"jobid":…,"id":…}), or "".
+func entityID(inner json.RawMessage) string {
+	if _, ok := jobID(inner); !ok {
+		return ""
+	}
+	var w struct {
+		ID flexString `json:"id"`
+	}
+	if json.Unmarshal(inner, &w) != nil {
+		return ""
+	}
+	return string(w.ID)
+}
+
 // wait polls queryAsyncJobResult for the job started by op until it ends or
 // ctx is done, and returns its jobresult. A failed job is an
 // *cloudkeys.APIError with StatusCode 0. If polling cannot finish, the error

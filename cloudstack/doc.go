@@ -65,11 +65,16 @@
 //
 // # Assumptions
 //
-// Where the sources are silent: the 4.23 key-pair id is read from "id" (or
-// "uuid"); startdate/enddate are sent as yyyy-MM-dd'T'HH:mm:ss+0000 in UTC;
-// listUserKeyRules takes the pair id as "id"; the API-key filter of
-// listUserKeys (wire name unverified) is not offered; listUserKeys paging
-// stops on a short page because its count is the unfiltered total.
+// The 4.23 key-pair id is ApiKeyPairResponse's "uuid". Where the sources
+// are silent: an "id" is read too; for a new pair without either, the "id"
+// of the immediate asynchronous answer, else the pair of the owner with the
+// same API key in listUserKeys — a Key never has an empty ID (CreateKey
+// fails with an error matching cloudkeys.ErrOutcomeUnknown when nothing
+// names the new pair); startdate/enddate are sent as
+// yyyy-MM-dd'T'HH:mm:ss+0000 in UTC; listUserKeyRules takes the pair id as
+// "id"; the API-key filter of listUserKeys (wire name unverified) is not
+// offered; listUserKeys paging stops on a short page because its count is
+// the unfiltered total.
 // Two-factor login (validateUserTwoFactorAuthenticationCode) is not
 // supported.
 package cloudstack

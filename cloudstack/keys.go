@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
@@ -64,7 +65,9 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 // between is not detected. The Key's ID is the API key.
 //
 // From 4.23 it adds a pair (name, description, ExpiresAt as enddate); the
-// Key's ID is the key-pair id.
+// Key's ID is the key-pair id (see the package doc for where it is read).
+// If no answer names the new pair, CreateKey fails with an error matching
+// cloudkeys.ErrOutcomeUnknown: the pair exists, find it with listUserKeys.
 //
 // A lost answer is an error matching cloudkeys.ErrOutcomeUnknown; the
 // command is never sent twice.
@@ -99,7 +102,36 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return c.toKey(pair, owner, kp), nil
+	if kp && pair.ID == "" {
+		id, err := c.findPairID(ctx, owner, pair.APIKey)
+		if err != nil {
+			return nil, err
+		}
+		pair.ID = id
+	}
+	return c.toKey("registerUserKeys", pair, owner, kp)
+}
+
+// findPairID looks up the id of a 4.23 pair whose registerUserKeys answer
+// named none (neither uuid nor id): listUserKeys of the owner, matched by API
+// key. If that fails too, the pair exists but has no handle: an error
+// matching cloudkeys.ErrOutcomeUnknown (reconcile with listUserKeys).
+func (c *Client) findPairID(ctx context.Context, owner, apiKey string) (string, error) {
+	var lerr error
+	for p, err := range c.ListUserKeys(ctx, ListUserKeysParams{UserID: owner}) {
+		if err != nil {
+			lerr = err
+			break
+		}
+		if p.APIKey == apiKey && p.ID != "" {
+			return p.ID, nil
+		}
+	}
+	msg := "the key pair was created, but neither the answer nor listUserKeys gives its id (uuid); find it with listUserKeys"
+	if lerr != nil {
+		msg += " (listUserKeys failed: " + lerr.Error() + ")"
+	}
+	return "", &cloudkeys.APIError{Vendor: vendor, Operation: "registerUserKeys", StatusCode: http.StatusOK, Message: msg, Kind: cloudkeys.ErrOutcomeUnknown}
 }
 
 // ownerKey returns the key pair of a user before 4.23, or nil when the user
@@ -138,7 +170,13 @@ func (c *Client) ownerKey(ctx context.Context, owner string) (*cloudkeys.Key, er
 	return nil, nil
 }
 
-func (c *Client) toKey(p *KeyPair, owner string, kp bool) *cloudkeys.Key {
+// toKey turns a pair into a Key. A 4.23 pair without an id is an error
+// answered by op: a Key's ID is never empty.
+func (c *Client) toKey(op string, p *KeyPair, owner string, kp bool) (*cloudkeys.Key, error) {
+	if kp && p.ID == "" {
+		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: op, StatusCode: http.StatusOK,
+			Message: "a key pair in the answer has no id (neither uuid nor id)", Kind: cloudkeys.ErrServer}
+	}
 	k := &cloudkeys.Key{
 		Vendor: vendor, ID: p.APIKey, AccessKey: p.APIKey, Secret: p.SecretKey, Owner: owner,
 		Name: p.Name, Description: p.Description, Enabled: true,
@@ -153,7 +191,7 @@ func (c *Client) toKey(p *KeyPair, owner string, kp bool) *cloudkeys.Key {
 			k.Enabled = false
 		}
 	}
-	return k
+	return k, nil
 }
 
 func userKey(u *User) *cloudkeys.Key {
@@ -190,7 +228,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 			return nil, err
 		}
 		if p.ID == id {
-			return c.toKey(p, "", true), nil
+			return c.toKey("listUserKeys", p, "", true)
 		}
 	}
 	return nil, notFound("listUserKeys", "key pair")
@@ -221,7 +259,8 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 					yield(nil, err)
 					return
 				}
-				if !yield(c.toKey(pair, opts.Owner, true), nil) {
+				k, err := c.toKey("listUserKeys", pair, opts.Owner, true)
+				if !yield(k, err) || err != nil {
 					return
 				}
 			}
@@ -306,7 +345,7 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 	if err != nil {
 		return nil, err
 	}
-	return c.toKey(pair, u.ID, false), nil
+	return c.toKey("registerUserKeys", pair, u.ID, false)
 }
 
 // SetKeyEnabled is not offered by CloudStack for a single key:

@@ -262,8 +262,10 @@ func (s *Server) registerUserKeys(cmd string, p params, c caller, now time.Time)
 	if s.cfg.syncReg {
 		return res, nil
 	}
+	// RegisterUserKeysCmd is a BaseAsyncCmd, not a create command: its
+	// immediate answer carries the job id only.
 	j := s.newJobLocked("org.apache.cloudstack.api.command.admin.user.RegisterUserKeysCmd", c.u.id, res)
-	return map[string]any{"jobid": j.id, "id": kp.id}, nil
+	return map[string]any{"jobid": j.id}, nil
 }
 
 func parseDate(v string) (time.Time, bool) {
@@ -316,10 +318,11 @@ func parseRules(p params) ([]cloudstack.KeyRule, *apiError) {
 	return out, nil
 }
 
+// pairJSON is an ApiKeyPairResponse, which names the pair's id "uuid".
 func (s *Server) pairJSON(kp *pair, withSecret, withRules bool) map[string]any {
 	u := s.users[kp.userID]
 	m := map[string]any{
-		"id": kp.id, "name": kp.name, "description": kp.description, "apikey": kp.apiKey,
+		"uuid": kp.id, "name": kp.name, "description": kp.description, "apikey": kp.apiKey,
 		"userid": kp.userID, "created": kp.created.Format(dateLayout), "state": "Enabled",
 		"domainid": RootDomainID, "domain": "ROOT", "domainpath": "ROOT",
 	}

@@ -51,7 +51,9 @@
 //     registerUserKeys for the SYSTEM user gives 531.
 //   - Unknown commands give 432 in an "errorresponse" envelope after
 //     authentication.
-//   - 4.23: the key-pair id is sent as "id"; dates as
+//   - 4.23: the key-pair id is sent as "uuid" (the ApiKeyPairResponse
+//     field; no "id"), and an asynchronous registerUserKeys answers
+//     {"jobid":…} only (a BaseAsyncCmd, not a create command); dates as
 //     yyyy-MM-dd'T'HH:mm:ssZ; listUserKeys' count is the total before the
 //     userid/keypairid/keyword filters (the bug of PR #13828); a pair's
 //     rules are applied in index order, the first matching rule decides
