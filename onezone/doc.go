@@ -23,10 +23,12 @@
 //     [cloudkeys.ErrInvalidRequest]. Body-less 404/405/415/500 answers
 //     from the HTTP layer map by status (405 → [cloudkeys.ErrUnsupported]).
 //     Branch on ids ([ErrorID], [NestedErrorID]), never on descriptions.
-//   - Creating a token (named, temporary, provider registration) is never
-//     re-sent once it may have reached the server: a lost answer returns
-//     an error matching [cloudkeys.ErrOutcomeUnknown]. Deletes by id and
-//     PATCH are retried; a 404 after a retried delete counts as success.
+//   - Creating a token (named, temporary, provider registration), deleting
+//     all named tokens and revoking all temporary tokens are never re-sent
+//     once they may have reached the server (a retry would also hit what
+//     others created in between): a lost answer returns an error matching
+//     [cloudkeys.ErrOutcomeUnknown]. Deletes by id and PATCH are retried;
+//     a 404 after a retried delete counts as success.
 //
 // # Tokens
 //

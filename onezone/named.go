@@ -235,12 +235,18 @@ func goneAfterRetry(err error) error {
 
 // DeleteAllNamedTokens deletes every named token of subj:
 // DELETE /user/tokens/named (or /users/{id}/…), answered 204.
+//
+// It deletes whatever the subject holds when the request arrives, so it is
+// never re-sent once it may have reached the server: a retry after a lost
+// answer would also delete tokens created in between. A lost answer is an
+// error matching [cloudkeys.ErrOutcomeUnknown]; list the tokens
+// (ListNamedTokens) to see what is left.
 func (c *Client) DeleteAllNamedTokens(ctx context.Context, subj Subject) error {
 	p, err := subj.prefix()
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, call{op: "deleteAllNamedTokens", class: transport.IdempotentWrite, method: http.MethodDelete, path: p + "/tokens/named"})
+	_, err = c.do(ctx, call{op: "deleteAllNamedTokens", class: transport.Write, method: http.MethodDelete, path: p + "/tokens/named"})
 	return err
 }
 
