@@ -561,6 +561,31 @@ func TestInvalidInputSendsNothing(t *testing.T) {
 			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "xx", Caveats: onezone.Caveats{nil}})
 			return err
 		},
+		// Nil values inside the Caveat interface are refused, never a panic.
+		func() error {
+			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "xx", Caveats: onezone.Caveats{(*onezone.TimeCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "xx", Caveats: onezone.Caveats{onezone.IPCaveat{Whitelist: []string{"1.2.3.4"}}, (*onezone.RawCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "xx", Caveats: onezone.Caveats{(*onezone.IPCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.CreateTemporaryToken(ctx, onezone.CurrentUser(), onezone.TemporaryTokenRequest{Caveats: onezone.Caveats{(*onezone.TimeCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.CreateTemporaryToken(ctx, onezone.CurrentUser(), onezone.TemporaryTokenRequest{Caveats: onezone.Caveats{onezone.Until(time.Now().Add(time.Hour)), (*onezone.DataReadonlyCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.ConfineToken(ctx, cloudkeys.NewSecret("MDAxabc"), onezone.Caveats{(*onezone.TimeCaveat)(nil)})
+			return err
+		},
 		func() error { _, err := c.GetNamedToken(ctx, ""); return err },
 		func() error { _, err := c.ExamineToken(ctx, cloudkeys.Secret{}); return err },
 		func() error { _, err := c.ConfineToken(ctx, cloudkeys.NewSecret("MDAxabc"), nil); return err },

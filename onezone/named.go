@@ -63,10 +63,13 @@ type CreatedToken struct {
 	Token   cloudkeys.Secret `json:"token"`
 }
 
+// validateCaveats refuses, before any request, a caveat list the client
+// cannot encode: a nil caveat, a nil pointer inside the interface (e.g.
+// (*TimeCaveat)(nil)), or a value that does not encode to a JSON object.
 func validateCaveats(cs Caveats) error {
 	for i, c := range cs {
-		if c == nil {
-			return cloudkeys.InvalidInput(vendor, "Caveats", "nil caveat")
+		if isNilCaveat(c) {
+			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" is nil")
 		}
 		if _, err := MarshalCaveat(c); err != nil {
 			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" cannot be encoded")
