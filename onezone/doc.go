@@ -45,9 +45,15 @@
 // creates an access token for Owner (a user id; "" = the caller);
 // Description is stored as customMetadata.description and ExpiresAt as a
 // time caveat. ListKeys lists the owner's token ids and fetches each one
-// (at most 8 at a time), sorted by id. SetKeyEnabled revokes/unrevokes.
-// RotateKey is unsupported; [cloudkeys.Rotate] creates a replacement (a
-// name clash gives it a derived name) and deletes the old token.
+// (at most 8 at a time), sorted by id: every named token, access,
+// identity and invite tokens alike, and a Key shows neither the token
+// type nor the caveats other than the expiry ([Client.GetNamedToken]
+// does). SetKeyEnabled revokes/unrevokes. RotateKey is unsupported;
+// [cloudkeys.Rotate] creates a replacement through [Client.ReplaceKey]
+// — same subject, type, caveats, metadata and revoked state, a new name
+// on a clash, the same lifetime — and deletes the old token. Tokens that
+// cannot be reproduced (invite tokens, session-bound or unknown types)
+// are refused with [cloudkeys.ErrUnsupported] before anything is created.
 //
 // # Assumptions
 //
