@@ -30,7 +30,10 @@ type Client struct {
 	basePath  string       // /v1/{project_id}/node-provider/credentials
 }
 
-var _ cloudkeys.KeyManager = (*Client)(nil)
+var (
+	_ cloudkeys.KeyManager  = (*Client)(nil)
+	_ cloudkeys.KeyReplacer = (*Client)(nil)
+)
 
 // New returns a client for endpoint ("" means DefaultEndpoint) and the
 // 32-character project id (one per account and region). creds come from

@@ -15,7 +15,10 @@
 // There is no get-one, update, rotate or disable call: GetKey pages through
 // the list, RotateKey and SetKeyEnabled return errors matching
 // cloudkeys.ErrUnsupported, and cloudkeys.Rotate replaces a key by
-// create-then-delete.
+// create-then-delete. The create API takes a description only, so Rotate
+// (through [Client.ReplaceKey]) refuses, with cloudkeys.ErrUnsupported and
+// before creating anything, a key that carries an access policy (node_ids,
+// control_type, allowlists): its replacement would be unrestricted.
 //
 // # Authentication
 //

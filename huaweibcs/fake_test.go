@@ -656,3 +656,93 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	assert.Equal(t, 0, srv.CredentialCount())
 }
+
+// A key restricted by an access policy is never replaced by an unrestricted
+// one: the create API cannot set a policy, so Rotate (through ReplaceKey)
+// refuses before creating anything, and the old key stays.
+func TestRotateRefusesKeyWithAccessPolicy(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	c := srv.Client(fastRetry)
+	ctx := context.Background()
+	node := "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+	for name, p := range map[string]huaweibcstest.Policy{
+		"node_ids":     {NodeIDs: []string{node}},
+		"control_type": {ControlType: "whitelist"},
+		"allowlists":   {Allowlists: []huaweibcs.Allowlist{{Type: "ip", Info: "203.0.113.7"}}},
+		"all":          {NodeIDs: []string{node}, ControlType: "whitelist", Allowlists: []huaweibcs.Allowlist{{Type: "origin", Info: "https://app.example"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := srv.AddCredentialWithPolicy("restricted "+name, p)
+			cr := findCredential(t, c, rec.ID)
+			require.True(t, cr.HasAccessPolicy())
+			assert.Equal(t, p.NodeIDs, cr.NodeIDs)
+			assert.Equal(t, p.ControlType, cr.ControlType)
+			assert.Equal(t, p.Allowlists, cr.Allowlists)
+
+			before := srv.CredentialCount()
+			stored := false
+			nk, err := cloudkeys.Rotate(ctx, c, rec.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
+			require.Error(t, err)
+			assert.Nil(t, nk)
+			assert.ErrorIs(t, err, cloudkeys.ErrUnsupported)
+			assert.Contains(t, err.Error(), "access policy")
+			assert.False(t, stored)
+			assert.Equal(t, before, srv.CredentialCount(), "nothing created")
+			_, ok := srv.Credential(rec.ID)
+			assert.True(t, ok, "the old key stays")
+			for _, r := range srv.Requests() {
+				assert.NotEqual(t, http.MethodPost, r.Method, "no create was sent")
+			}
+
+			_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: rec.ID}, cloudkeys.CreateKeyRequest{Description: rec.Description})
+			assert.ErrorIs(t, err, cloudkeys.ErrUnsupported)
+			assert.Equal(t, before, srv.CredentialCount())
+		})
+	}
+}
+
+// A key without a policy is replaced through ReplaceKey; bad input and a
+// vanished key are refused before any create.
+func TestReplaceKey(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	c := srv.Client(fastRetry)
+	ctx := context.Background()
+	var _ cloudkeys.KeyReplacer = c
+	old := srv.AddCredential("plain")
+	nk, err := c.ReplaceKey(ctx, &cloudkeys.Key{ID: old.ID}, cloudkeys.CreateKeyRequest{Description: "plain"})
+	require.NoError(t, err)
+	assert.False(t, nk.Secret.IsZero())
+	rec, ok := srv.Credential(nk.ID)
+	require.True(t, ok)
+	assert.True(t, rec.Secret.Equal(nk.Secret))
+	assert.Equal(t, "plain", rec.Description)
+
+	srv.ResetRequests()
+	_, err = c.ReplaceKey(ctx, nil, cloudkeys.CreateKeyRequest{})
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: "x"}, cloudkeys.CreateKeyRequest{})
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: old.ID}, cloudkeys.CreateKeyRequest{ExpiresAt: time.Now().Add(time.Hour)})
+	assert.ErrorIs(t, err, cloudkeys.ErrUnsupported)
+	_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: old.ID}, cloudkeys.CreateKeyRequest{Owner: "someone"})
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	assert.Empty(t, srv.Requests(), "checked before any request")
+
+	_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: "11111111-2222-3333-4444-555555555555"}, cloudkeys.CreateKeyRequest{})
+	assert.ErrorIs(t, err, cloudkeys.ErrNotFound)
+	assert.Equal(t, 2, srv.CredentialCount())
+}
+
+func findCredential(t *testing.T, c *huaweibcs.Client, id string) *huaweibcs.Credential {
+	t.Helper()
+	for cr, err := range c.AllCredentials(context.Background()) {
+		require.NoError(t, err)
+		if cr.ID == id {
+			return cr
+		}
+	}
+	t.Fatalf("credential %s not listed", id)
+	return nil
+}

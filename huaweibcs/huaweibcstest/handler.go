@@ -146,10 +146,13 @@ func containsName(list, name string) bool {
 }
 
 type credentialJSON struct {
-	ID          string `json:"id"`
-	Description string `json:"description"`
-	CreateTime  string `json:"create_time"`
-	UpdateTime  string `json:"update_time"`
+	ID          string                `json:"id"`
+	Description string                `json:"description"`
+	CreateTime  string                `json:"create_time"`
+	UpdateTime  string                `json:"update_time"`
+	NodeIDs     []string              `json:"node_ids,omitempty"`
+	ControlType string                `json:"control_type,omitempty"`
+	Allowlists  []huaweibcs.Allowlist `json:"allowlists,omitempty"`
 }
 
 // intParam reads an optional integer query parameter within [lo, hi].
@@ -186,6 +189,7 @@ func (s *Server) listCredentials(w http.ResponseWriter, r *http.Request) {
 			ID: c.ID, Description: c.Description,
 			CreateTime: c.CreatedAt.In(timeZone).Format(timeLayout),
 			UpdateTime: c.LastUsedAt.In(timeZone).Format(timeLayout),
+			NodeIDs:    c.Policy.NodeIDs, ControlType: c.Policy.ControlType, Allowlists: c.Policy.Allowlists,
 		})
 	}
 	s.mu.Unlock()

@@ -81,6 +81,18 @@ type CredentialRecord struct {
 	Secret      cloudkeys.Secret
 	CreatedAt   time.Time
 	LastUsedAt  time.Time
+	Policy      Policy // the access policy; only AddCredentialWithPolicy sets one
+}
+
+// Policy is a credential's access policy, as the newer (zh-cn) list
+// reference shows it: the nodes the key is scoped to, the policy type and
+// its allowlist entries. The console sets it; whether the create API can is
+// unconfirmed, so the fake's create ignores such fields and only
+// AddCredentialWithPolicy makes a restricted credential.
+type Policy struct {
+	NodeIDs     []string              // node_ids
+	ControlType string                // control_type
+	Allowlists  []huaweibcs.Allowlist // allowlists
 }
 
 type tokenRecord struct {
@@ -247,6 +259,20 @@ func (s *Server) AddCredential(description string) CredentialRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return *s.addLocked(description)
+}
+
+// AddCredentialWithPolicy stores a new credential restricted by p (as if
+// created and then edited in the console) and returns it.
+func (s *Server) AddCredentialWithPolicy(description string, p Policy) CredentialRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.addLocked(description)
+	rec.Policy = Policy{
+		NodeIDs:     slices.Clone(p.NodeIDs),
+		ControlType: p.ControlType,
+		Allowlists:  slices.Clone(p.Allowlists),
+	}
+	return *rec
 }
 
 // SeedCredentials stores n credentials described "seed-<i>".
