@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -745,4 +746,84 @@ func findCredential(t *testing.T, c *huaweibcs.Client, id string) *huaweibcs.Cre
 	}
 	t.Fatalf("credential %s not listed", id)
 	return nil
+}
+
+// A key created with a file this package cannot read: the raw file (the
+// one-time secret) reaches CreateKey's caller through *CreateFileError, no
+// secret is in the error text, and cloudkeys.Rotate deletes the
+// half-created key, even when the file gave no id.
+func TestCreateKeyUnreadableFileKeepsSecretAndRotateLeavesNoStrayKey(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		file   func(huaweibcstest.CredentialRecord) string
+		withID bool // the file gives the id
+	}{
+		{"id and an unnamed value", func(r huaweibcstest.CredentialRecord) string {
+			return "Credential ID,Value\n" + r.ID + "," + r.Secret.Reveal() + "\n"
+		}, true},
+		{"api key only", func(r huaweibcstest.CredentialRecord) string {
+			return "API Key\n" + r.Secret.Reveal() + "\n"
+		}, false},
+	}
+	for _, tc := range cases {
+		for _, format := range []huaweibcstest.FileFormat{huaweibcstest.FileCSV, huaweibcstest.FileZIP} {
+			t.Run(fmt.Sprintf("%s/format%d", tc.name, format), func(t *testing.T) {
+				t.Parallel()
+				srv := newFake(t, huaweibcstest.WithFileFormat(format))
+				var raw sync.Map // id -> file content
+				srv.SetCredentialFile(func(r huaweibcstest.CredentialRecord) []byte {
+					f := tc.file(r)
+					raw.Store(r.ID, f)
+					return []byte(f)
+				})
+				c := srv.Client(fastRetry)
+				ctx := context.Background()
+
+				k, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Description: "app"})
+				require.Error(t, err)
+				require.NotNil(t, k, "the partial key comes with the error")
+				recs := srv.Credentials()
+				require.Len(t, recs, 1)
+				rec := recs[0]
+				var cfe *huaweibcs.CreateFileError
+				require.ErrorAs(t, err, &cfe)
+				var fe *huaweibcs.FileError
+				assert.ErrorAs(t, err, &fe)
+				want, _ := raw.Load(rec.ID)
+				if format == huaweibcstest.FileCSV {
+					assert.Equal(t, want, cfe.File.Reveal(), "the raw file, byte for byte")
+					assert.Contains(t, cfe.File.Reveal(), rec.Secret.Reveal())
+				} else {
+					assert.True(t, strings.HasPrefix(cfe.File.Reveal(), "PK\x03\x04"), "the raw ZIP")
+				}
+				if tc.withID {
+					assert.Equal(t, rec.ID, cfe.ID)
+					assert.Equal(t, rec.ID, k.ID)
+					assert.Contains(t, err.Error(), rec.ID)
+				} else {
+					assert.Empty(t, cfe.ID)
+					assert.True(t, rec.Secret.Equal(k.Secret), "the secret the file gave")
+				}
+				for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%+v", cfe), fmt.Sprintf("%#v", k)} {
+					assert.NotContains(t, s, rec.Secret.Reveal())
+				}
+				require.NoError(t, c.DeleteKey(ctx, rec.ID))
+
+				// Rotate: the half-created replacement is deleted, the old key stays.
+				old := srv.AddCredential("app")
+				stored := false
+				nk, err := cloudkeys.Rotate(ctx, c, old.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
+				require.Error(t, err)
+				assert.Nil(t, nk)
+				assert.False(t, stored)
+				assert.ErrorAs(t, err, &cfe, "the raw file is reachable from Rotate's error too")
+				assert.NotEmpty(t, cfe.ID)
+				assert.Contains(t, err.Error(), "was deleted")
+				recs = srv.Credentials()
+				require.Len(t, recs, 1, "no stray key")
+				assert.Equal(t, old.ID, recs[0].ID)
+			})
+		}
+	}
 }

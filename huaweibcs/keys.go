@@ -32,9 +32,10 @@ func (c *Client) checkOwner(owner string) error {
 // Owner is the project id. NES keys have no name: Name is ignored, as every
 // vendor ignores a field it does not keep (see cloudkeys.CreateKeyRequest).
 // They cannot expire: a non-zero ExpiresAt gives an error matching
-// cloudkeys.ErrUnsupported before any request. If the
-// file could not be read, the partial Key (its Secret when found) is
-// returned together with the error.
+// cloudkeys.ErrUnsupported before any request. If the key was created but
+// the file could not be read, the partial Key (its ID and Secret where
+// found) is returned together with a *CreateFileError, which carries the
+// raw file (errors.As): the secret is never lost.
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if err := c.checkCreate(req); err != nil {
 		return nil, err
@@ -78,6 +79,11 @@ func (cr *Credential) HasAccessPolicy() bool {
 //
 // An old key no longer in the list matches cloudkeys.ErrNotFound. req is
 // checked as by CreateKey, before any request.
+//
+// When the new key's file could not be read and gave no id, ReplaceKey
+// finds the id in the list (the only new credential with req's
+// description) and sets it in the returned Key and *CreateFileError, so
+// that Rotate can delete the half-created key.
 func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if old == nil {
 		return nil, cloudkeys.InvalidInput(Vendor, "old", "nil key")
@@ -89,13 +95,16 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 		return nil, err
 	}
 	var cur *Credential
+	known, complete := map[string]bool{}, true
 	for cr, err := range c.AllCredentials(ctx) {
 		if err != nil {
 			if cur == nil || !errors.Is(err, ErrOffsetLimit) {
 				return nil, fmt.Errorf("%s: ReplaceKey: re-read %s: %w", Vendor, old.ID, err)
 			}
+			complete = false
 			break
 		}
+		known[cr.ID] = true
 		if cr.ID == old.ID {
 			cp := *cr
 			cur = &cp
@@ -110,7 +119,36 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 			"that %s cannot set, so its replacement would be unrestricted; nothing was created: %w",
 			Vendor, old.ID, OpCreate, cloudkeys.ErrUnsupported)
 	}
-	return c.CreateKey(ctx, req)
+	k, err := c.CreateKey(ctx, req)
+	var cfe *CreateFileError
+	if k != nil && k.ID == "" && complete && errors.As(err, &cfe) && cfe.ID == "" {
+		if id := c.newCredentialID(ctx, known, req.Description); id != "" {
+			k.ID, cfe.ID = id, id
+		}
+	}
+	return k, err
+}
+
+// newCredentialID finds the id of a key just created whose file gave none:
+// the only credential with description that is not in known (the complete
+// list taken before the create). It returns "" when the list fails or finds
+// none or several (another create at the same time): then no id is guessed,
+// so cleaning up can never delete someone else's key.
+func (c *Client) newCredentialID(ctx context.Context, known map[string]bool, description string) string {
+	found := ""
+	for cr, err := range c.AllCredentials(ctx) {
+		if err != nil {
+			return ""
+		}
+		if known[cr.ID] || cr.Description != description {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = cr.ID
+	}
+	return found
 }
 
 // checkCreate checks a CreateKeyRequest before any request.

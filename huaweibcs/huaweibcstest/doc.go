@@ -54,6 +54,7 @@
 //     application/octet-stream) with the header row
 //     "Credential ID,API Key,Description,Create Time" and one data row. The
 //     secret is 32 lowercase hex characters; ids are random UUIDs.
+//     SetCredentialFile replaces the CSV, to test other columns.
 //   - Delete: a credential_id not 36 characters long gets 400 BCS.03400001; an
 //     unknown one 404 BCS.03404001; success is 200 with an empty body.
 //   - IAM login: body {"auth":{"identity":{"methods":["password"],

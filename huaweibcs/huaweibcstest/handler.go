@@ -219,10 +219,13 @@ func (s *Server) createCredential(w http.ResponseWriter, r *http.Request, body [
 	}
 	s.mu.Lock()
 	rec := *s.addLocked(req.Description)
-	format := s.format
+	format, fileFunc := s.format, s.fileFunc
 	s.mu.Unlock()
 
 	file := credentialCSV(rec)
+	if fileFunc != nil {
+		file = fileFunc(rec)
+	}
 	if format == FileCSV {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Disposition", `attachment; filename="credential.csv"`)

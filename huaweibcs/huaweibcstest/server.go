@@ -116,6 +116,7 @@ type Server struct {
 	tokens   map[string]tokenRecord
 	creds    []*CredentialRecord // in creation order
 	format   FileFormat
+	fileFunc func(CredentialRecord) []byte
 	tokenTTL time.Duration
 
 	logins atomic.Int64
@@ -252,6 +253,16 @@ func (s *Server) SetFileFormat(f FileFormat) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.format = f
+}
+
+// SetCredentialFile makes creates from now on answer f(rec) as the content
+// of credential.csv (zipped or bare, as SetFileFormat says) instead of the
+// default CSV, e.g. to test a file with other columns. nil restores the
+// default.
+func (s *Server) SetCredentialFile(f func(rec CredentialRecord) []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fileFunc = f
 }
 
 // AddCredential stores a new credential as if created now and returns it.
