@@ -38,8 +38,9 @@ var (
 // New returns a client for endpoint ("" means DefaultEndpoint) and the
 // 32-character project id (one per account and region). creds come from
 // [Token], [AKSK], [TemporaryAKSK] or [Password]. Nothing is sent until the
-// first call; bad input is reported here as an error matching
-// cloudkeys.ErrInvalidRequest.
+// first call; bad input (including credentials holding control characters,
+// such as a trailing newline) is reported here as an error matching
+// cloudkeys.ErrInvalidRequest that names the field, never its value.
 func New(endpoint, projectID string, creds Credentials, opts ...cloudkeys.Option) (*Client, error) {
 	if endpoint == "" {
 		endpoint = DefaultEndpoint

@@ -827,3 +827,43 @@ func TestCreateKeyUnreadableFileKeepsSecretAndRotateLeavesNoStrayKey(t *testing.
 		}
 	}
 }
+
+// Credentials with control characters (a value read from a file with its
+// newline) are refused by New, naming the field, never the value; nothing
+// is sent.
+func TestCredentialsWithControlCharactersRefused(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	iam := srv.IAMEndpoint()
+	for _, tc := range []struct {
+		field, value string
+		creds        huaweibcs.Credentials
+	}{
+		{"Token", "tok-value-1\n", huaweibcs.Token("tok-value-1\n")},
+		{"Token", "tok-value-2\r", huaweibcs.Token("tok-value-2\r")},
+		{"AKSK.ak", "ak-value-3\x00", huaweibcs.AKSK("ak-value-3\x00", "sk-good")},
+		{"AKSK.sk", "sk-value-4\n", huaweibcs.AKSK("ak-good", "sk-value-4\n")},
+		{"AKSK.sk", "sk-value-5\x7f", huaweibcs.AKSK("ak-good", "sk-value-5\x7f")},
+		{"AKSK.sk", "sk-value-6\xff", huaweibcs.AKSK("ak-good", "sk-value-6\xff")},
+		{"TemporaryAKSK.securityToken", "st-value-7\n", huaweibcs.TemporaryAKSK("ak-good", "sk-good", "st-value-7\n")},
+		{"Password.password", "pw-value-8\n", huaweibcs.Password(iam, "d", "u", "pw-value-8\n")},
+		{"Password.password", "pw-value-9\u0085", huaweibcs.Password(iam, "d", "u", "pw-value-9\u0085")},
+		{"Password.user", "user-value-10\t", huaweibcs.Password(iam, "d", "user-value-10\t", "pw")},
+		{"Password.domain", "dom-value-11\n", huaweibcs.Password(iam, "dom-value-11\n", "u", "pw")},
+	} {
+		_, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, tc.creds)
+		require.Error(t, err, tc.field)
+		assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest, tc.field)
+		var ie *cloudkeys.InvalidInputError
+		require.ErrorAs(t, err, &ie, tc.field)
+		assert.Equal(t, tc.field, ie.Field)
+		v := strings.TrimRight(tc.value, "\n\r\x00\x7f\xff\t\u0085")
+		for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+			assert.NotContains(t, s, v, tc.field)
+		}
+	}
+	assert.Empty(t, srv.Requests(), "nothing was sent")
+	// Inner spaces and non-ASCII letters are fine.
+	_, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.Password(iam, "d", "u", "pässwort mit leerzeichen"))
+	require.NoError(t, err)
+}
