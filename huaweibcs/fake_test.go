@@ -867,3 +867,54 @@ func TestCredentialsWithControlCharactersRefused(t *testing.T) {
 	_, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.Password(iam, "d", "u", "pässwort mit leerzeichen"))
 	require.NoError(t, err)
 }
+
+// With Password credentials, a create answered 401 because the cached token
+// expired is repeated once with a fresh token and leaves exactly one key: a
+// 401 means the create was not carried out. A second 401 is returned, not
+// repeated again.
+func TestPasswordCreateAfterExpiredTokenRepeatedOnce(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	srv.Clock().Set(t0)
+	// The client's clock lags: it holds the token for valid after the
+	// server has let it expire.
+	c := srv.PasswordClient(fastRetry, cloudkeys.WithClock(func() time.Time { return t0 }))
+	ctx := context.Background()
+	_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	require.NoError(t, err)
+	require.Equal(t, 1, srv.Logins())
+
+	srv.Clock().Advance(25 * time.Hour) // the token has expired on the server
+	srv.ResetRequests()
+	cc, err := c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: "after expiry"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, srv.CredentialCount(), "exactly one key")
+	rec, ok := srv.Credential(cc.ID)
+	require.True(t, ok)
+	assert.True(t, rec.Secret.Equal(cc.APIKey))
+	assert.Equal(t, 2, srv.Logins())
+	var paths []string
+	for _, r := range srv.Requests() {
+		paths = append(paths, r.Method+" "+r.Path)
+	}
+	create := http.MethodPost + " /v1/" + huaweibcstest.ProjectID + "/node-provider/credentials"
+	assert.Equal(t, []string{create, http.MethodPost + " /v3/auth/tokens", create}, paths,
+		"create (401, token expired), login, create repeated once")
+
+	// A 401 to the repeat too: returned, no third create.
+	srv.ResetRequests()
+	srv.FailNextWith(2, huaweibcstest.Fault{Status: http.StatusUnauthorized, Match: func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/credentials")
+	}})
+	_, err = c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: "refused"})
+	assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
+	posts := 0
+	for _, r := range srv.Requests() {
+		if r.Path != "/v3/auth/tokens" {
+			posts++
+		}
+	}
+	assert.Equal(t, 2, posts, "one repeat only")
+	assert.Equal(t, 1, srv.CredentialCount())
+}
