@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -857,7 +859,8 @@ func TestCredentialsWithControlCharactersRefused(t *testing.T) {
 		var ie *cloudkeys.InvalidInputError
 		require.ErrorAs(t, err, &ie, tc.field)
 		assert.Equal(t, tc.field, ie.Field)
-		v := strings.TrimRight(tc.value, "\n\r\x00\x7f\xff\t\u0085")
+		v := tc.value[:strings.IndexFunc(tc.value, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError })]
+		require.NotEmpty(t, v)
 		for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
 			assert.NotContains(t, s, v, tc.field)
 		}
