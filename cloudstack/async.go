@@ -19,9 +19,11 @@ const (
 	JobFailed    = 2
 )
 
-// AsyncJobResult is the answer of queryAsyncJobResult. The job's result is
-// kept unexported because it may hold a secret (a registerUserKeys result);
-// read it with Decode.
+// AsyncJobResult is the answer of queryAsyncJobResult. The job's result may
+// hold a secret (the new secret key of a registerUserKeys job), so it is
+// kept as a cloudkeys.Secret: no way of printing, logging or marshalling an
+// AsyncJobResult shows it (a raw print of the unexported field shows an
+// address). Read it with Decode.
 type AsyncJobResult struct {
 	JobID         string
 	Cmd           string
@@ -31,15 +33,25 @@ type AsyncJobResult struct {
 	Created       string
 	Completed     string
 
-	result json.RawMessage
+	result cloudkeys.Secret // the raw jobresult JSON
 }
 
-// Decode unmarshals the job's jobresult into v.
+// raw returns the job's jobresult JSON (nil when there is none).
+func (r *AsyncJobResult) raw() json.RawMessage {
+	if r.result.IsZero() {
+		return nil
+	}
+	return json.RawMessage(r.result.Reveal())
+}
+
+// Decode unmarshals the job's jobresult into v. Decode secrets into
+// cloudkeys.Secret fields to keep them unprintable.
 func (r *AsyncJobResult) Decode(v any) error {
-	if len(r.result) == 0 {
+	res := r.raw()
+	if len(res) == 0 {
 		return fmt.Errorf("cloudstack: job %s has no result", r.JobID)
 	}
-	return decode("queryAsyncJobResult", r.result, v)
+	return decode("queryAsyncJobResult", res, v)
 }
 
 type jobWire struct {
@@ -71,7 +83,7 @@ func (c *Client) QueryAsyncJobResult(ctx context.Context, jobID string) (*AsyncJ
 	return &AsyncJobResult{
 		JobID: string(w.JobID), Cmd: string(w.Cmd), JobStatus: w.JobStatus.int(),
 		JobResultCode: w.JobResultCode.int(), JobResultType: string(w.JobResultType),
-		Created: string(w.Created), Completed: string(w.Completed), result: w.JobResult,
+		Created: string(w.Created), Completed: string(w.Completed), result: cloudkeys.NewSecret(string(w.JobResult)),
 	}, nil
 }
 
@@ -93,6 +105,21 @@ func jobID(inner json.RawMessage) (string, bool) {
 	return string(s), true
 }
 
+// entityID returns the "id" an asynchronous create-type command adds to its
+// immediate answer ({"jobid":…,"id":…}), or "".
+func entityID(inner json.RawMessage) string {
+	if _, ok := jobID(inner); !ok {
+		return ""
+	}
+	var w struct {
+		ID flexString `json:"id"`
+	}
+	if json.Unmarshal(inner, &w) != nil {
+		return ""
+	}
+	return string(w.ID)
+}
+
 // wait polls queryAsyncJobResult for the job started by op until it ends or
 // ctx is done, and returns its jobresult. A failed job is an
 // *cloudkeys.APIError with StatusCode 0. If polling cannot finish, the error
@@ -111,7 +138,7 @@ func (c *Client) wait(ctx context.Context, op, id string) (json.RawMessage, erro
 		return nil, fmt.Errorf("cloudstack: %s: waiting for job %s: %w: %w", op, id, cloudkeys.ErrOutcomeUnknown, err)
 	}
 	if res.JobStatus == JobSucceeded {
-		return res.result, nil
+		return res.raw(), nil
 	}
 	return nil, jobError(op, res)
 }
@@ -122,12 +149,12 @@ func jobError(op string, r *AsyncJobResult) error {
 	var e errorEnvelope
 	if r.JobResultType == "text" {
 		var s string
-		if json.Unmarshal(r.result, &s) == nil {
+		if json.Unmarshal(r.raw(), &s) == nil {
 			ae.Message = s
 		}
 		return ae
 	}
-	if len(r.result) > 0 && json.Unmarshal(r.result, &e) == nil && e.ErrorCode != nil {
+	if res := r.raw(); len(res) > 0 && json.Unmarshal(res, &e) == nil && e.ErrorCode != nil {
 		ae = newEnvelopeError(0, &e)
 		ae.Operation = op
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -59,21 +60,21 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	var secrets []string
 	switch creds.kind {
 	case credAPIKey:
-		if creds.apiKey == "" {
+		if creds.apiKey.IsZero() {
 			return nil, cloudkeys.InvalidInput(vendor, "apiKey", "must not be empty")
 		}
-		if creds.secretKey == "" {
+		if creds.secretKey.IsZero() {
 			return nil, cloudkeys.InvalidInput(vendor, "secretKey", "must not be empty")
 		}
-		secrets = []string{creds.apiKey, creds.secretKey}
+		secrets = []string{creds.apiKey.Reveal(), creds.secretKey.Reveal()}
 	case credLogin:
 		if creds.username == "" {
 			return nil, cloudkeys.InvalidInput(vendor, "username", "must not be empty")
 		}
-		if creds.password == "" {
+		if creds.password.IsZero() {
 			return nil, cloudkeys.InvalidInput(vendor, "password", "must not be empty")
 		}
-		secrets = []string{creds.password}
+		secrets = []string{creds.password.Reveal()}
 	case credIntegration:
 	default:
 		return nil, cloudkeys.InvalidInput(vendor, "creds", "use APIKey, Login or IntegrationPort")
@@ -93,6 +94,24 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	c.pollMax.Store(int64(DefaultPollMax))
 	return c, nil
 }
+
+// String describes the client by its endpoint only.
+func (c *Client) String() string {
+	if c == nil || c.tc == nil {
+		return "cloudstack.Client(nil)"
+	}
+	return "cloudstack.Client(" + c.tc.BaseURL().Redacted() + ")"
+}
+
+// GoString is String, so %#v never reaches the credentials.
+func (c *Client) GoString() string { return c.String() }
+
+// Format writes String for every verb: fmt's error paths would otherwise
+// print the unexported fields, credentials and session included.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue logs the endpoint only.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Vendor returns "cloudstack".
 func (c *Client) Vendor() string { return vendor }
@@ -176,7 +195,7 @@ func (c *Client) signedRequest(cl call, full url.Values) *transport.Request {
 	if cl.post {
 		method = http.MethodPost
 	}
-	apiKey, secret := c.creds.apiKey, c.creds.secretKey
+	apiKey, secret := c.creds.apiKey.Reveal(), c.creds.secretKey.Reveal()
 	return &transport.Request{
 		Operation: cl.command, Class: cl.class, Method: method,
 		Sign: func(_ context.Context, o *transport.Outgoing) error {

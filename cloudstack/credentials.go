@@ -1,6 +1,9 @@
 package cloudstack
 
-import "github.com/cloudkeys/cloudkeys/internal/redact"
+import (
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/redact"
+)
 
 type credKind int
 
@@ -13,14 +16,19 @@ const (
 // Credentials say how the client authenticates. Build them with [APIKey],
 // [Login] or [IntegrationPort]. They print, log and marshal as "[REDACTED]",
 // exactly like cloudkeys.Secret.
+//
+// The API key, secret key and password are held as cloudkeys.Secret values
+// (behind a pointer), so even where fmt prints a Credentials without calling
+// its methods — in an unexported field of another struct — it shows
+// addresses, never the values.
 type Credentials struct {
 	redact.Redacted
 
 	kind      credKind
-	apiKey    string
-	secretKey string
+	apiKey    cloudkeys.Secret
+	secretKey cloudkeys.Secret
 	username  string
-	password  string
+	password  cloudkeys.Secret
 	domain    string
 }
 
@@ -28,7 +36,7 @@ type Credentials struct {
 // pair registerUserKeys returns): HMAC-SHA1 as the management server
 // verifies it, with signatureversion=3 and a fresh expires on every attempt.
 func APIKey(apiKey, secretKey string) Credentials {
-	return Credentials{kind: credAPIKey, apiKey: apiKey, secretKey: secretKey}
+	return Credentials{kind: credAPIKey, apiKey: cloudkeys.NewSecret(apiKey), secretKey: cloudkeys.NewSecret(secretKey)}
 }
 
 // Login authenticates with a user name and password: the client POSTs the
@@ -37,7 +45,7 @@ func APIKey(apiKey, secretKey string) Credentials {
 // "/" (ROOT, the default when empty) or "/customers/acme/". On a 401 the
 // client logs in once more and repeats a read; a write fails with the 401.
 func Login(username, password, domain string) Credentials {
-	return Credentials{kind: credLogin, username: username, password: password, domain: domain}
+	return Credentials{kind: credLogin, username: username, password: cloudkeys.NewSecret(password), domain: domain}
 }
 
 // IntegrationPort talks to the unauthenticated integration API port

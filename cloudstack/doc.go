@@ -27,6 +27,11 @@
 // sessionkey parameter and the JSESSIONID and sessionkey cookies; on a 401
 // it logs in again and repeats reads (writes fail with the 401). With
 // [IntegrationPort] every call is a GET with the query only, unsigned.
+// getUserKeys fails there from 4.22 on (530, a server NullPointerException,
+// apache/cloudstack PR #14104), so up to 4.22 the key manager reads a user's
+// key from listUsers id=<owner> on that port (and after any 530 from
+// getUserKeys): CreateKey's check works, but ListKeys cannot return the
+// secret there.
 //
 // # Errors
 //
@@ -60,11 +65,16 @@
 //
 // # Assumptions
 //
-// Where the sources are silent: the 4.23 key-pair id is read from "id" (or
-// "uuid"); startdate/enddate are sent as yyyy-MM-dd'T'HH:mm:ss+0000 in UTC;
-// listUserKeyRules takes the pair id as "id"; the API-key filter of
-// listUserKeys (wire name unverified) is not offered; listUserKeys paging
-// stops on a short page because its count is the unfiltered total.
+// The 4.23 key-pair id is ApiKeyPairResponse's "uuid". Where the sources
+// are silent: an "id" is read too; for a new pair without either, the "id"
+// of the immediate asynchronous answer, else the pair of the owner with the
+// same API key in listUserKeys — a Key never has an empty ID (CreateKey
+// fails with an error matching cloudkeys.ErrOutcomeUnknown when nothing
+// names the new pair); startdate/enddate are sent as
+// yyyy-MM-dd'T'HH:mm:ss+0000 in UTC; listUserKeyRules takes the pair id as
+// "id"; the API-key filter of listUserKeys (wire name unverified) is not
+// offered; listUserKeys paging stops on a short page because its count is
+// the unfiltered total.
 // Two-factor login (validateUserTwoFactorAuthenticationCode) is not
 // supported.
 package cloudstack

@@ -13,3 +13,20 @@ import (
 func (c *Client) DoRead(ctx context.Context, command string, params url.Values) (json.RawMessage, error) {
 	return c.do(ctx, call{command: command, params: params, class: transport.Read})
 }
+
+// RawState returns the client's credentials and current session in
+// unexported fields, where fmt prints them without calling any method (as
+// its error paths do), for tests that check no secret shows.
+func (c *Client) RawState() any {
+	type raw struct {
+		creds Credentials
+		sess  session
+	}
+	r := raw{creds: c.creds}
+	c.sessMu.Lock()
+	if c.sess != nil {
+		r.sess = *c.sess
+	}
+	c.sessMu.Unlock()
+	return r
+}

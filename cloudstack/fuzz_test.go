@@ -49,7 +49,7 @@ func FuzzParseAnswer(f *testing.F) {
 			_ = json.Unmarshal(inner, &lw)
 			var jw jobWire
 			if json.Unmarshal(inner, &jw) == nil {
-				_ = jobError("x", &AsyncJobResult{JobResultType: string(jw.JobResultType), result: jw.JobResult})
+				_ = jobError("x", &AsyncJobResult{JobResultType: string(jw.JobResultType), result: cloudkeys.NewSecret(string(jw.JobResult))})
 			}
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
@@ -32,7 +33,7 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 	}
 	switch c.creds.kind {
 	case credAPIKey:
-		u, err := c.GetUserByAPIKey(ctx, c.creds.apiKey)
+		u, err := c.GetUserByAPIKey(ctx, c.creds.apiKey.Reveal())
 		if err != nil {
 			return "", fmt.Errorf("cloudstack: finding the caller's user id: %w", err)
 		}
@@ -53,15 +54,20 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 // = the caller).
 //
 // Up to 4.22 a user has one pair and registerUserKeys replaces it, so
-// CreateKey first reads getUserKeys and refuses with an error matching
-// cloudkeys.ErrConflict when the user already has keys (use RotateKey to
-// replace them); Name, Description and ExpiresAt cannot be kept
-// (ExpiresAt → cloudkeys.ErrUnsupported). The check and the registration
-// are two calls: a registration by someone else in between is not
-// detected. The Key's ID is the API key.
+// CreateKey first checks whether the user already has keys and refuses with
+// an error matching cloudkeys.ErrConflict if so (use RotateKey to replace
+// them); Name, Description and ExpiresAt cannot be kept
+// (ExpiresAt → cloudkeys.ErrUnsupported). The check reads getUserKeys; on
+// the integration port, where getUserKeys fails from 4.22 on (530, a
+// server NullPointerException), and after a 530 from getUserKeys anywhere,
+// it reads the apikey field of listUsers id=<owner> instead. The check and
+// the registration are two calls: a registration by someone else in
+// between is not detected. The Key's ID is the API key.
 //
 // From 4.23 it adds a pair (name, description, ExpiresAt as enddate); the
-// Key's ID is the key-pair id.
+// Key's ID is the key-pair id (see the package doc for where it is read).
+// If no answer names the new pair, CreateKey fails with an error matching
+// cloudkeys.ErrOutcomeUnknown: the pair exists, find it with listUserKeys.
 //
 // A lost answer is an error matching cloudkeys.ErrOutcomeUnknown; the
 // command is never sent twice.
@@ -81,11 +87,11 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if kp {
 		p.Name, p.Description, p.EndDate = req.Name, req.Description, req.ExpiresAt
 	} else {
-		have, err := c.GetUserKeys(ctx, owner)
+		have, err := c.ownerKey(ctx, owner)
 		if err != nil {
 			return nil, err
 		}
-		if have.APIKey != "" {
+		if have != nil {
 			return nil, &cloudkeys.APIError{
 				Vendor: vendor, Operation: "registerUserKeys", Kind: cloudkeys.ErrConflict,
 				Message: "the user already has an API key pair and this server (before 4.23) would replace it; use RotateKey",
@@ -96,10 +102,81 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if err != nil {
 		return nil, err
 	}
-	return c.toKey(pair, owner, kp), nil
+	if kp && pair.ID == "" {
+		id, err := c.findPairID(ctx, owner, pair.APIKey)
+		if err != nil {
+			return nil, err
+		}
+		pair.ID = id
+	}
+	return c.toKey("registerUserKeys", pair, owner, kp)
 }
 
-func (c *Client) toKey(p *KeyPair, owner string, kp bool) *cloudkeys.Key {
+// findPairID looks up the id of a 4.23 pair whose registerUserKeys answer
+// named none (neither uuid nor id): listUserKeys of the owner, matched by API
+// key. If that fails too, the pair exists but has no handle: an error
+// matching cloudkeys.ErrOutcomeUnknown (reconcile with listUserKeys).
+func (c *Client) findPairID(ctx context.Context, owner, apiKey string) (string, error) {
+	var lerr error
+	for p, err := range c.ListUserKeys(ctx, ListUserKeysParams{UserID: owner}) {
+		if err != nil {
+			lerr = err
+			break
+		}
+		if p.APIKey == apiKey && p.ID != "" {
+			return p.ID, nil
+		}
+	}
+	msg := "the key pair was created, but neither the answer nor listUserKeys gives its id (uuid); find it with listUserKeys"
+	if lerr != nil {
+		msg += " (listUserKeys failed: " + lerr.Error() + ")"
+	}
+	return "", &cloudkeys.APIError{Vendor: vendor, Operation: "registerUserKeys", StatusCode: http.StatusOK, Message: msg, Kind: cloudkeys.ErrOutcomeUnknown}
+}
+
+// ownerKey returns the key pair of a user before 4.23, or nil when the user
+// has none. It reads getUserKeys (with the secret) — except on the
+// integration port, where getUserKeys fails from 4.22 on with a 530 (a
+// NullPointerException on "accessingKeyPair", apache/cloudstack PR
+// #14104), and after a 530 from getUserKeys in any mode: then it reads the
+// apikey field of listUsers id=<owner>, which carries no secret.
+func (c *Client) ownerKey(ctx context.Context, owner string) (*cloudkeys.Key, error) {
+	if c.creds.kind != credIntegration {
+		uk, err := c.GetUserKeys(ctx, owner)
+		if err == nil {
+			if uk.APIKey == "" {
+				return nil, nil
+			}
+			return &cloudkeys.Key{Vendor: vendor, ID: uk.APIKey, AccessKey: uk.APIKey, Secret: uk.SecretKey,
+				Owner: owner, Enabled: !strings.EqualFold(uk.APIKeyAccess, "false")}, nil
+		}
+		if !isInternalError(err) {
+			return nil, err
+		}
+	}
+	t := true
+	for u, err := range c.ListUsers(ctx, ListUsersParams{ID: owner, ListAll: &t}) {
+		if err != nil {
+			return nil, err
+		}
+		if u.ID != owner {
+			continue
+		}
+		if u.APIKey == "" {
+			return nil, nil
+		}
+		return userKey(u), nil
+	}
+	return nil, nil
+}
+
+// toKey turns a pair into a Key. A 4.23 pair without an id is an error
+// answered by op: a Key's ID is never empty.
+func (c *Client) toKey(op string, p *KeyPair, owner string, kp bool) (*cloudkeys.Key, error) {
+	if kp && p.ID == "" {
+		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: op, StatusCode: http.StatusOK,
+			Message: "a key pair in the answer has no id (neither uuid nor id)", Kind: cloudkeys.ErrServer}
+	}
 	k := &cloudkeys.Key{
 		Vendor: vendor, ID: p.APIKey, AccessKey: p.APIKey, Secret: p.SecretKey, Owner: owner,
 		Name: p.Name, Description: p.Description, Enabled: true,
@@ -114,7 +191,7 @@ func (c *Client) toKey(p *KeyPair, owner string, kp bool) *cloudkeys.Key {
 			k.Enabled = false
 		}
 	}
-	return k
+	return k, nil
 }
 
 func userKey(u *User) *cloudkeys.Key {
@@ -151,7 +228,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 			return nil, err
 		}
 		if p.ID == id {
-			return c.toKey(p, "", true), nil
+			return c.toKey("listUserKeys", p, "", true)
 		}
 	}
 	return nil, notFound("listUserKeys", "key pair")
@@ -159,8 +236,11 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 
 // ListKeys lists keys. Up to 4.22: with an Owner, getUserKeys (one key, with
 // its secret); without, a walk over listUsers yielding every user that has
-// an API key (no secrets). From 4.23: listUserKeys for the owner, or with
-// listall=true.
+// an API key (no secrets). On the integration port, where getUserKeys fails
+// from 4.22 on (530), and after a 530 from getUserKeys in any mode, the
+// owner's key comes from listUsers id=<owner> instead, WITHOUT its secret:
+// the secret cannot be listed there. From 4.23: listUserKeys for the owner,
+// or with listall=true.
 func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
 	return func(yield func(*cloudkeys.Key, error) bool) {
 		kp, err := c.keyPairs(ctx)
@@ -179,21 +259,21 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 					yield(nil, err)
 					return
 				}
-				if !yield(c.toKey(pair, opts.Owner, true), nil) {
+				k, err := c.toKey("listUserKeys", pair, opts.Owner, true)
+				if !yield(k, err) || err != nil {
 					return
 				}
 			}
 			return
 		}
 		if opts.Owner != "" {
-			uk, err := c.GetUserKeys(ctx, opts.Owner)
+			k, err := c.ownerKey(ctx, opts.Owner)
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if uk.APIKey != "" {
-				yield(&cloudkeys.Key{Vendor: vendor, ID: uk.APIKey, AccessKey: uk.APIKey, Secret: uk.SecretKey,
-					Owner: opts.Owner, Enabled: !strings.EqualFold(uk.APIKeyAccess, "false")}, nil)
+			if k != nil {
+				yield(k, nil)
 			}
 			return
 		}
@@ -265,7 +345,7 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 	if err != nil {
 		return nil, err
 	}
-	return c.toKey(pair, u.ID, false), nil
+	return c.toKey("registerUserKeys", pair, u.ID, false)
 }
 
 // SetKeyEnabled is not offered by CloudStack for a single key:

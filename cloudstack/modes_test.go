@@ -136,6 +136,119 @@ func TestIntegrationPortMode(t *testing.T) {
 	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 }
 
+// TestIntegrationPortWithoutGetUserKeys: from 4.22 getUserKeys fails on the
+// integration port with a 530 (NullPointerException on accessingKeyPair,
+// PR #14104). Up to 4.22 CreateKey's check and ListKeys(owner) must not
+// depend on it: they read listUsers id=<owner> (no secret) instead.
+func TestIntegrationPortWithoutGetUserKeys(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, cloudstacktest.WithIntegrationPort(), cloudstacktest.WithVersion("4.22.0.0"))
+	ctx := context.Background()
+	u := srv.AddUser(cloudstacktest.UserSpec{Username: "nina"})
+
+	// The fake has the real server's bug.
+	_, err := c.GetUserKeys(ctx, u.ID)
+	var ae *cloudkeys.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 530, ae.StatusCode)
+	assert.Equal(t, "530/9999", ae.Code)
+	assert.Contains(t, ae.Message, `"accessingKeyPair" is null`)
+	require.ErrorIs(t, err, cloudkeys.ErrServer)
+
+	// An owner without keys: nothing listed, and CreateKey works.
+	none, err := cloudkeys.Collect(c.ListKeys(ctx, cloudkeys.ListKeysOptions{Owner: u.ID}))
+	require.NoError(t, err)
+	assert.Empty(t, none)
+	srv.ResetRequests()
+	k, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: u.ID})
+	require.NoError(t, err)
+	assert.Regexp(t, keyRE, k.Secret.Reveal())
+	assert.Equal(t, 0, countCommand(srv, "getUserKeys"))
+	assert.Equal(t, 1, countCommand(srv, "listUsers"))
+	for _, r := range srv.Requests() {
+		q, _ := url.ParseQuery(r.RawQuery)
+		if q.Get("command") == "listUsers" {
+			assert.Equal(t, u.ID, q.Get("id"))
+		}
+	}
+
+	// The check still refuses to replace the pair.
+	_, err = c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: u.ID})
+	require.ErrorIs(t, err, cloudkeys.ErrConflict)
+	assert.Equal(t, []string{k.AccessKey}, []string{srv.UserKeys(u.ID)[0].APIKey})
+
+	// ListKeys(owner) lists the key, without its secret.
+	keys, err := cloudkeys.Collect(c.ListKeys(ctx, cloudkeys.ListKeysOptions{Owner: u.ID}))
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	assert.Equal(t, k.ID, keys[0].ID)
+	assert.Equal(t, k.AccessKey, keys[0].AccessKey)
+	assert.Equal(t, u.ID, keys[0].Owner)
+	assert.True(t, keys[0].Enabled)
+	assert.True(t, keys[0].Secret.IsZero(), "listUsers carries no secret")
+
+	// RotateKey does not need getUserKeys either.
+	rk, err := c.RotateKey(ctx, k.ID)
+	require.NoError(t, err)
+	assert.NotEqual(t, k.ID, rk.ID)
+	assert.Equal(t, 0, countCommand(srv, "getUserKeys"))
+}
+
+// TestIntegrationPortBefore422: before 4.22 getUserKeys works on the
+// integration port in the fake, and the client still uses listUsers there.
+func TestIntegrationPortBefore422(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t, cloudstacktest.WithIntegrationPort(), cloudstacktest.WithVersion("4.21.0.0"))
+	ctx := context.Background()
+	u := srv.AddUser(cloudstacktest.UserSpec{Username: "olga"})
+	k, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: u.ID})
+	require.NoError(t, err)
+	uk, err := c.GetUserKeys(ctx, u.ID)
+	require.NoError(t, err)
+	assert.True(t, uk.SecretKey.Equal(k.Secret))
+	_, err = c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: u.ID})
+	require.ErrorIs(t, err, cloudkeys.ErrConflict)
+}
+
+// TestGetUserKeys530FallsBackToListUsers: in any mode, a 530 from
+// getUserKeys does not stop CreateKey's check or ListKeys(owner).
+func TestGetUserKeys530FallsBackToListUsers(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := context.Background()
+	u := srv.AddUser(cloudstacktest.UserSpec{Username: "pia"})
+	npe := cloudstacktest.Fault{Status: 530, Match: commandIs("getUserKeys"), Header: http.Header{"Content-Type": {"application/json; charset=UTF-8"}},
+		Body: []byte(`{"getuserkeysresponse":{"cserrorcode":9999,"errorcode":530,"errortext":"Cannot invoke \"org.apache.cloudstack.acl.apikeypair.ApiKeyPair.getUserId()\" because \"accessingKeyPair\" is null","uuidList":[]}}`)}
+
+	srv.FailNextWith(1, npe)
+	k, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: u.ID})
+	require.NoError(t, err)
+	assert.Equal(t, 0, srv.PendingFaults())
+
+	srv.FailNextWith(1, npe)
+	_, err = c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: u.ID})
+	require.ErrorIs(t, err, cloudkeys.ErrConflict)
+	assert.Len(t, srv.UserKeys(u.ID), 1)
+
+	srv.FailNextWith(1, npe)
+	keys, err := cloudkeys.Collect(c.ListKeys(ctx, cloudkeys.ListKeysOptions{Owner: u.ID}))
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	assert.Equal(t, k.ID, keys[0].ID)
+	assert.True(t, keys[0].Secret.IsZero())
+
+	// Without the fault, getUserKeys answers, with the secret.
+	keys, err = cloudkeys.Collect(c.ListKeys(ctx, cloudkeys.ListKeysOptions{Owner: u.ID}))
+	require.NoError(t, err)
+	require.Len(t, keys, 1)
+	assert.True(t, keys[0].Secret.Equal(k.Secret))
+
+	// Other errors are not masked.
+	srv.FailNextWith(1, cloudstacktest.Fault{Status: 531, Match: commandIs("getUserKeys")})
+	_, err = c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: u.ID})
+	require.ErrorIs(t, err, cloudkeys.ErrForbidden)
+}
+
 func TestIntegrationPortDefaultsToXML(t *testing.T) {
 	t.Parallel()
 	srv, _ := newFake(t, cloudstacktest.WithIntegrationPort())

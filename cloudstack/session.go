@@ -12,10 +12,11 @@ import (
 )
 
 // session is a logged-in session: the sessionkey (sent as a parameter and a
-// cookie) and the JSESSIONID cookie.
+// cookie) and the JSESSIONID cookie, both held as cloudkeys.Secret so that
+// no fmt path prints them.
 type session struct {
-	key      string
-	jsession string
+	key      cloudkeys.Secret
+	jsession cloudkeys.Secret
 	userID   string
 	domainID string
 }
@@ -71,7 +72,7 @@ func (c *Client) login(ctx context.Context) (*LoginResponse, error) {
 		domain = "/"
 	}
 	form := url.Values{
-		"command": {"login"}, "username": {c.creds.username}, "password": {c.creds.password},
+		"command": {"login"}, "username": {c.creds.username}, "password": {c.creds.password.Reveal()},
 		"domain": {domain}, "response": {"json"},
 	}
 	resp, err := c.tc.Do(ctx, &transport.Request{
@@ -89,22 +90,23 @@ func (c *Client) login(ctx context.Context) (*LoginResponse, error) {
 	if err := decode("login", inner, &w); err != nil {
 		return nil, err
 	}
-	s := &session{key: string(w.SessionKey), userID: string(w.UserID), domainID: string(w.DomainID)}
+	key, jsession := string(w.SessionKey), ""
 	for _, ck := range (&http.Response{Header: resp.Header}).Cookies() {
 		switch ck.Name {
 		case "JSESSIONID":
-			s.jsession = ck.Value
+			jsession = ck.Value
 		case "sessionkey":
-			if s.key == "" {
-				s.key = ck.Value
+			if key == "" {
+				key = ck.Value
 			}
 		}
 	}
-	if s.key == "" {
+	if key == "" {
 		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: "login", StatusCode: resp.StatusCode, Message: "login answer carries no sessionkey"}
 	}
-	c.tc.AddSecret(s.key)
-	c.tc.AddSecret(s.jsession)
+	c.tc.AddSecret(key)
+	c.tc.AddSecret(jsession)
+	s := &session{key: cloudkeys.NewSecret(key), jsession: cloudkeys.NewSecret(jsession), userID: string(w.UserID), domainID: string(w.DomainID)}
 	c.sessMu.Lock()
 	c.sess = s
 	c.sessMu.Unlock()
@@ -180,11 +182,12 @@ func sessionRequest(cl call, full url.Values, s *session) *transport.Request {
 		Operation: cl.command, Class: cl.class, Method: method,
 		Sign: func(_ context.Context, o *transport.Outgoing) error {
 			p := cloneValues(full)
-			p.Set("sessionkey", s.key)
+			key := s.key.Reveal()
+			p.Set("sessionkey", key)
 			place(o, cl.post, encodeForm(p))
-			cookies := []string{"sessionkey=" + s.key}
-			if s.jsession != "" {
-				cookies = append([]string{"JSESSIONID=" + s.jsession}, cookies...)
+			cookies := []string{"sessionkey=" + key}
+			if js := s.jsession.Reveal(); js != "" {
+				cookies = append([]string{"JSESSIONID=" + js}, cookies...)
 			}
 			o.Header.Set("Cookie", strings.Join(cookies, "; "))
 			return nil

@@ -42,6 +42,9 @@ type KeyRule struct {
 // its own id, name, dates and rules (ApiKeyPairResponse); up to 4.22 only
 // APIKey and SecretKey are set.
 type KeyPair struct {
+	// ID is the key-pair id: ApiKeyPairResponse's "uuid" (or an "id"; for
+	// registerUserKeys also the "id" of an asynchronous answer). It is ""
+	// where the server names neither.
 	ID          string
 	Name        string
 	Description string
@@ -96,9 +99,10 @@ type keyPairWire struct {
 }
 
 func (w *keyPairWire) pair() *KeyPair {
-	id := string(w.ID)
+	// ApiKeyPairResponse names the pair's id "uuid"; "id" is read too.
+	id := string(w.UUID)
 	if id == "" {
-		id = string(w.UUID)
+		id = string(w.ID)
 	}
 	return &KeyPair{
 		ID: id, Name: string(w.Name), Description: string(w.Description), APIKey: string(w.APIKey),
@@ -128,7 +132,9 @@ func parseDate(s string) time.Time {
 // GetUserKeys returns a user's API key and secret key: GET
 // command=getUserKeys&id=<user id>. The secret comes back in plain text; a
 // user without keys gives empty fields. Root admin is not required: a user
-// may read their own keys, an admin those of the domain subtree.
+// may read their own keys, an admin those of the domain subtree. On the
+// integration port servers from 4.22 on fail it with a 530 (a
+// NullPointerException, apache/cloudstack PR #14104).
 func (c *Client) GetUserKeys(ctx context.Context, userID string) (*UserKeys, error) {
 	if userID == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "userID", "must not be empty")
@@ -224,6 +230,7 @@ func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysParams)
 	if err != nil {
 		return nil, err
 	}
+	accepted := entityID(inner) // the "id" of an asynchronous create-type answer, if any
 	inner, err = c.finish(ctx, "registerUserKeys", inner)
 	if err != nil {
 		return nil, err
@@ -240,6 +247,9 @@ func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysParams)
 	kp := w.UserKeys.pair()
 	if kp.UserID == "" {
 		kp.UserID = p.ID
+	}
+	if kp.ID == "" {
+		kp.ID = accepted
 	}
 	return kp, nil
 }

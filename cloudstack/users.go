@@ -153,6 +153,13 @@ func isParamError(err error) bool {
 	return errors.As(err, &ae) && (ae.StatusCode == CodeParamError || ae.Code == "431" || strings.HasPrefix(ae.Code, "431/"))
 }
 
+// isInternalError reports a 530 answer (INTERNAL_ERROR), such as getUserKeys'
+// NullPointerException on the integration port from 4.22 on.
+func isInternalError(err error) bool {
+	var ae *cloudkeys.APIError
+	return errors.As(err, &ae) && (ae.StatusCode == CodeInternalError || ae.Code == "530" || strings.HasPrefix(ae.Code, "530/"))
+}
+
 // Capability is the capability object of listCapabilities.
 type Capability struct {
 	CloudStackVersion         string `json:"cloudstackversion"`

@@ -30,13 +30,17 @@ type Client struct {
 	basePath  string       // /v1/{project_id}/node-provider/credentials
 }
 
-var _ cloudkeys.KeyManager = (*Client)(nil)
+var (
+	_ cloudkeys.KeyManager  = (*Client)(nil)
+	_ cloudkeys.KeyReplacer = (*Client)(nil)
+)
 
 // New returns a client for endpoint ("" means DefaultEndpoint) and the
 // 32-character project id (one per account and region). creds come from
 // [Token], [AKSK], [TemporaryAKSK] or [Password]. Nothing is sent until the
-// first call; bad input is reported here as an error matching
-// cloudkeys.ErrInvalidRequest.
+// first call; bad input (including credentials holding control characters,
+// such as a trailing newline) is reported here as an error matching
+// cloudkeys.ErrInvalidRequest that names the field, never its value.
 func New(endpoint, projectID string, creds Credentials, opts ...cloudkeys.Option) (*Client, error) {
 	if endpoint == "" {
 		endpoint = DefaultEndpoint
@@ -108,9 +112,28 @@ func (c *Client) signAKSK(_ context.Context, o *transport.Outgoing) error {
 }
 
 // do sends req. With Password credentials it adds a cached token and, when
-// the answer is 401, logs in again once and repeats the call: a 401 proves
-// the gateway refused the call before carrying it out, so even a create is
-// safe to repeat.
+// the answer is 401, logs in again once and repeats the call, once, with the
+// new token. This holds for every class, a create (transport.Write)
+// included, and is safe because:
+//
+//   - the 401 is a complete answer to the only request that reached the
+//     server: the transport never re-sends a Write that may have left (a
+//     lost answer is cloudkeys.ErrOutcomeUnknown, returned without a
+//     response, and is never repeated here);
+//   - a 401 means the request was not carried out: RFC 9110 §15.5.2 ("the
+//     request has not been applied because it lacks valid authentication
+//     credentials"); Huawei's API gateway authenticates before it forwards
+//     (APIGW.0301/0303 are raised before NES sees the request), and NES's
+//     own BCS.03401001 ("Authorization failed", "The token must be
+//     updated") refuses the call;
+//   - so the repeat is the first create that is carried out, and the
+//     second 401, if any, is returned as is.
+//
+// A token expires (24 h), or is invalidated by a password or permission
+// change, while cached; without the repeat such a create would fail
+// although a fresh login would succeed. AK/SK and Token credentials are
+// never repeated (a bad AK/SK would only count towards the AK lockout; a
+// fixed token cannot be renewed).
 func (c *Client) do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
 	if c.tokens == nil {
 		return c.t.Do(ctx, req)

@@ -1,6 +1,9 @@
 package huaweibcs
 
 import (
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/redact"
 )
@@ -67,8 +70,26 @@ func Password(iamEndpoint, domain, user, password string) Credentials {
 	return Credentials{kind: kindPassword, iam: iamEndpoint, domain: domain, user: user, password: cloudkeys.NewSecret(password)}
 }
 
-// validate checks the credentials before any request.
+// validate checks the credentials before any request: present, and free
+// of control characters (a token or key read from a file with its trailing
+// newline would otherwise fail every call, and AK/SK failures lock the AK).
+// Errors name the field, never its value.
 func (c Credentials) validate() error {
+	for _, f := range []struct {
+		field, value string
+	}{
+		{"Token", c.token.Reveal()},
+		{"AKSK.ak", c.ak},
+		{"AKSK.sk", c.sk.Reveal()},
+		{"TemporaryAKSK.securityToken", c.securityToken.Reveal()},
+		{"Password.domain", c.domain},
+		{"Password.user", c.user},
+		{"Password.password", c.password.Reveal()},
+	} {
+		if hasControl(f.value) {
+			return cloudkeys.InvalidInput(Vendor, f.field, "must not contain control characters (e.g. a trailing newline) or invalid UTF-8")
+		}
+	}
 	switch c.kind {
 	case kindToken:
 		if c.token.IsZero() {
@@ -110,4 +131,18 @@ func (c Credentials) secrets() []string {
 		}
 	}
 	return out
+}
+
+// hasControl reports whether s holds a control character (C0, DEL or C1)
+// or is not valid UTF-8.
+func hasControl(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -188,10 +188,13 @@ type CreatedCredential struct {
 // returned file (see ParseCredentialFile). The secret is returned only here
 // and can never be fetched again.
 //
-// A create is never re-sent: if its answer is lost, the error matches
-// cloudkeys.ErrOutcomeUnknown and the key may exist; reconcile with
-// AllCredentials (match the description). If the file cannot be read, the
-// result is returned anyway with File set, together with a *FileError.
+// A create is never re-sent after an ambiguous failure: if its answer is
+// lost, the error matches cloudkeys.ErrOutcomeUnknown and the key may exist;
+// reconcile with AllCredentials (match the description). The one repeat is
+// with Password credentials after a 401, which proves the create was not
+// carried out: it is sent again once with a fresh token (see Client.do). If the file cannot be read, the
+// result is returned anyway with File set (and ID or APIKey where found),
+// together with a *CreateFileError, which carries the raw file too.
 func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialRequest) (*CreatedCredential, error) {
 	if err := validateDescription("Description", req.Description); err != nil {
 		return nil, err
@@ -215,7 +218,7 @@ func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialReque
 	id, secret, perr := ParseCredentialFile(resp.Body)
 	out.ID, out.APIKey = id, cloudkeys.NewSecret(secret)
 	if perr != nil {
-		return out, fmt.Errorf("%s: %s: the key was created but its file could not be read (raw file in CreatedCredential.File): %w", Vendor, OpCreate, perr)
+		return out, &CreateFileError{ID: id, File: out.File, ContentType: out.ContentType, Err: perr}
 	}
 	return out, nil
 }

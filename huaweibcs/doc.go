@@ -15,7 +15,10 @@
 // There is no get-one, update, rotate or disable call: GetKey pages through
 // the list, RotateKey and SetKeyEnabled return errors matching
 // cloudkeys.ErrUnsupported, and cloudkeys.Rotate replaces a key by
-// create-then-delete.
+// create-then-delete. The create API takes a description only, so Rotate
+// (through [Client.ReplaceKey]) refuses, with cloudkeys.ErrUnsupported and
+// before creating anything, a key that carries an access policy (node_ids,
+// control_type, allowlists): its replacement would be unrestricted.
 //
 // # Authentication
 //
@@ -35,7 +38,9 @@
 //     (inferred; NES runs only in ap-southeast-3). Pass your own to New.
 //   - The create file's columns are undocumented: they are found by the header
 //     row (see [ParseCredentialFile]). The raw file is kept, redacted, in
-//     [CreatedCredential.File].
+//     [CreatedCredential.File]; when it cannot be read, CreateCredential and
+//     CreateKey return a [*CreateFileError] carrying it, so the one-time
+//     secret is never lost.
 //   - Times are RFC 3339; update_time is the time of last use (Key.LastUsedAt).
 //   - offset is limited to 1000 and pages to 100 items, so only the first 1100
 //     credentials can be listed; past that [Client.AllCredentials] yields an

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -655,4 +658,266 @@ func TestConcurrentUse(t *testing.T) {
 		})
 	}
 	assert.Equal(t, 0, srv.CredentialCount())
+}
+
+// A key restricted by an access policy is never replaced by an unrestricted
+// one: the create API cannot set a policy, so Rotate (through ReplaceKey)
+// refuses before creating anything, and the old key stays.
+func TestRotateRefusesKeyWithAccessPolicy(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	c := srv.Client(fastRetry)
+	ctx := context.Background()
+	node := "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+	for name, p := range map[string]huaweibcstest.Policy{
+		"node_ids":     {NodeIDs: []string{node}},
+		"control_type": {ControlType: "whitelist"},
+		"allowlists":   {Allowlists: []huaweibcs.Allowlist{{Type: "ip", Info: "203.0.113.7"}}},
+		"all":          {NodeIDs: []string{node}, ControlType: "whitelist", Allowlists: []huaweibcs.Allowlist{{Type: "origin", Info: "https://app.example"}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rec := srv.AddCredentialWithPolicy("restricted "+name, p)
+			cr := findCredential(t, c, rec.ID)
+			require.True(t, cr.HasAccessPolicy())
+			assert.Equal(t, p.NodeIDs, cr.NodeIDs)
+			assert.Equal(t, p.ControlType, cr.ControlType)
+			assert.Equal(t, p.Allowlists, cr.Allowlists)
+
+			before := srv.CredentialCount()
+			stored := false
+			nk, err := cloudkeys.Rotate(ctx, c, rec.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
+			require.Error(t, err)
+			assert.Nil(t, nk)
+			assert.ErrorIs(t, err, cloudkeys.ErrUnsupported)
+			assert.Contains(t, err.Error(), "access policy")
+			assert.False(t, stored)
+			assert.Equal(t, before, srv.CredentialCount(), "nothing created")
+			_, ok := srv.Credential(rec.ID)
+			assert.True(t, ok, "the old key stays")
+			for _, r := range srv.Requests() {
+				assert.NotEqual(t, http.MethodPost, r.Method, "no create was sent")
+			}
+
+			_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: rec.ID}, cloudkeys.CreateKeyRequest{Description: rec.Description})
+			assert.ErrorIs(t, err, cloudkeys.ErrUnsupported)
+			assert.Equal(t, before, srv.CredentialCount())
+		})
+	}
+}
+
+// A key without a policy is replaced through ReplaceKey; bad input and a
+// vanished key are refused before any create.
+func TestReplaceKey(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	c := srv.Client(fastRetry)
+	ctx := context.Background()
+	var _ cloudkeys.KeyReplacer = c
+	old := srv.AddCredential("plain")
+	nk, err := c.ReplaceKey(ctx, &cloudkeys.Key{ID: old.ID}, cloudkeys.CreateKeyRequest{Description: "plain"})
+	require.NoError(t, err)
+	assert.False(t, nk.Secret.IsZero())
+	rec, ok := srv.Credential(nk.ID)
+	require.True(t, ok)
+	assert.True(t, rec.Secret.Equal(nk.Secret))
+	assert.Equal(t, "plain", rec.Description)
+
+	srv.ResetRequests()
+	_, err = c.ReplaceKey(ctx, nil, cloudkeys.CreateKeyRequest{})
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: "x"}, cloudkeys.CreateKeyRequest{})
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: old.ID}, cloudkeys.CreateKeyRequest{ExpiresAt: time.Now().Add(time.Hour)})
+	assert.ErrorIs(t, err, cloudkeys.ErrUnsupported)
+	_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: old.ID}, cloudkeys.CreateKeyRequest{Owner: "someone"})
+	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	assert.Empty(t, srv.Requests(), "checked before any request")
+
+	_, err = c.ReplaceKey(ctx, &cloudkeys.Key{ID: "11111111-2222-3333-4444-555555555555"}, cloudkeys.CreateKeyRequest{})
+	assert.ErrorIs(t, err, cloudkeys.ErrNotFound)
+	assert.Equal(t, 2, srv.CredentialCount())
+}
+
+func findCredential(t *testing.T, c *huaweibcs.Client, id string) *huaweibcs.Credential {
+	t.Helper()
+	for cr, err := range c.AllCredentials(context.Background()) {
+		require.NoError(t, err)
+		if cr.ID == id {
+			return cr
+		}
+	}
+	t.Fatalf("credential %s not listed", id)
+	return nil
+}
+
+// A key created with a file this package cannot read: the raw file (the
+// one-time secret) reaches CreateKey's caller through *CreateFileError, no
+// secret is in the error text, and cloudkeys.Rotate deletes the
+// half-created key, even when the file gave no id.
+func TestCreateKeyUnreadableFileKeepsSecretAndRotateLeavesNoStrayKey(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		file   func(huaweibcstest.CredentialRecord) string
+		withID bool // the file gives the id
+	}{
+		{"id and an unnamed value", func(r huaweibcstest.CredentialRecord) string {
+			return "Credential ID,Value\n" + r.ID + "," + r.Secret.Reveal() + "\n"
+		}, true},
+		{"api key only", func(r huaweibcstest.CredentialRecord) string {
+			return "API Key\n" + r.Secret.Reveal() + "\n"
+		}, false},
+	}
+	for _, tc := range cases {
+		for _, format := range []huaweibcstest.FileFormat{huaweibcstest.FileCSV, huaweibcstest.FileZIP} {
+			t.Run(fmt.Sprintf("%s/format%d", tc.name, format), func(t *testing.T) {
+				t.Parallel()
+				srv := newFake(t, huaweibcstest.WithFileFormat(format))
+				var raw sync.Map // id -> file content
+				srv.SetCredentialFile(func(r huaweibcstest.CredentialRecord) []byte {
+					f := tc.file(r)
+					raw.Store(r.ID, f)
+					return []byte(f)
+				})
+				c := srv.Client(fastRetry)
+				ctx := context.Background()
+
+				k, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Description: "app"})
+				require.Error(t, err)
+				require.NotNil(t, k, "the partial key comes with the error")
+				recs := srv.Credentials()
+				require.Len(t, recs, 1)
+				rec := recs[0]
+				var cfe *huaweibcs.CreateFileError
+				require.ErrorAs(t, err, &cfe)
+				var fe *huaweibcs.FileError
+				assert.ErrorAs(t, err, &fe)
+				want, _ := raw.Load(rec.ID)
+				if format == huaweibcstest.FileCSV {
+					assert.Equal(t, want, cfe.File.Reveal(), "the raw file, byte for byte")
+					assert.Contains(t, cfe.File.Reveal(), rec.Secret.Reveal())
+				} else {
+					assert.True(t, strings.HasPrefix(cfe.File.Reveal(), "PK\x03\x04"), "the raw ZIP")
+				}
+				if tc.withID {
+					assert.Equal(t, rec.ID, cfe.ID)
+					assert.Equal(t, rec.ID, k.ID)
+					assert.Contains(t, err.Error(), rec.ID)
+				} else {
+					assert.Empty(t, cfe.ID)
+					assert.True(t, rec.Secret.Equal(k.Secret), "the secret the file gave")
+				}
+				for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%+v", cfe), fmt.Sprintf("%#v", k)} {
+					assert.NotContains(t, s, rec.Secret.Reveal())
+				}
+				require.NoError(t, c.DeleteKey(ctx, rec.ID))
+
+				// Rotate: the half-created replacement is deleted, the old key stays.
+				old := srv.AddCredential("app")
+				stored := false
+				nk, err := cloudkeys.Rotate(ctx, c, old.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
+				require.Error(t, err)
+				assert.Nil(t, nk)
+				assert.False(t, stored)
+				assert.ErrorAs(t, err, &cfe, "the raw file is reachable from Rotate's error too")
+				assert.NotEmpty(t, cfe.ID)
+				assert.Contains(t, err.Error(), "was deleted")
+				recs = srv.Credentials()
+				require.Len(t, recs, 1, "no stray key")
+				assert.Equal(t, old.ID, recs[0].ID)
+			})
+		}
+	}
+}
+
+// Credentials with control characters (a value read from a file with its
+// newline) are refused by New, naming the field, never the value; nothing
+// is sent.
+func TestCredentialsWithControlCharactersRefused(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	iam := srv.IAMEndpoint()
+	for _, tc := range []struct {
+		field, value string
+		creds        huaweibcs.Credentials
+	}{
+		{"Token", "tok-value-1\n", huaweibcs.Token("tok-value-1\n")},
+		{"Token", "tok-value-2\r", huaweibcs.Token("tok-value-2\r")},
+		{"AKSK.ak", "ak-value-3\x00", huaweibcs.AKSK("ak-value-3\x00", "sk-good")},
+		{"AKSK.sk", "sk-value-4\n", huaweibcs.AKSK("ak-good", "sk-value-4\n")},
+		{"AKSK.sk", "sk-value-5\x7f", huaweibcs.AKSK("ak-good", "sk-value-5\x7f")},
+		{"AKSK.sk", "sk-value-6\xff", huaweibcs.AKSK("ak-good", "sk-value-6\xff")},
+		{"TemporaryAKSK.securityToken", "st-value-7\n", huaweibcs.TemporaryAKSK("ak-good", "sk-good", "st-value-7\n")},
+		{"Password.password", "pw-value-8\n", huaweibcs.Password(iam, "d", "u", "pw-value-8\n")},
+		{"Password.password", "pw-value-9\u0085", huaweibcs.Password(iam, "d", "u", "pw-value-9\u0085")},
+		{"Password.user", "user-value-10\t", huaweibcs.Password(iam, "d", "user-value-10\t", "pw")},
+		{"Password.domain", "dom-value-11\n", huaweibcs.Password(iam, "dom-value-11\n", "u", "pw")},
+	} {
+		_, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, tc.creds)
+		require.Error(t, err, tc.field)
+		assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest, tc.field)
+		var ie *cloudkeys.InvalidInputError
+		require.ErrorAs(t, err, &ie, tc.field)
+		assert.Equal(t, tc.field, ie.Field)
+		v := tc.value[:strings.IndexFunc(tc.value, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError })]
+		require.NotEmpty(t, v)
+		for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+			assert.NotContains(t, s, v, tc.field)
+		}
+	}
+	assert.Empty(t, srv.Requests(), "nothing was sent")
+	// Inner spaces and non-ASCII letters are fine.
+	_, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.Password(iam, "d", "u", "pässwort mit leerzeichen"))
+	require.NoError(t, err)
+}
+
+// With Password credentials, a create answered 401 because the cached token
+// expired is repeated once with a fresh token and leaves exactly one key: a
+// 401 means the create was not carried out. A second 401 is returned, not
+// repeated again.
+func TestPasswordCreateAfterExpiredTokenRepeatedOnce(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	srv.Clock().Set(t0)
+	// The client's clock lags: it holds the token for valid after the
+	// server has let it expire.
+	c := srv.PasswordClient(fastRetry, cloudkeys.WithClock(func() time.Time { return t0 }))
+	ctx := context.Background()
+	_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	require.NoError(t, err)
+	require.Equal(t, 1, srv.Logins())
+
+	srv.Clock().Advance(25 * time.Hour) // the token has expired on the server
+	srv.ResetRequests()
+	cc, err := c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: "after expiry"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, srv.CredentialCount(), "exactly one key")
+	rec, ok := srv.Credential(cc.ID)
+	require.True(t, ok)
+	assert.True(t, rec.Secret.Equal(cc.APIKey))
+	assert.Equal(t, 2, srv.Logins())
+	var paths []string
+	for _, r := range srv.Requests() {
+		paths = append(paths, r.Method+" "+r.Path)
+	}
+	create := http.MethodPost + " /v1/" + huaweibcstest.ProjectID + "/node-provider/credentials"
+	assert.Equal(t, []string{create, http.MethodPost + " /v3/auth/tokens", create}, paths,
+		"create (401, token expired), login, create repeated once")
+
+	// A 401 to the repeat too: returned, no third create.
+	srv.ResetRequests()
+	srv.FailNextWith(2, huaweibcstest.Fault{Status: http.StatusUnauthorized, Match: func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/credentials")
+	}})
+	_, err = c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: "refused"})
+	assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
+	posts := 0
+	for _, r := range srv.Requests() {
+		if r.Path != "/v3/auth/tokens" {
+			posts++
+		}
+	}
+	assert.Equal(t, 2, posts, "one repeat only")
+	assert.Equal(t, 1, srv.CredentialCount())
 }

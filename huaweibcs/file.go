@@ -7,16 +7,20 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"path"
+	"slices"
 	"strings"
+
+	"github.com/cloudkeys/cloudkeys"
 )
 
 // maxFileEntry bounds what is read from one ZIP entry.
 const maxFileEntry = 1 << 20
 
-// FileError reports a create answer whose file could not be read. The raw
-// file is still returned in [CreatedCredential.File], so the one-time secret
-// is not lost; its text never contains file content.
+// FileError reports a create answer whose file could not be read. It comes
+// wrapped in a [CreateFileError], which carries the raw file, so the
+// one-time secret is not lost; its text never contains file content.
 type FileError struct {
 	Problem string
 }
@@ -24,15 +28,66 @@ type FileError struct {
 // Error returns "huaweibcs: API key file: <problem>".
 func (e *FileError) Error() string { return "huaweibcs: API key file: " + e.Problem }
 
+// CreateFileError is returned by CreateCredential and CreateKey (and so by
+// cloudkeys.Rotate) when a key was created but the file of the answer could
+// not be read: it carries the raw file, which holds the one-time secret, so
+// the secret is never lost. Get it with errors.As:
+//
+//	var cfe *huaweibcs.CreateFileError
+//	if errors.As(err, &cfe) { save(cfe.File.Reveal()) }
+//
+// Its text names the credential id (when known) and the problem, never file
+// content. It wraps the *FileError.
+type CreateFileError struct {
+	// ID is the new credential's id when the file (or, in ReplaceKey, the
+	// list) gave it; "" when unknown: find the key with AllCredentials by
+	// its description, or read the id from File.
+	ID string
+	// File is the answer byte for byte (a ZIP holding credential.csv, or a
+	// bare CSV). It holds the secret: it is redacted.
+	File        cloudkeys.Secret
+	ContentType string // of the answer
+	Err         error  // the *FileError
+}
+
+// Error returns "huaweibcs: CreatePublicChainCredential: key <id> created,
+// but ...: <problem>".
+func (e *CreateFileError) Error() string {
+	id := "with an unknown id"
+	if e.ID != "" {
+		id = e.ID
+	}
+	msg := Vendor + ": " + OpCreate + ": key " + id + " created, but the answer file could not be read " +
+		"(the raw file, which holds the secret, is in CreateFileError.File; use errors.As)"
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+// Unwrap returns the *FileError.
+func (e *CreateFileError) Unwrap() error { return e.Err }
+
 // ParseCredentialFile reads the file CreateCredential returns: a ZIP holding
 // credential.csv (or, failing that, the first .csv entry), or a bare CSV.
-// Its columns are undocumented, so the header row decides: matched case-,
-// space-, '_'- and '-'-insensitively, the id comes from a column named id,
-// credential_id, api_key_id or key_id, and the secret from api_key, apikey,
-// key, secret, api_secret or secret_key. The first data row is used. A UTF-8
-// byte-order mark is ignored. A JSON object (should a server answer JSON) is
-// read with the same name rules, also one level down (e.g. {"credential":
-// {...}}). The secret is never put in an error.
+// Its columns are undocumented, so the header row decides. Names are
+// matched case-, space-, '_'- and '-'-insensitively:
+//
+//   - the id comes from a column named id, credential_id, api_key_id or
+//     key_id; failing those, from the only column whose name ends in "id"
+//     (e.g. "Access Key ID");
+//   - the secret comes from a column named api_key, apikey, key, secret,
+//     api_secret, secret_key, token or api_token; failing those, from the
+//     only column named like one (its name, letters and digits only,
+//     contains "key", "secret" or "token", and does not end in "id" nor name
+//     a name, description, time, date or type: e.g. "Secret Value"). The id
+//     column is never taken for the secret; two candidates are no match.
+//
+// The first data row is used. A UTF-8 byte-order mark is ignored. A JSON
+// object (should a server answer JSON) is read with the same name rules, also
+// one level down (e.g. {"credential": {...}}). On error, whatever was found
+// (the id, or the secret) is returned with it; the error never holds the
+// secret.
 func ParseCredentialFile(data []byte) (id, secret string, err error) {
 	if t := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff"))); len(t) > 0 && t[0] == '{' {
 		return parseCredentialJSON(t)
@@ -114,6 +169,73 @@ func isSecretColumn(n string) bool {
 	return false
 }
 
+// isWord reports a normalized name of ASCII letters and digits only (a
+// header such as "id;key" is a CSV with another separator, not a name).
+func isWord(n string) bool {
+	if n == "" {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isLooseIDColumn(n string) bool { return isWord(n) && strings.HasSuffix(n, "id") }
+
+func isLooseSecretColumn(n string) bool {
+	if !isWord(n) || strings.HasSuffix(n, "id") {
+		return false
+	}
+	for _, not := range []string{"name", "desc", "time", "date", "type"} {
+		if strings.Contains(n, not) {
+			return false
+		}
+	}
+	return strings.Contains(n, "key") || strings.Contains(n, "secret") || strings.Contains(n, "token")
+}
+
+// pickColumns returns the index of the id and of the secret among the
+// header names (as in the file), -1 where none: exact names first, then the
+// only name that looks like one (see ParseCredentialFile).
+func pickColumns(header []string) (idCol, secCol int) {
+	names := make([]string, len(header))
+	for i, h := range header {
+		names[i] = normalizeColumn(h)
+	}
+	idCol, secCol = -1, -1
+	for i, n := range names {
+		switch {
+		case idCol < 0 && isIDColumn(n):
+			idCol = i
+		case secCol < 0 && isSecretColumn(n):
+			secCol = i
+		}
+	}
+	only := func(match func(string) bool, not int) int {
+		found := -1
+		for i, n := range names {
+			if i == not || !match(n) {
+				continue
+			}
+			if found >= 0 {
+				return -1 // ambiguous
+			}
+			found = i
+		}
+		return found
+	}
+	if idCol < 0 {
+		idCol = only(isLooseIDColumn, secCol)
+	}
+	if secCol < 0 {
+		secCol = only(isLooseSecretColumn, idCol)
+	}
+	return idCol, secCol
+}
+
 func parseCredentialCSV(data []byte) (id, secret string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(data))
@@ -126,18 +248,9 @@ func parseCredentialCSV(data []byte) (id, secret string, err error) {
 		}
 		return "", "", &FileError{Problem: "not a CSV file"}
 	}
-	idCol, secCol := -1, -1
-	for i, h := range header {
-		n := normalizeColumn(h)
-		switch {
-		case idCol < 0 && isIDColumn(n):
-			idCol = i
-		case secCol < 0 && isSecretColumn(n):
-			secCol = i
-		}
-	}
-	if secCol < 0 {
-		return "", "", &FileError{Problem: "no secret column (api_key, key or secret) in the header row"}
+	idCol, secCol := pickColumns(header)
+	if idCol < 0 && secCol < 0 {
+		return "", "", &FileError{Problem: "no secret column (api_key, key or secret) and no id column in the header row"}
 	}
 	for {
 		row, err := r.Read()
@@ -150,59 +263,67 @@ func parseCredentialCSV(data []byte) (id, secret string, err error) {
 		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
 			continue
 		}
-		if secCol < len(row) {
+		if secCol >= 0 && secCol < len(row) {
 			secret = strings.TrimSpace(row[secCol])
 		}
 		if idCol >= 0 && idCol < len(row) {
 			id = strings.TrimSpace(row[idCol])
 		}
-		if secret == "" {
-			return "", "", &FileError{Problem: "empty secret in the data row"}
-		}
-		if id == "" {
-			return "", secret, &FileError{Problem: "no id column (id or credential_id) in the file"}
-		}
-		return id, secret, nil
+		return checkFound(id, secret, secCol >= 0, "column", "the header row")
 	}
 }
 
+// checkFound turns what was found into ParseCredentialFile's result.
+func checkFound(id, secret string, secretNamed bool, what, where string) (string, string, error) {
+	switch {
+	case !secretNamed:
+		return id, "", &FileError{Problem: "no secret " + what + " (api_key, key or secret) in " + where}
+	case secret == "":
+		return id, "", &FileError{Problem: "empty secret in the data row"}
+	case id == "":
+		return "", secret, &FileError{Problem: "no id " + what + " (id or credential_id) in the file"}
+	}
+	return id, secret, nil
+}
+
 // parseCredentialJSON reads id and secret from a JSON object by the column
-// rules of the CSV header, looking one level into nested objects too.
+// rules of the CSV header, looking one level into nested objects too (in
+// key order).
 func parseCredentialJSON(data []byte) (id, secret string, err error) {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) != nil {
 		return "", "", &FileError{Problem: "not a JSON object"}
 	}
 	objs := []map[string]json.RawMessage{top}
-	for _, v := range top {
+	for _, k := range slices.Sorted(maps.Keys(top)) {
 		var inner map[string]json.RawMessage
-		if json.Unmarshal(v, &inner) == nil {
+		if json.Unmarshal(top[k], &inner) == nil {
 			objs = append(objs, inner)
 		}
 	}
+	// The object holding the secret gives the id too; failing that, the
+	// first other object with an id.
+	secretNamed, otherID := false, ""
 	for _, o := range objs {
-		for k, v := range o {
-			var s string
-			if json.Unmarshal(v, &s) != nil || s == "" {
-				continue
-			}
-			n := normalizeColumn(k)
-			switch {
-			case id == "" && isIDColumn(n):
-				id = s
-			case secret == "" && isSecretColumn(n):
-				secret = s
+		var names, values []string
+		for _, k := range slices.Sorted(maps.Keys(o)) {
+			var v string
+			if json.Unmarshal(o[k], &v) == nil && v != "" {
+				names, values = append(names, k), append(values, v)
 			}
 		}
-		if secret != "" {
-			break
+		idCol, secCol := pickColumns(names)
+		if secCol >= 0 && !secretNamed {
+			secret, secretNamed = values[secCol], true
+			if idCol >= 0 {
+				id = values[idCol]
+			}
+		} else if idCol >= 0 && otherID == "" {
+			otherID = values[idCol]
 		}
-	}
-	if secret == "" {
-		return "", "", &FileError{Problem: "no secret field (api_key, key or secret) in the JSON answer"}
 	}
 	if id == "" {
-		return "", secret, &FileError{Problem: "no id field (id or credential_id) in the JSON answer"}
+		id = otherID
 	}
-	return id, secret, nil
+	return checkFound(id, secret, secretNamed, "field", "the JSON answer")
 }

@@ -2,6 +2,7 @@ package huaweibcs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -31,15 +32,13 @@ func (c *Client) checkOwner(owner string) error {
 // Owner is the project id. NES keys have no name: Name is ignored, as every
 // vendor ignores a field it does not keep (see cloudkeys.CreateKeyRequest).
 // They cannot expire: a non-zero ExpiresAt gives an error matching
-// cloudkeys.ErrUnsupported before any request. If the
-// file could not be read, the partial Key (its Secret when found) is
-// returned together with the error.
+// cloudkeys.ErrUnsupported before any request. If the key was created but
+// the file could not be read, the partial Key (its ID and Secret where
+// found) is returned together with a *CreateFileError, which carries the
+// raw file (errors.As): the secret is never lost.
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	if err := c.checkOwner(req.Owner); err != nil {
+	if err := c.checkCreate(req); err != nil {
 		return nil, err
-	}
-	if !req.ExpiresAt.IsZero() {
-		return nil, fmt.Errorf("%s: CreateKey: keys cannot expire: %w", Vendor, cloudkeys.ErrUnsupported)
 	}
 	cc, err := c.CreateCredential(ctx, CreateCredentialRequest{Description: req.Description})
 	if cc == nil {
@@ -53,6 +52,114 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 		Description: req.Description,
 		Enabled:     true,
 	}, err
+}
+
+// HasAccessPolicy reports whether the credential is restricted: scoped to
+// nodes (NodeIDs), or under an access policy (ControlType, Allowlists).
+// Any of them counts, so that a policy this package cannot read fully is
+// never taken for no policy. EpsInfo (the enterprise project) is not an
+// access policy: it groups resources for management and does not limit
+// what the key can reach.
+func (cr *Credential) HasAccessPolicy() bool {
+	return len(cr.NodeIDs) > 0 || cr.ControlType != "" || len(cr.Allowlists) > 0
+}
+
+// ReplaceKey implements cloudkeys.KeyReplacer: cloudkeys.Rotate creates the
+// replacement of old through it, so a rotated key is never more powerful
+// than the one it replaces. It re-reads old from the list (its access
+// policy is not in cloudkeys.Key) and:
+//
+//   - if old carries no access policy ([Credential.HasAccessPolicy]), creates
+//     the replacement with CreateKey(req);
+//   - if it does (node_ids, control_type or allowlists), returns an error
+//     matching cloudkeys.ErrUnsupported before creating anything: the create
+//     API is documented with a description only, so the replacement would be
+//     unrestricted. Rotate such a key by hand (create it in the console with
+//     the same policy, then delete the old one).
+//
+// An old key no longer in the list matches cloudkeys.ErrNotFound. req is
+// checked as by CreateKey, before any request.
+//
+// When the new key's file could not be read and gave no id, ReplaceKey
+// finds the id in the list (the only new credential with req's
+// description) and sets it in the returned Key and *CreateFileError, so
+// that Rotate can delete the half-created key.
+func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	if old == nil {
+		return nil, cloudkeys.InvalidInput(Vendor, "old", "nil key")
+	}
+	if err := validateCredentialID("old.ID", old.ID); err != nil {
+		return nil, err
+	}
+	if err := c.checkCreate(req); err != nil {
+		return nil, err
+	}
+	var cur *Credential
+	known, complete := map[string]bool{}, true
+	for cr, err := range c.AllCredentials(ctx) {
+		if err != nil {
+			if cur == nil || !errors.Is(err, ErrOffsetLimit) {
+				return nil, fmt.Errorf("%s: ReplaceKey: re-read %s: %w", Vendor, old.ID, err)
+			}
+			complete = false
+			break
+		}
+		known[cr.ID] = true
+		if cr.ID == old.ID {
+			cp := *cr
+			cur = &cp
+		}
+	}
+	if cur == nil {
+		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: "ReplaceKey", Code: CodeNotFound,
+			Message: "no credential " + old.ID + " in the list", Kind: cloudkeys.ErrNotFound}
+	}
+	if cur.HasAccessPolicy() {
+		return nil, fmt.Errorf("%s: ReplaceKey: credential %s has an access policy (node_ids, control_type or allowlists) "+
+			"that %s cannot set, so its replacement would be unrestricted; nothing was created: %w",
+			Vendor, old.ID, OpCreate, cloudkeys.ErrUnsupported)
+	}
+	k, err := c.CreateKey(ctx, req)
+	var cfe *CreateFileError
+	if k != nil && k.ID == "" && complete && errors.As(err, &cfe) && cfe.ID == "" {
+		if id := c.newCredentialID(ctx, known, req.Description); id != "" {
+			k.ID, cfe.ID = id, id
+		}
+	}
+	return k, err
+}
+
+// newCredentialID finds the id of a key just created whose file gave none:
+// the only credential with description that is not in known (the complete
+// list taken before the create). It returns "" when the list fails or finds
+// none or several (another create at the same time): then no id is guessed,
+// so cleaning up can never delete someone else's key.
+func (c *Client) newCredentialID(ctx context.Context, known map[string]bool, description string) string {
+	found := ""
+	for cr, err := range c.AllCredentials(ctx) {
+		if err != nil {
+			return ""
+		}
+		if known[cr.ID] || cr.Description != description {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = cr.ID
+	}
+	return found
+}
+
+// checkCreate checks a CreateKeyRequest before any request.
+func (c *Client) checkCreate(req cloudkeys.CreateKeyRequest) error {
+	if err := c.checkOwner(req.Owner); err != nil {
+		return err
+	}
+	if !req.ExpiresAt.IsZero() {
+		return fmt.Errorf("%s: CreateKey: keys cannot expire: %w", Vendor, cloudkeys.ErrUnsupported)
+	}
+	return validateDescription("Description", req.Description)
 }
 
 // GetKey pages through the list (AllCredentials) for the credential with id:

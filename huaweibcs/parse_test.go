@@ -116,3 +116,42 @@ func FuzzParseList(f *testing.F) {
 		}
 	})
 }
+
+// Headers named like the documented ones are matched when no exact name
+// is; the id column is never taken for the secret, and two candidates are
+// no match. What was found is returned with the error.
+func TestParseCredentialFileLooseHeaders(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, data string
+		id, secret string
+		wantErr    string
+	}{
+		{"secret value", "Credential ID,Secret Value\nI,S\n", "I", "S", ""},
+		{"access key id and secret access key", "Access Key ID,Secret Access Key\nI,S\n", "I", "S", ""},
+		{"key name is not the secret", "Key Name,API Key Value,ID\nn,S,I\n", "I", "S", ""},
+		{"loose id", "Node Credential Id,api_key\nI,S\n", "I", "S", ""},
+		{"exact id beats loose", "Project ID,ID,key\nP,I,S\n", "I", "S", ""},
+		{"id column never the secret", "Key ID,Value\nI,S\n", "I", "", "no secret column"},
+		{"two candidates", "id,Key A,Key B\nI,S1,S2\n", "I", "", "no secret column"},
+		{"other separator", "id;key\nI;S\n", "", "", "no secret column"},
+		{"api key only", "API Key\nS\n", "", "S", "no id column"},
+		{"json loose", `{"request_id":"R","credential":{"credential_id":"I","secret_value":"S"}}`, "I", "S", ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			id, secret, err := ParseCredentialFile([]byte(tc.data))
+			assert.Equal(t, tc.id, id)
+			assert.Equal(t, tc.secret, secret)
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantErr)
+			if tc.secret != "" {
+				assert.NotContains(t, err.Error(), tc.secret)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"time"
 )
 
@@ -163,9 +164,25 @@ func newCaveat(t string) any {
 	return nil
 }
 
-// MarshalCaveat returns the JSON of one caveat with its "type" first.
-func MarshalCaveat(c Caveat) ([]byte, error) {
+// isNilCaveat reports whether c is nil or a nil value inside the interface
+// (e.g. (*TimeCaveat)(nil)), which cannot be encoded and would panic when
+// its fields or value methods are used.
+func isNilCaveat(c Caveat) bool {
 	if c == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(c); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
+
+// MarshalCaveat returns the JSON of one caveat with its "type" first. A nil
+// caveat, a nil pointer inside the interface (e.g. (*TimeCaveat)(nil)) and a
+// caveat that does not encode to a JSON object are errors.
+func MarshalCaveat(c Caveat) ([]byte, error) {
+	if isNilCaveat(c) {
 		return nil, errors.New("onezone: nil caveat")
 	}
 	if r, ok := c.(RawCaveat); ok {
@@ -181,12 +198,16 @@ func MarshalCaveat(c Caveat) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("onezone: caveat %s: %w", c.CaveatType(), err)
 	}
+	body = bytes.TrimSpace(body)
+	if len(body) < 2 || body[0] != '{' || body[len(body)-1] != '}' {
+		return nil, fmt.Errorf("onezone: caveat %s: not a JSON object", c.CaveatType())
+	}
 	var buf bytes.Buffer
 	buf.WriteString(`{"type":`)
 	writeJSONString(&buf, c.CaveatType())
-	if inner := bytes.TrimSpace(body); len(inner) > 2 {
+	if len(body) > 2 {
 		buf.WriteByte(',')
-		buf.Write(inner[1 : len(inner)-1])
+		buf.Write(body[1 : len(body)-1])
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
@@ -296,7 +317,7 @@ func (cs *Caveats) UnmarshalJSON(b []byte) error {
 }
 
 // ValidUntil returns the earliest validUntil among the time caveats, and
-// whether there is one.
+// whether there is one. A nil *TimeCaveat is skipped.
 func (cs Caveats) ValidUntil() (time.Time, bool) {
 	var min int64
 	found := false
@@ -306,6 +327,9 @@ func (cs Caveats) ValidUntil() (time.Time, bool) {
 		case TimeCaveat:
 			v = t.ValidUntil
 		case *TimeCaveat:
+			if t == nil {
+				continue
+			}
 			v = t.ValidUntil
 		default:
 			continue

@@ -29,7 +29,10 @@ type Client struct {
 	cfg   *Configuration // cached GET /configuration, for version gating
 }
 
-var _ cloudkeys.KeyManager = (*Client)(nil)
+var (
+	_ cloudkeys.KeyManager  = (*Client)(nil)
+	_ cloudkeys.KeyReplacer = (*Client)(nil)
+)
 
 // New returns a client for the Onezone at endpoint, e.g.
 // "https://zone.example.com"; the client appends /api/v3/onezone (an

@@ -23,10 +23,12 @@
 //     [cloudkeys.ErrInvalidRequest]. Body-less 404/405/415/500 answers
 //     from the HTTP layer map by status (405 → [cloudkeys.ErrUnsupported]).
 //     Branch on ids ([ErrorID], [NestedErrorID]), never on descriptions.
-//   - Creating a token (named, temporary, provider registration) is never
-//     re-sent once it may have reached the server: a lost answer returns
-//     an error matching [cloudkeys.ErrOutcomeUnknown]. Deletes by id and
-//     PATCH are retried; a 404 after a retried delete counts as success.
+//   - Creating a token (named, temporary, provider registration), deleting
+//     all named tokens and revoking all temporary tokens are never re-sent
+//     once they may have reached the server (a retry would also hit what
+//     others created in between): a lost answer returns an error matching
+//     [cloudkeys.ErrOutcomeUnknown]. Deletes by id and PATCH are retried;
+//     a 404 after a retried delete counts as success.
 //
 // # Tokens
 //
@@ -43,9 +45,15 @@
 // creates an access token for Owner (a user id; "" = the caller);
 // Description is stored as customMetadata.description and ExpiresAt as a
 // time caveat. ListKeys lists the owner's token ids and fetches each one
-// (at most 8 at a time), sorted by id. SetKeyEnabled revokes/unrevokes.
-// RotateKey is unsupported; [cloudkeys.Rotate] creates a replacement (a
-// name clash gives it a derived name) and deletes the old token.
+// (at most 8 at a time), sorted by id: every named token, access,
+// identity and invite tokens alike, and a Key shows neither the token
+// type nor the caveats other than the expiry ([Client.GetNamedToken]
+// does). SetKeyEnabled revokes/unrevokes. RotateKey is unsupported;
+// [cloudkeys.Rotate] creates a replacement through [Client.ReplaceKey]
+// — same subject, type, caveats, metadata and revoked state, a new name
+// on a clash, the same lifetime — and deletes the old token. Tokens that
+// cannot be reproduced (invite tokens, session-bound or unknown types)
+// are refused with [cloudkeys.ErrUnsupported] before anything is created.
 //
 // # Assumptions
 //

@@ -561,6 +561,31 @@ func TestInvalidInputSendsNothing(t *testing.T) {
 			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "xx", Caveats: onezone.Caveats{nil}})
 			return err
 		},
+		// Nil values inside the Caveat interface are refused, never a panic.
+		func() error {
+			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "xx", Caveats: onezone.Caveats{(*onezone.TimeCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "xx", Caveats: onezone.Caveats{onezone.IPCaveat{Whitelist: []string{"1.2.3.4"}}, (*onezone.RawCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "xx", Caveats: onezone.Caveats{(*onezone.IPCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.CreateTemporaryToken(ctx, onezone.CurrentUser(), onezone.TemporaryTokenRequest{Caveats: onezone.Caveats{(*onezone.TimeCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.CreateTemporaryToken(ctx, onezone.CurrentUser(), onezone.TemporaryTokenRequest{Caveats: onezone.Caveats{onezone.Until(time.Now().Add(time.Hour)), (*onezone.DataReadonlyCaveat)(nil)}})
+			return err
+		},
+		func() error {
+			_, err := c.ConfineToken(ctx, cloudkeys.NewSecret("MDAxabc"), onezone.Caveats{(*onezone.TimeCaveat)(nil)})
+			return err
+		},
 		func() error { _, err := c.GetNamedToken(ctx, ""); return err },
 		func() error { _, err := c.ExamineToken(ctx, cloudkeys.Secret{}); return err },
 		func() error { _, err := c.ConfineToken(ctx, cloudkeys.NewSecret("MDAxabc"), nil); return err },
@@ -841,4 +866,39 @@ func TestFakeListenAddr(t *testing.T) {
 	assert.Equal(t, "21.02.5", cfg.Version)
 	_, err = onezonetest.Listen(onezonetest.WithAddr(strings.TrimPrefix(srv.URL(), "http://")))
 	assert.Error(t, err, "address in use")
+}
+
+// A revoke-all whose answer was lost is not re-sent: a retry would also
+// revoke the temporary tokens issued in between and raise the generation
+// twice.
+func TestLostRevokeAllTemporaryIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := context.Background()
+	gen, err := c.GetTemporaryTokenGeneration(ctx, onezone.CurrentUser())
+	require.NoError(t, err)
+
+	srv.ResetRequests()
+	srv.CommitThenDrop(1)
+	err = c.RevokeAllTemporaryTokens(ctx, onezone.CurrentUser())
+	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+	assert.Len(t, srv.Requests(), 1, "never re-sent")
+	assert.Equal(t, gen+1, srv.TemporaryTokenGeneration(srv.AdminID()), "the generation grew exactly once")
+}
+
+// A delete-all whose answer was lost is not re-sent: a retry would also
+// delete the tokens created in between.
+func TestLostDeleteAllNamedIsOutcomeUnknown(t *testing.T) {
+	t.Parallel()
+	srv, c := newFake(t)
+	ctx := context.Background()
+	_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "old"})
+	require.NoError(t, err)
+
+	srv.ResetRequests()
+	srv.CommitThenDrop(1)
+	err = c.DeleteAllNamedTokens(ctx, onezone.CurrentUser())
+	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+	assert.Len(t, srv.Requests(), 1, "never re-sent")
+	assert.Empty(t, srv.NamedTokens())
 }

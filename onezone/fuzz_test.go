@@ -182,3 +182,73 @@ func FuzzParseVersion(f *testing.F) {
 		}
 	})
 }
+
+// caveatPicks are caveat values, including nil values inside the
+// interface, that FuzzCaveatValues combines.
+var caveatPicks = []struct {
+	c     Caveat
+	isNil bool
+}{
+	{nil, true},
+	{TimeCaveat{ValidUntil: 1571147494}, false}, {(*TimeCaveat)(nil), true}, {&TimeCaveat{ValidUntil: 7}, false},
+	{IPCaveat{Whitelist: []string{"1.2.3.0/24"}}, false}, {(*IPCaveat)(nil), true},
+	{ASNCaveat{Whitelist: []int{631}}, false}, {(*ASNCaveat)(nil), true},
+	{GeoCountryCaveat{Filter: "whitelist", List: []string{"PL"}}, false}, {(*GeoCountryCaveat)(nil), true},
+	{GeoRegionCaveat{Filter: "blacklist", List: []string{"EU"}}, false}, {(*GeoRegionCaveat)(nil), true},
+	{InterfaceCaveat{Interface: "rest"}, false}, {(*InterfaceCaveat)(nil), true},
+	{APICaveat{Whitelist: []string{"ozw/all/user.*.*:*"}}, false}, {(*APICaveat)(nil), true},
+	{ServiceCaveat{Whitelist: []string{"opw-*"}}, false}, {(*ServiceCaveat)(nil), true},
+	{ConsumerCaveat{Whitelist: []string{"usr-1"}}, false}, {(*ConsumerCaveat)(nil), true},
+	{DataReadonlyCaveat{}, false}, {(*DataReadonlyCaveat)(nil), true}, {&DataReadonlyCaveat{}, false},
+	{DataPathCaveat{Whitelist: []string{"L3MxL2Rpcg=="}}, false}, {(*DataPathCaveat)(nil), true},
+	{DataObjectIDCaveat{Whitelist: []string{"0000"}}, false}, {(*DataObjectIDCaveat)(nil), true},
+	{RawCaveat{Type: "future", JSON: json.RawMessage(`{"type":"future"}`)}, false}, {(*RawCaveat)(nil), true},
+	{&RawCaveat{Type: "future", JSON: json.RawMessage(`{"type":"future","a":1}`)}, false},
+	{nilMapCaveat(nil), true}, {nilMapCaveat{"a": 1}, false},
+}
+
+// nilMapCaveat is a caller-defined caveat whose zero value is a nil map.
+type nilMapCaveat map[string]int
+
+func (nilMapCaveat) CaveatType() string { return "custom" }
+
+// FuzzCaveatValues builds caveat lists from caveatPicks: encoding,
+// ValidUntil and validation never panic, and a list holding a nil value
+// (bare or inside the interface) is refused as invalid input.
+func FuzzCaveatValues(f *testing.F) {
+	for _, s := range [][]byte{{}, {0}, {1}, {2}, {1, 2, 3}, {4, 5}, {26, 27}, {31, 32}, {33, 34}, {3, 1}} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cs := make(Caveats, 0, len(b))
+		hasNil := false
+		for _, x := range b {
+			p := caveatPicks[int(x)%len(caveatPicks)]
+			hasNil = hasNil || p.isNil
+			cs = append(cs, p.c)
+		}
+		_, _ = cs.ValidUntil()
+		for _, c := range cs {
+			_, _ = MarshalCaveat(c)
+		}
+		out, merr := json.Marshal(cs)
+		err := validateCaveats(cs)
+		if hasNil {
+			var ie *cloudkeys.InvalidInputError
+			if !errors.As(err, &ie) || ie.Field != "Caveats" {
+				t.Fatalf("nil caveat not refused as invalid input: %v", err)
+			}
+			if merr == nil {
+				t.Fatal("a list with a nil caveat encoded")
+			}
+			return
+		}
+		if err != nil || merr != nil {
+			t.Fatalf("valid caveats refused: %v / %v", err, merr)
+		}
+		var again Caveats
+		if err := json.Unmarshal(out, &again); err != nil {
+			t.Fatalf("re-read failed: %v (%s)", err, out)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -64,10 +65,166 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	return k, nil
 }
 
+// ReplaceKey implements [cloudkeys.KeyReplacer]: [cloudkeys.Rotate] creates
+// the replacement of old through it, so that a rotated token is never more
+// powerful than the one it replaces.
+//
+// It re-reads the old named token (GET /tokens/named/{old.ID}) and creates
+// a named token for the same subject (POST /users/{id}/tokens/named, or
+// /providers/{id}/…) with the same token type, the same caveats, the same
+// custom metadata (so the same Description) and the same revoked state.
+// Only two things differ: the name is req.Name, and when req.ExpiresAt is
+// set every time caveat's validUntil becomes req.ExpiresAt (one is added
+// when the old token has none); when it is zero the time caveats are kept
+// as they are. req.Description is not used, and a non-empty req.Owner must
+// be the old token's subject id.
+//
+// A token it cannot reproduce faithfully is refused with an error matching
+// [cloudkeys.ErrUnsupported], before anything is created:
+//
+//   - invite tokens: a new invite starts with usageCount 0 (a used or
+//     single-use invite, such as the one provider registration creates,
+//     would get its uses back), and the server, not the client, settles its
+//     privileges and target checks at creation;
+//   - access tokens bound to a GUI session (type.accessToken.sessionId),
+//     which the server sets and a client cannot;
+//   - token types this package does not know (kept in [TokenType].Raw);
+//   - subjects other than a user or provider with an id;
+//   - when req.ExpiresAt is set, a time caveat this package could not read
+//     (a [RawCaveat] of type "time"), whose expiry it cannot move.
+//
+// Identity tokens are replaced like access tokens.
+func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	if old == nil || old.ID == "" {
+		return nil, cloudkeys.InvalidInput(vendor, "old", "the key to replace needs an ID")
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		return nil, cloudkeys.InvalidInput(vendor, "Name", "Onezone tokens need a name")
+	}
+	nt, err := c.GetNamedToken(ctx, old.ID)
+	if err != nil {
+		return nil, fmt.Errorf("onezone: replace token %s: read it: %w", old.ID, err)
+	}
+	subj, err := replacementSubject(nt)
+	if err != nil {
+		return nil, err
+	}
+	if req.Owner != "" && req.Owner != nt.Subject.ID {
+		return nil, cloudkeys.InvalidInput(vendor, "Owner", "must be the subject of the token being replaced")
+	}
+	typ, err := replacementType(nt)
+	if err != nil {
+		return nil, err
+	}
+	cavs, err := replacementCaveats(nt, req.ExpiresAt)
+	if err != nil {
+		return nil, err
+	}
+	r := NamedTokenCreateRequest{Name: req.Name, Type: typ, Caveats: cavs, Revoked: nt.Revoked}
+	if len(nt.Metadata.Custom) > 0 {
+		r.CustomMetadata = maps.Clone(nt.Metadata.Custom)
+	}
+	created, err := c.CreateNamedToken(ctx, subj, r)
+	if err != nil {
+		return nil, err
+	}
+	k := &cloudkeys.Key{
+		Vendor: vendor, ID: created.TokenID, Secret: created.Token, Owner: nt.Subject.ID,
+		Name: req.Name, Enabled: !nt.Revoked,
+	}
+	if d, ok := nt.Metadata.Custom[descriptionKey].(string); ok {
+		k.Description = d
+	}
+	if until, ok := cavs.ValidUntil(); ok {
+		k.ExpiresAt = until
+	}
+	return k, nil
+}
+
+func unsupportedReplacement(nt *NamedToken, why string) error {
+	return fmt.Errorf("onezone: token %s cannot be replaced faithfully (%s): %w", nt.ID, why, cloudkeys.ErrUnsupported)
+}
+
+// replacementSubject selects the old token's own subject.
+func replacementSubject(nt *NamedToken) (Subject, error) {
+	if nt.Subject.ID != "" {
+		switch nt.Subject.Type {
+		case SubjectUser:
+			return User(nt.Subject.ID), nil
+		case SubjectProvider:
+			return Provider(nt.Subject.ID), nil
+		}
+	}
+	return Subject{}, unsupportedReplacement(nt, fmt.Sprintf("subject %q %q", nt.Subject.Type, nt.Subject.ID))
+}
+
+// replacementType returns the old token's type if a new named token can
+// have exactly that type.
+func replacementType(nt *NamedToken) (*TokenType, error) {
+	t := nt.Type
+	switch {
+	case t.Access != nil && t.Identity == nil && t.Invite == nil && len(t.Raw) == 0:
+		if t.Access.SessionID != "" {
+			return nil, unsupportedReplacement(nt, "an access token bound to a GUI session")
+		}
+		return AccessType(), nil
+	case t.Identity != nil && t.Access == nil && t.Invite == nil && len(t.Raw) == 0:
+		return IdentityType(), nil
+	case t.Invite != nil:
+		return nil, unsupportedReplacement(nt, "an invite token: its usage count and privileges cannot be carried over")
+	case t.IsZero():
+		return nil, unsupportedReplacement(nt, "no token type")
+	}
+	return nil, unsupportedReplacement(nt, fmt.Sprintf("token type %q", t.Kind()))
+}
+
+// replacementCaveats returns the old token's caveats, in order, with every
+// time caveat moved to expiresAt when it is set (and one added where there
+// is none).
+func replacementCaveats(nt *NamedToken, expiresAt time.Time) (Caveats, error) {
+	out := make(Caveats, 0, len(nt.Caveats)+1)
+	moved := false
+	for _, cv := range nt.Caveats {
+		if isNilCaveat(cv) {
+			return nil, unsupportedReplacement(nt, "a nil caveat")
+		}
+		if expiresAt.IsZero() {
+			out = append(out, cv)
+			continue
+		}
+		switch v := cv.(type) {
+		case TimeCaveat, *TimeCaveat:
+			out = append(out, Until(expiresAt))
+			moved = true
+		case RawCaveat:
+			if v.Type == "time" {
+				return nil, unsupportedReplacement(nt, "a time caveat this package cannot read")
+			}
+			out = append(out, cv)
+		case *RawCaveat:
+			if v.Type == "time" {
+				return nil, unsupportedReplacement(nt, "a time caveat this package cannot read")
+			}
+			out = append(out, cv)
+		default:
+			out = append(out, cv)
+		}
+	}
+	if !expiresAt.IsZero() && !moved {
+		out = append(out, Until(expiresAt))
+	}
+	return out, nil
+}
+
 // KeyOf converts a named token into a [cloudkeys.Key]: ID = token id,
 // Owner = subject id, Enabled = !revoked, CreatedAt = creationTime,
 // ExpiresAt = the earliest time caveat, Description =
 // metadata.custom.description, Secret = the bearer token.
+//
+// A Key has no field for the token type or the other caveats: an invite or
+// identity token, or an access token restricted to an IP range or to
+// read-only data access, looks like any other key. Read them with
+// [Client.GetNamedToken].
 func KeyOf(t *NamedToken) *cloudkeys.Key {
 	k := &cloudkeys.Key{
 		Vendor: vendor, ID: t.ID, Secret: t.Token, Owner: t.Subject.ID, Name: t.Name, Enabled: !t.Revoked,
@@ -84,7 +241,8 @@ func KeyOf(t *NamedToken) *cloudkeys.Key {
 	return k
 }
 
-// GetKey reads a named token: GET /tokens/named/{id}.
+// GetKey reads a named token of any type: GET /tokens/named/{id}. See
+// [KeyOf] for what the Key shows and what it leaves out.
 func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	t, err := c.GetNamedToken(ctx, id)
 	if err != nil {
@@ -97,6 +255,16 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 // GET /user/tokens/named (or /users/{id}/…), then GET /tokens/named/{id}
 // for each id, at most 8 at a time. Keys come sorted by id; a token
 // deleted between the two calls is skipped.
+//
+// It lists EVERY named token of the owner, not only the access tokens
+// CreateKey makes: identity tokens and invite tokens too (the deprecated
+// provider registration, for one, leaves a single-use registerOneprovider
+// invite in the caller's list). Each is a credential, so none is hidden,
+// but a Key carries neither the token type nor the caveats (see [KeyOf]):
+// do not take a listed key for an unrestricted access token. Use
+// [Client.GetNamedToken] for the type and caveats. [cloudkeys.Rotate]
+// keeps both, and refuses the tokens it cannot reproduce (see
+// [Client.ReplaceKey]).
 func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
 	return func(yield func(*cloudkeys.Key, error) bool) {
 		ids, err := c.ListNamedTokens(ctx, ownerSubject(opts.Owner))

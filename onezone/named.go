@@ -63,10 +63,13 @@ type CreatedToken struct {
 	Token   cloudkeys.Secret `json:"token"`
 }
 
+// validateCaveats refuses, before any request, a caveat list the client
+// cannot encode: a nil caveat, a nil pointer inside the interface (e.g.
+// (*TimeCaveat)(nil)), or a value that does not encode to a JSON object.
 func validateCaveats(cs Caveats) error {
 	for i, c := range cs {
-		if c == nil {
-			return cloudkeys.InvalidInput(vendor, "Caveats", "nil caveat")
+		if isNilCaveat(c) {
+			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" is nil")
 		}
 		if _, err := MarshalCaveat(c); err != nil {
 			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" cannot be encoded")
@@ -235,12 +238,18 @@ func goneAfterRetry(err error) error {
 
 // DeleteAllNamedTokens deletes every named token of subj:
 // DELETE /user/tokens/named (or /users/{id}/…), answered 204.
+//
+// It deletes whatever the subject holds when the request arrives, so it is
+// never re-sent once it may have reached the server: a retry after a lost
+// answer would also delete tokens created in between. A lost answer is an
+// error matching [cloudkeys.ErrOutcomeUnknown]; list the tokens
+// (ListNamedTokens) to see what is left.
 func (c *Client) DeleteAllNamedTokens(ctx context.Context, subj Subject) error {
 	p, err := subj.prefix()
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, call{op: "deleteAllNamedTokens", class: transport.IdempotentWrite, method: http.MethodDelete, path: p + "/tokens/named"})
+	_, err = c.do(ctx, call{op: "deleteAllNamedTokens", class: transport.Write, method: http.MethodDelete, path: p + "/tokens/named"})
 	return err
 }
 

@@ -75,12 +75,18 @@ func (c *Client) GetTemporaryTokenGeneration(ctx context.Context, subj Subject) 
 // RevokeAllTemporaryTokens revokes every temporary token of subj issued so
 // far: DELETE /user/tokens/temporary (or /users/{id}/…), answered 204. The
 // generation grows by one; older temporary tokens fail with tokenRevoked.
-// Repeating it is harmless, so it is retried like a read.
+//
+// It revokes every temporary token issued before the request arrives, so
+// it is never re-sent once it may have reached the server: a retry after a
+// lost answer would also revoke tokens issued in between and raise the
+// generation twice. A lost answer is an error matching
+// [cloudkeys.ErrOutcomeUnknown]; compare GetTemporaryTokenGeneration with
+// the generation read before to see whether it took effect.
 func (c *Client) RevokeAllTemporaryTokens(ctx context.Context, subj Subject) error {
 	p, err := subj.prefix()
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, call{op: "revokeAllTemporaryTokens", class: transport.IdempotentWrite, method: http.MethodDelete, path: p + "/tokens/temporary"})
+	_, err = c.do(ctx, call{op: "revokeAllTemporaryTokens", class: transport.Write, method: http.MethodDelete, path: p + "/tokens/temporary"})
 	return err
 }

@@ -200,10 +200,18 @@ func (s *Server) targetUser(cmd, id string, c caller) (*user, *apiError) {
 	return u, nil
 }
 
+// npeAccessingKeyPair is the 530 of getUserKeys on the integration port
+// since 4.22 (apache/cloudstack PR #14104): the command dereferences the
+// key pair of the caller, and SYSTEM there has none.
+var npeAccessingKeyPair = errorf(530, 9999, "Cannot invoke \"org.apache.cloudstack.acl.apikeypair.ApiKeyPair.getUserId()\" because \"accessingKeyPair\" is null")
+
 func (s *Server) getUserKeys(p params, c caller) (any, *apiError) {
 	u, e := s.targetUser("getUserKeys", p.get("id"), c)
 	if e != nil {
 		return nil, e
+	}
+	if s.cfg.integration && cloudstack.VersionAtLeast(s.cfg.version, 4, 22) {
+		return nil, npeAccessingKeyPair
 	}
 	keys := map[string]any{"apikeyaccess": !strings.EqualFold(u.apiKeyAccess, "disabled")}
 	if kp := s.latestPairLocked(u.id); kp != nil {
@@ -254,8 +262,10 @@ func (s *Server) registerUserKeys(cmd string, p params, c caller, now time.Time)
 	if s.cfg.syncReg {
 		return res, nil
 	}
+	// RegisterUserKeysCmd is a BaseAsyncCmd, not a create command: its
+	// immediate answer carries the job id only.
 	j := s.newJobLocked("org.apache.cloudstack.api.command.admin.user.RegisterUserKeysCmd", c.u.id, res)
-	return map[string]any{"jobid": j.id, "id": kp.id}, nil
+	return map[string]any{"jobid": j.id}, nil
 }
 
 func parseDate(v string) (time.Time, bool) {
@@ -308,10 +318,11 @@ func parseRules(p params) ([]cloudstack.KeyRule, *apiError) {
 	return out, nil
 }
 
+// pairJSON is an ApiKeyPairResponse, which names the pair's id "uuid".
 func (s *Server) pairJSON(kp *pair, withSecret, withRules bool) map[string]any {
 	u := s.users[kp.userID]
 	m := map[string]any{
-		"id": kp.id, "name": kp.name, "description": kp.description, "apikey": kp.apiKey,
+		"uuid": kp.id, "name": kp.name, "description": kp.description, "apikey": kp.apiKey,
 		"userid": kp.userID, "created": kp.created.Format(dateLayout), "state": "Enabled",
 		"domainid": RootDomainID, "domain": "ROOT", "domainpath": "ROOT",
 	}

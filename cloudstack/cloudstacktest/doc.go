@@ -51,7 +51,9 @@
 //     registerUserKeys for the SYSTEM user gives 531.
 //   - Unknown commands give 432 in an "errorresponse" envelope after
 //     authentication.
-//   - 4.23: the key-pair id is sent as "id"; dates as
+//   - 4.23: the key-pair id is sent as "uuid" (the ApiKeyPairResponse
+//     field; no "id"), and an asynchronous registerUserKeys answers
+//     {"jobid":…} only (a BaseAsyncCmd, not a create command); dates as
 //     yyyy-MM-dd'T'HH:mm:ssZ; listUserKeys' count is the total before the
 //     userid/keypairid/keyword filters (the bug of PR #13828); a pair's
 //     rules are applied in index order, the first matching rule decides
@@ -67,7 +69,11 @@
 //   - The integration port (WithIntegrationPort) reads only the URI query
 //     (first duplicate wins), ignores bodies and any key or signature, runs
 //     every command as SYSTEM (a root admin), and defaults to XML; login
-//     there gives 531.
+//     there gives 531. From 4.22 getUserKeys there fails like the real
+//     server's (PR #14104): HTTP 530, errorcode 530, cserrorcode 9999 and
+//     the NullPointerException text (Cannot invoke
+//     "org.apache.cloudstack.acl.apikeypair.ApiKeyPair.getUserId()" because
+//     "accessingKeyPair" is null) in the getuserkeysresponse envelope.
 //   - Injected faults without a body answer with the CloudStack envelope
 //     (cserrorcode 9999), except 502/503/504, which get a proxy's HTML page.
 //   - Parameter names are sorted by Go byte order, which equals Java's

@@ -41,14 +41,20 @@
 //     times are RFC 3339 with microseconds in +08:00, and update_time (last
 //     use) starts equal to create_time, as in the reference's example. The
 //     fake stores any number of keys (the reference caps count at 1000).
+//     A credential's access policy (node_ids, control_type, allowlists, from
+//     the zh-cn reference) is listed only when set; only
+//     AddCredentialWithPolicy sets one.
 //   - Create: Content-Type must be application/json (else 400 BCS.03400006);
 //     a body that is not a JSON object gets 400 BCS.03400001 "unmarshal
 //     request data error"; a description over 100 characters 400
-//     BCS.03400001. The answer is 200 application/zip, a ZIP archive holding
+//     BCS.03400001. Policy fields in the body (node_ids, control_type,
+//     allowlists) are ignored: whether the API takes them is unconfirmed.
+//     The answer is 200 application/zip, a ZIP archive holding
 //     credential.csv (or, with FileCSV, the bare CSV as
 //     application/octet-stream) with the header row
 //     "Credential ID,API Key,Description,Create Time" and one data row. The
 //     secret is 32 lowercase hex characters; ids are random UUIDs.
+//     SetCredentialFile replaces the CSV, to test other columns.
 //   - Delete: a credential_id not 36 characters long gets 400 BCS.03400001; an
 //     unknown one 404 BCS.03404001; success is 200 with an empty body.
 //   - IAM login: body {"auth":{"identity":{"methods":["password"],

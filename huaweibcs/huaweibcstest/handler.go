@@ -146,10 +146,13 @@ func containsName(list, name string) bool {
 }
 
 type credentialJSON struct {
-	ID          string `json:"id"`
-	Description string `json:"description"`
-	CreateTime  string `json:"create_time"`
-	UpdateTime  string `json:"update_time"`
+	ID          string                `json:"id"`
+	Description string                `json:"description"`
+	CreateTime  string                `json:"create_time"`
+	UpdateTime  string                `json:"update_time"`
+	NodeIDs     []string              `json:"node_ids,omitempty"`
+	ControlType string                `json:"control_type,omitempty"`
+	Allowlists  []huaweibcs.Allowlist `json:"allowlists,omitempty"`
 }
 
 // intParam reads an optional integer query parameter within [lo, hi].
@@ -186,6 +189,7 @@ func (s *Server) listCredentials(w http.ResponseWriter, r *http.Request) {
 			ID: c.ID, Description: c.Description,
 			CreateTime: c.CreatedAt.In(timeZone).Format(timeLayout),
 			UpdateTime: c.LastUsedAt.In(timeZone).Format(timeLayout),
+			NodeIDs:    c.Policy.NodeIDs, ControlType: c.Policy.ControlType, Allowlists: c.Policy.Allowlists,
 		})
 	}
 	s.mu.Unlock()
@@ -215,10 +219,13 @@ func (s *Server) createCredential(w http.ResponseWriter, r *http.Request, body [
 	}
 	s.mu.Lock()
 	rec := *s.addLocked(req.Description)
-	format := s.format
+	format, fileFunc := s.format, s.fileFunc
 	s.mu.Unlock()
 
 	file := credentialCSV(rec)
+	if fileFunc != nil {
+		file = fileFunc(rec)
+	}
 	if format == FileCSV {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Disposition", `attachment; filename="credential.csv"`)

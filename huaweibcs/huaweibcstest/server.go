@@ -81,6 +81,18 @@ type CredentialRecord struct {
 	Secret      cloudkeys.Secret
 	CreatedAt   time.Time
 	LastUsedAt  time.Time
+	Policy      Policy // the access policy; only AddCredentialWithPolicy sets one
+}
+
+// Policy is a credential's access policy, as the newer (zh-cn) list
+// reference shows it: the nodes the key is scoped to, the policy type and
+// its allowlist entries. The console sets it; whether the create API can is
+// unconfirmed, so the fake's create ignores such fields and only
+// AddCredentialWithPolicy makes a restricted credential.
+type Policy struct {
+	NodeIDs     []string              // node_ids
+	ControlType string                // control_type
+	Allowlists  []huaweibcs.Allowlist // allowlists
 }
 
 type tokenRecord struct {
@@ -104,6 +116,7 @@ type Server struct {
 	tokens   map[string]tokenRecord
 	creds    []*CredentialRecord // in creation order
 	format   FileFormat
+	fileFunc func(CredentialRecord) []byte
 	tokenTTL time.Duration
 
 	logins atomic.Int64
@@ -242,11 +255,35 @@ func (s *Server) SetFileFormat(f FileFormat) {
 	s.format = f
 }
 
+// SetCredentialFile makes creates from now on answer f(rec) as the content
+// of credential.csv (zipped or bare, as SetFileFormat says) instead of the
+// default CSV, e.g. to test a file with other columns. nil restores the
+// default.
+func (s *Server) SetCredentialFile(f func(rec CredentialRecord) []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fileFunc = f
+}
+
 // AddCredential stores a new credential as if created now and returns it.
 func (s *Server) AddCredential(description string) CredentialRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return *s.addLocked(description)
+}
+
+// AddCredentialWithPolicy stores a new credential restricted by p (as if
+// created and then edited in the console) and returns it.
+func (s *Server) AddCredentialWithPolicy(description string, p Policy) CredentialRecord {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.addLocked(description)
+	rec.Policy = Policy{
+		NodeIDs:     slices.Clone(p.NodeIDs),
+		ControlType: p.ControlType,
+		Allowlists:  slices.Clone(p.Allowlists),
+	}
+	return *rec
 }
 
 // SeedCredentials stores n credentials described "seed-<i>".
