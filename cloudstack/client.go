@@ -203,8 +203,8 @@ func (c *Client) signedRequest(cl call, full url.Values) *transport.Request {
 			p.Set("apikey", apiKey)
 			p.Set("signatureversion", "3")
 			p.Set("expires", FormatExpires(o.Now.Add(expiresAhead)))
-			enc := encodeForm(p) + "&signature=" + EncodeValue(Sign(p, secret))
-			place(o, cl.post, enc)
+			enc := encodeForm(p)
+			place(o, cl.post, enc+"&signature="+EncodeValue(signEncoded(p, enc, secret)))
 			return nil
 		},
 	}

@@ -58,8 +58,14 @@ func unwrap(body []byte) (string, json.RawMessage, error) {
 	return "", nil, errors.New("empty answer")
 }
 
-// parseError reports the error envelope in body, if any.
+// parseError reports the error envelope in body, if any. Every answer goes
+// through it twice (classify and check), so a body that cannot hold an
+// errorcode key, as most success answers, is settled by a byte scan instead
+// of two decodes.
 func parseError(body []byte) (*errorEnvelope, bool) {
+	if !transport.MayHoldKey(body, "errorcode") {
+		return nil, false
+	}
 	_, inner, err := unwrap(body)
 	if err != nil {
 		return nil, false

@@ -28,6 +28,9 @@ func FormatExpires(t time.Time) string { return t.UTC().Format(ExpiresLayout) }
 // Invalid UTF-8 is encoded byte by byte; Java would first replace it with
 // U+FFFD, so such values cannot be signed portably (send valid UTF-8).
 func EncodeValue(s string) string {
+	if plainName(s) {
+		return s // nothing to encode: no copy
+	}
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
 	b.Grow(len(s))
@@ -108,4 +111,32 @@ func encodeForm(params url.Values) string {
 		}
 	}
 	return b.String()
+}
+
+// signEncoded returns Sign(params, secretKey) reusing enc, the
+// encodeForm of params: when every name is plain (EncodeValue leaves it as
+// is) and none is "signature", enc is exactly the string StringToSign
+// builds, so the names are not sorted and the values not encoded a second
+// time. Otherwise it is Sign.
+func signEncoded(params url.Values, enc, secretKey string) string {
+	for n := range params {
+		if !plainName(n) || strings.EqualFold(n, "signature") {
+			return Sign(params, secretKey)
+		}
+	}
+	mac := hmac.New(sha1.New, []byte(secretKey))
+	mac.Write([]byte(strings.ToLower(enc)))
+	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// plainName reports whether EncodeValue leaves s unchanged: only A–Z a–z
+// 0–9 . - * _.
+func plainName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '*' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

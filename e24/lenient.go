@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // flexString decodes a JSON string, number, bool or null into text: the
@@ -16,6 +17,10 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
 		*f = ""
+		return nil
+	}
+	if s, ok := plainString(b); ok {
+		*f = flexString(s) // the common case, without a nested decode
 		return nil
 	}
 	if b[0] == '"' {
@@ -36,6 +41,25 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	return fmt.Errorf("e24: want a string or a number, got %s", kindOf(b))
+}
+
+// plainString returns the text of a JSON string literal that needs no
+// decoding (no escapes, no control characters, valid UTF-8): what
+// json.Unmarshal returns for it, without a nested decode per field.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return "", false
+	}
+	in := b[1 : len(b)-1]
+	for _, c := range in {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	if !utf8.Valid(in) {
+		return "", false
+	}
+	return string(in), true
 }
 
 // flexInt decodes a JSON number or a string holding an integer (SSH key ids

@@ -9,6 +9,12 @@ import (
 // inventoryLayout is Gson's default Timestamp format: "Sep 6, 2018 1:50:06 PM".
 const inventoryLayout = "Jan 2 2006 3:04:05 PM"
 
+// sentLayout is inventoryLayout as the server sends it, with the comma.
+const sentLayout = "Jan 2, 2006 3:04:05 PM"
+
+// dateSpaces turns the comma and the no-break spaces of a date into spaces.
+var dateSpaces = strings.NewReplacer(",", " ", "\u202f", " ", "\u00a0", " ")
+
 // FormatInventoryDate formats t like the server does in inventories
 // ("Sep 6, 2018 1:50:06 PM"), as wall-clock time in loc, without a zone.
 func FormatInventoryDate(t time.Time, loc *time.Location) string {
@@ -34,7 +40,11 @@ func ParseInventoryDate(s string, loc *time.Location) (time.Time, error) {
 	if len(s) > 64 {
 		return time.Time{}, errors.New("zstack: date too long")
 	}
-	n := strings.NewReplacer(",", " ", "\u202f", " ", "\u00a0", " ").Replace(s)
+	// The form the server sends parses as is; anything else is normalised.
+	if t, err := time.ParseInLocation(sentLayout, s, loc); err == nil {
+		return t, nil
+	}
+	n := dateSpaces.Replace(s)
 	n = strings.Join(strings.Fields(n), " ")
 	for _, layout := range []string{inventoryLayout, "Jan 2 2006 15:04:05", "2006-01-02 15:04:05"} {
 		if t, err := time.ParseInLocation(layout, n, loc); err == nil {

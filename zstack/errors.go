@@ -45,6 +45,11 @@ func parseError(body []byte) (*ErrorCode, bool) {
 	if len(b) == 0 || b[0] != '{' {
 		return nil, false
 	}
+	// Every answer passes here (classify); a success answer, which cannot
+	// hold an "error" key, is settled without decoding it.
+	if !transport.MayHoldKey(b, "error") {
+		return nil, false
+	}
 	var env struct {
 		Error *ErrorCode `json:"error"`
 	}

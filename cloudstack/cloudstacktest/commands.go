@@ -366,7 +366,10 @@ func (s *Server) listUserKeys(p params, c caller) (any, *apiError) {
 		return nil, invalidEntity("listUserKeys", "userid", id)
 	}
 	listAll := p.get("listall") == "true"
-	var visible, out []map[string]any
+	// The JSON is built for the page only: listing 100,000 pairs page by
+	// page must not build every pair's object for every page.
+	visible := 0
+	var out []*pair
 	for _, kp := range s.livePairsLocked() {
 		u := s.users[kp.userID]
 		if u == nil || !c.mayAccess(u) {
@@ -375,8 +378,7 @@ func (s *Server) listUserKeys(p params, c caller) (any, *apiError) {
 		if !listAll && p.get("userid") == "" && p.get("keypairid") == "" && u.id != c.u.id {
 			continue
 		}
-		m := s.pairJSON(kp, false, p.get("showpermissions") == "true")
-		visible = append(visible, m)
+		visible++
 		if v := p.get("userid"); v != "" && v != kp.userID {
 			continue
 		}
@@ -386,7 +388,7 @@ func (s *Server) listUserKeys(p params, c caller) (any, *apiError) {
 		if kw := strings.ToLower(p.get("keyword")); kw != "" && !strings.Contains(strings.ToLower(kp.name+" "+kp.description), kw) {
 			continue
 		}
-		out = append(out, m)
+		out = append(out, kp)
 	}
 	pg, e := page(out, p)
 	if e != nil {
@@ -395,7 +397,15 @@ func (s *Server) listUserKeys(p params, c caller) (any, *apiError) {
 	if len(out) == 0 {
 		return map[string]any{}, nil
 	}
-	return map[string]any{"count": len(visible), "userapikey": pg}, nil
+	withRules := p.get("showpermissions") == "true"
+	var list []map[string]any // nil past the last page, as before
+	if pg != nil {
+		list = make([]map[string]any, 0, len(pg))
+	}
+	for _, kp := range pg {
+		list = append(list, s.pairJSON(kp, false, withRules))
+	}
+	return map[string]any{"count": visible, "userapikey": list}, nil
 }
 
 func (s *Server) deleteUserKeys(cmd string, p params, c caller, _ time.Time) (any, *apiError) {

@@ -393,6 +393,34 @@ func (s *Server) GenerateKeys(userID string) (kp KeyPair, ok bool) {
 	return KeyPair{}, false
 }
 
+// SeedKeyPairs gives a user n more key pairs at once, for tests and
+// benchmarks of long lists (GenerateKeys checks and copies every stored
+// pair, so n calls of it take quadratic time). It needs key pairs (4.23 and
+// later); ok is false before 4.23 or for an unknown user.
+func (s *Server) SeedKeyPairs(userID string, n int) (ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.keyPairs() || s.users[userID] == nil {
+		return false
+	}
+	used := make(map[string]bool, len(s.pairs)+n)
+	for _, p := range s.pairs {
+		used[p.apiKey] = true
+	}
+	created := s.Now().Truncate(time.Second)
+	for range n {
+		k := newKey()
+		for used[k] {
+			k = newKey()
+		}
+		used[k] = true
+		s.pairs = append(s.pairs, &pair{id: newUUID(), userID: userID, name: userID + " - API Keypair",
+			apiKey: k, secret: newKey(), created: created})
+		s.keysMade++
+	}
+	return true
+}
+
 // KeysGenerated returns how many key pairs the fake has generated, the
 // admin's seed pair included.
 func (s *Server) KeysGenerated() int {

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -177,4 +178,23 @@ func stripTags(s string) string {
 		b.WriteByte(' ')
 	}
 	return b.String()
+}
+
+// MayHoldKey reports whether a JSON body could hold an object key equal to
+// key as encoding/json matches it (ASCII case-insensitively): it holds key
+// in any ASCII case, or a \u escape, which could spell it. A false answer
+// lets a vendor settle a success answer without decoding it for an error
+// envelope. key must be ASCII letters other than k and s (the only letters
+// with non-ASCII case folds, which encoding/json also matches).
+func MayHoldKey(body []byte, key string) bool {
+	if bytes.Contains(body, []byte(`\u`)) {
+		return true
+	}
+	first := key[0] | 0x20
+	for i := 0; i+len(key) <= len(body); i++ {
+		if body[i]|0x20 == first && bytes.EqualFold(body[i:i+len(key)], []byte(key)) {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptrace"
 	neturl "net/url"
@@ -61,7 +62,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) }}
-	out := req.Clone(httptrace.WithClientTrace(ctx, trace))
+	// A shallow copy: every field the signer may change is replaced below
+	// with the signer's own copy (a deep Clone would copy them twice).
+	out := req.WithContext(httptrace.WithClientTrace(ctx, trace))
 	out.Method = o.Method
 	out.URL = o.URL
 	out.Host = o.URL.Host
@@ -88,9 +91,15 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	log := c.log
+	// The debug records are built only when they are wanted: their
+	// arguments alone cost a dozen allocations per attempt.
+	debug := log.Enabled(ctx, slog.LevelDebug)
 	// A path may carry a registered secret (ZStack's session APIs put the
 	// session uuid there); it is logged scrubbed.
-	path := c.Scrub(out.URL.Path)
+	var path string
+	if debug {
+		path = c.Scrub(out.URL.Path)
+	}
 	start := time.Now()
 	if attempt > 1 && firstHop {
 		if last := st.lastEnd.Load(); last != 0 {
@@ -99,24 +108,30 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 				"waited", start.Sub(time.Unix(0, last)))
 		}
 	}
-	log.DebugContext(ctx, "cloudkeys: request",
-		"vendor", c.cfg.Vendor, "operation", st.req.Operation, "class", st.req.Class.String(),
-		"method", out.Method, "host", out.URL.Host, "path", path, "attempt", attempt)
+	if debug {
+		log.DebugContext(ctx, "cloudkeys: request",
+			"vendor", c.cfg.Vendor, "operation", st.req.Operation, "class", st.req.Class.String(),
+			"method", out.Method, "host", out.URL.Host, "path", path, "attempt", attempt)
+	}
 
 	resp, err := rt.base.RoundTrip(out)
 	end := time.Now()
 	st.lastEnd.Store(end.UnixNano())
 	if err != nil {
-		log.DebugContext(ctx, "cloudkeys: attempt failed",
-			"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
-			"host", out.URL.Host, "path", path, "attempt", attempt,
-			"duration", end.Sub(start), "error", c.Scrub(unwrapURLError(err).Error()))
+		if debug {
+			log.DebugContext(ctx, "cloudkeys: attempt failed",
+				"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
+				"host", out.URL.Host, "path", path, "attempt", attempt,
+				"duration", end.Sub(start), "error", c.Scrub(unwrapURLError(err).Error()))
+		}
 		return nil, err
 	}
-	log.DebugContext(ctx, "cloudkeys: response",
-		"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
-		"host", out.URL.Host, "path", path, "status", resp.StatusCode,
-		"attempt", attempt, "duration", end.Sub(start))
+	if debug {
+		log.DebugContext(ctx, "cloudkeys: response",
+			"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
+			"host", out.URL.Host, "path", path, "status", resp.StatusCode,
+			"attempt", attempt, "duration", end.Sub(start))
+	}
 	return resp, nil
 }
 

@@ -291,13 +291,7 @@ func (s *Server) checkAccessKey(r *http.Request, rest string) (*identity, int, s
 	if d := wall.Sub(now); d > RequestSkew || d < -RequestSkew {
 		return nil, http.StatusForbidden, "requestTimeTooSkewed"
 	}
-	var key *accessKey
-	for _, k := range s.keys {
-		if k.id == keyID {
-			key = k
-			break
-		}
-	}
+	key := s.keysByID[keyID]
 	if key == nil || key.state != string(zstack.AccessKeyEnabled) {
 		return nil, http.StatusForbidden, "access key id: " + keyID + " does not existed or disabled"
 	}

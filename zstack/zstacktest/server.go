@@ -103,6 +103,8 @@ type Server struct {
 	users        map[string]*user
 	sessions     map[string]*session
 	keys         map[string]*accessKey
+	keysByID     map[string]*accessKey // by AccessKeyID
+	keyOrder     []*accessKey          // keys by seq; nil when stale
 	jobs         map[string]*job
 }
 
@@ -156,7 +158,7 @@ func Listen(opts ...Option) (*Server, error) {
 	s := &Server{
 		loc: o.loc, jobHost: o.jobHost, checkTimeZone: o.checkTZ, pendingPolls: o.pendingPolls,
 		accounts: map[string]*account{}, users: map[string]*user{}, sessions: map[string]*session{},
-		keys: map[string]*accessKey{}, jobs: map[string]*job{},
+		keys: map[string]*accessKey{}, keysByID: map[string]*accessKey{}, jobs: map[string]*job{},
 	}
 	s.accounts[AdminAccountUUID] = &account{uuid: AdminAccountUUID, name: AdminAccountName, pwHash: zstack.HashPassword(AdminPassword), admin: true}
 	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: o.inMemory, Addr: o.addr})
@@ -305,13 +307,30 @@ func (k *accessKey) view() AccessKey {
 		Secret: cloudkeys.NewSecret(k.secret), Description: k.description, State: k.state}
 }
 
+// sortedKeys returns the keys in creation order. The order is cached until
+// a key is added or deleted: listing 100,000 keys page by page must not
+// sort them for every page. Callers must not modify the slice.
 func (s *Server) sortedKeys() []*accessKey {
-	out := make([]*accessKey, 0, len(s.keys))
-	for _, k := range s.keys {
-		out = append(out, k)
+	if s.keyOrder == nil {
+		out := make([]*accessKey, 0, len(s.keys))
+		for _, k := range s.keys {
+			out = append(out, k)
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+		s.keyOrder = out
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
-	return out
+	return s.keyOrder
+}
+
+// removeKey removes a key by uuid.
+func (s *Server) removeKey(uuid string) {
+	if k := s.keys[uuid]; k != nil {
+		delete(s.keys, uuid)
+		if s.keysByID[k.id] == k {
+			delete(s.keysByID, k.id)
+		}
+		s.keyOrder = nil
+	}
 }
 
 func (s *Server) addKey(accountUUID, userUUID, uuid, desc, id, secret string) *accessKey {
@@ -323,6 +342,8 @@ func (s *Server) addKey(accountUUID, userUUID, uuid, desc, id, secret string) *a
 	k := &accessKey{uuid: uuid, accountUUID: accountUUID, userUUID: userUUID, description: desc, id: id, secret: secret,
 		state: string(zstack.AccessKeyEnabled), created: now, lastOp: now, seq: s.seq}
 	s.keys[uuid] = k
+	s.keysByID[id] = k
+	s.keyOrder = nil
 	return k
 }
 

@@ -1,0 +1,24 @@
+module github.com/cloudkeys/cloudkeys/bench/peers
+
+go 1.25
+
+require (
+	github.com/cloudkeys/cloudkeys v0.0.0
+	github.com/huaweicloud/huaweicloud-sdk-go-v3 v0.1.207
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
+	github.com/google/go-querystring v1.2.0 // indirect
+	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
+	github.com/hashicorp/go-retryablehttp v0.7.8 // indirect
+	github.com/json-iterator/go v1.1.13-0.20220915233716-71ac16282d12 // indirect
+	github.com/modern-go/concurrent v0.0.0-20180228061459-e0a39a4cb421 // indirect
+	github.com/modern-go/reflect2 v1.0.2 // indirect
+	github.com/tjfoc/gmsm v1.4.1 // indirect
+	go.mongodb.org/mongo-driver v1.13.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	gopkg.in/ini.v1 v1.67.0 // indirect
+)
+
+replace github.com/cloudkeys/cloudkeys => ../..
