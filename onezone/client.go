@@ -103,6 +103,14 @@ func (c *Client) do(ctx context.Context, k call) (*transport.Response, error) {
 		}
 		return resp, err
 	}
+	if k.out != nil && k.method == http.MethodGet && len(bytes.TrimSpace(resp.Body)) == 0 {
+		// A read answered with nothing is not an empty result: without
+		// this, a proxy's empty 200 would list no tokens at all.
+		return resp, &Error{API: &cloudkeys.APIError{
+			Vendor: vendor, Operation: k.op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
+			Message: "empty answer", Kind: cloudkeys.ErrServer,
+		}}
+	}
 	if k.out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
 		if jerr := json.Unmarshal(resp.Body, k.out); jerr != nil {
 			return resp, &Error{API: &cloudkeys.APIError{

@@ -464,10 +464,13 @@ func TestWireResponseParsing(t *testing.T) {
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 200, ae.StatusCode)
-	// An empty 200 body is not parsed.
+	// An empty 200 body to a read is an error, not an empty list (a
+	// proxy's empty answer must not look like "no tokens").
 	c, _ = mockClient(t, onezone.Token(wireToken), answer(200, ""))
 	ids, err := c.ListNamedTokens(ctx, onezone.CurrentUser())
-	require.NoError(t, err)
+	require.ErrorIs(t, err, cloudkeys.ErrServer)
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 200, ae.StatusCode)
 	assert.Empty(t, ids)
 	// The response Content-Type is not relied on.
 	c, _ = mockClient(t, onezone.Token(wireToken), answer(200, `{"tokens":["a"]}`, "Content-Type", "text/plain"))
