@@ -139,6 +139,12 @@ func esc(s string) string { return url.PathEscape(s) }
 func (s Subject) prefix() (string, error) {
 	switch s.Type {
 	case "", SubjectUser:
+		if s.ID == "" && s.Type == SubjectUser {
+			// User("") is most likely an id variable left empty: never
+			// widen it to the caller (DeleteAllNamedTokens would delete
+			// the caller's tokens). The caller is CurrentUser().
+			return "", cloudkeys.InvalidInput(vendor, "Subject.ID", "must not be empty for User (use CurrentUser for the caller)")
+		}
 		if s.ID == "" {
 			return "/user", nil
 		}

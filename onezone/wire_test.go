@@ -488,3 +488,23 @@ func TestWireResponseParsing(t *testing.T) {
 	require.ErrorAs(t, err, &oe)
 	assert.Equal(t, "tokenRevoked", oe.Body.Nested().ID)
 }
+
+// TestWireEmptyUserIDIsNotTheCaller: User("") is refused before any
+// request instead of becoming /user — DeleteAllNamedTokens(User(id)) with
+// an id left empty must not delete the caller's own tokens.
+func TestWireEmptyUserIDIsNotTheCaller(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, reqs := mockClient(t, onezone.Token(wireToken), answer(204, ""), answer(200, `{"tokens":[]}`))
+	err := c.DeleteAllNamedTokens(ctx, onezone.User(""))
+	var ie *cloudkeys.InvalidInputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "Subject.ID", ie.Field)
+	_, err = c.ListNamedTokens(ctx, onezone.User(""))
+	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	assert.Empty(t, reqs(), "nothing sent")
+	// The caller is still reachable explicitly.
+	require.NoError(t, c.DeleteAllNamedTokens(ctx, onezone.CurrentUser()))
+	require.Len(t, reqs(), 1)
+	assert.Equal(t, "/api/v3/onezone/user/tokens/named", reqs()[0].path)
+}
