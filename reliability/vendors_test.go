@@ -37,6 +37,7 @@ type fake interface {
 	PendingFaults() int
 	ClearFaults()
 	Transport() http.RoundTripper
+	Handler() http.Handler
 }
 
 // rig is one vendor's fake with everything a scenario needs, so that each
