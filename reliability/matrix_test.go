@@ -494,7 +494,7 @@ func TestFaultMatrix(t *testing.T) {
 		assert.Greater(t, n, 40, "secrets collected from all five vendors")
 		assert.Contains(t, rc.logs.String(), `"level":"DEBUG"`, "Debug records were written")
 		if testing.Verbose() {
-			fmt.Fprintf(os.Stdout, "leak scan: %d secrets × %d bytes of logs, errors and %%+v results: %d found\n", n, scanned, len(leaked))
+			fmt.Fprintf(os.Stdout, "leak scan: %d secrets × %d bytes of logs, errors and %%+v results: %d found\n%s", n, scanned, len(leaked), rc.kinds())
 		}
 	})
 }

@@ -236,6 +236,27 @@ func (rc *recorder) leaks() (leaked []string, scanned int, nSecrets int) {
 	return leaked, len(hay), len(rc.secrets)
 }
 
+// kinds counts the collected secrets by where they came from, for the
+// printed summary.
+func (rc *recorder) kinds() string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	n := map[string]int{}
+	for _, where := range rc.secrets {
+		n[where]++
+	}
+	keys := make([]string, 0, len(n))
+	for k := range n {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "  %3d  %s\n", n[k], k)
+	}
+	return b.String()
+}
+
 func (rc *recorder) haystack() string {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
