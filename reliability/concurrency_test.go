@@ -2,9 +2,11 @@ package reliability
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,8 +18,8 @@ import (
 const workers = 64
 
 // TestConcurrentMixedUse runs, per vendor, 64 goroutines on one client over
-// TCP: each creates a key, reads it back, lists, and every other one
-// deletes its key. Afterwards the server holds exactly the keys that were
+// TCP: each creates a key and reads it back, every fourth lists, and every
+// other one deletes its key. Afterwards the server holds exactly the keys that were
 // created and not deleted — nothing lost, nothing doubled. Run it with
 // -race.
 func TestConcurrentMixedUse(t *testing.T) {
@@ -26,18 +28,26 @@ func TestConcurrentMixedUse(t *testing.T) {
 			t.Parallel()
 			r := vc.start(false)
 			defer r.srv.Close()
-			km := r.client(cloudkeys.WithRetry(fastRetry))
+			km := r.client(cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 8, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}))
 			ctx := context.Background()
+			_, err := cloudkeys.Collect(km.ListKeys(ctx, cloudkeys.ListKeysOptions{})) // log in
+			require.NoError(t, err)
 			initial := r.keys()
+			// Some requests fail with 503 (not served): reads and exactly-once
+			// writes retry, other writes fail cleanly — never half-done.
+			r.srv.FailNext(8, http.StatusServiceUnavailable)
 
-			var created, deleted, listed atomic.Int64
+			var created, failed, deleted, listed atomic.Int64
 			var mu sync.Mutex
 			kept := map[string]bool{}
 			var wg sync.WaitGroup
 			for i := range workers {
 				wg.Go(func() {
 					k, err := km.CreateKey(ctx, r.req(1000+i))
-					if !assert.NoError(t, err, "create %d", i) {
+					if err != nil {
+						assert.ErrorIs(t, err, cloudkeys.ErrServer, "create %d", i)
+						assert.NotErrorIs(t, err, cloudkeys.ErrOutcomeUnknown, "create %d", i)
+						failed.Add(1)
 						return
 					}
 					created.Add(1)
@@ -45,8 +55,10 @@ func TestConcurrentMixedUse(t *testing.T) {
 					if assert.NoError(t, err, "get %d", i) {
 						assert.Equal(t, k.ID, got.ID)
 					}
-					if _, err := cloudkeys.Collect(km.ListKeys(ctx, cloudkeys.ListKeysOptions{})); assert.NoError(t, err, "list %d", i) {
-						listed.Add(1)
+					if i%4 == 0 { // a list costs one request per key on Onezone
+						if _, err := cloudkeys.Collect(km.ListKeys(ctx, cloudkeys.ListKeysOptions{})); assert.NoError(t, err, "list %d", i) {
+							listed.Add(1)
+						}
 					}
 					if i%2 == 0 {
 						if assert.NoError(t, km.DeleteKey(ctx, k.ID), "delete %d", i) {
@@ -62,9 +74,10 @@ func TestConcurrentMixedUse(t *testing.T) {
 			}
 			wg.Wait()
 
-			require.Equal(t, int64(workers), created.Load())
-			require.Equal(t, int64(workers/2), deleted.Load())
-			assert.Equal(t, int64(workers), listed.Load())
+			require.Equal(t, int64(workers), created.Load()+failed.Load())
+			require.Positive(t, created.Load())
+			require.Zero(t, r.srv.PendingFaults(), "every injected fault was met")
+			t.Logf("%d created, %d failed with 503, %d deleted, %d listed", created.Load(), failed.Load(), deleted.Load(), listed.Load())
 			assert.Equal(t, initial+int(created.Load()-deleted.Load()), r.keys(), "server state = the sum of the successful operations")
 
 			keys, err := cloudkeys.Collect(km.ListKeys(ctx, cloudkeys.ListKeysOptions{}))
