@@ -48,6 +48,13 @@ type Capabilities struct {
 }
 
 // CreateKeyRequest describes a key to create with [KeyManager.CreateKey].
+//
+// Name and Description are kept where the vendor has such fields and
+// ignored where it has none (each vendor's CreateKey says which), so that
+// code written against KeyManager works on every vendor. ExpiresAt is a
+// security property: where Capabilities.Expiry is false, a non-zero
+// ExpiresAt is refused with an error matching ErrUnsupported before any
+// request is sent.
 type CreateKeyRequest struct {
 	Owner       string    // whose key: user/account id; "" = the caller where the vendor allows
 	Name        string    // where the vendor has names (Onezone requires one; CloudStack 4.23)

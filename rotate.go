@@ -17,7 +17,9 @@ const rollbackTimeout = 30 * time.Second
 //  1. read the old key (GetKey) for its owner, name and description;
 //  2. create the new key with the same owner and description, and the same
 //     name — or, where names must be unique and the server answers
-//     [ErrConflict], the name with a "-rotated-<UTC timestamp>" suffix;
+//     [ErrConflict], the name with a "-rotated-<UTC timestamp>" suffix; an
+//     expiring key's replacement gets the same lifetime (see
+//     [ReplacementExpiry]) where the vendor honours expiry;
 //  3. call store(new) so the caller can save the new secret;
 //  4. only then delete the old key.
 //
@@ -47,7 +49,7 @@ func Rotate(ctx context.Context, km KeyManager, id string, store func(context.Co
 	}
 	switch {
 	case caps.MultipleKeys && caps.Delete:
-		return rotateByReplacement(ctx, km, id, store)
+		return rotateByReplacement(ctx, km, caps, id, store)
 	case caps.Rotate:
 		return rotateInPlace(ctx, km, id, store)
 	default:
@@ -55,12 +57,15 @@ func Rotate(ctx context.Context, km KeyManager, id string, store func(context.Co
 	}
 }
 
-func rotateByReplacement(ctx context.Context, km KeyManager, id string, store func(context.Context, *Key) error) (*Key, error) {
+func rotateByReplacement(ctx context.Context, km KeyManager, caps Capabilities, id string, store func(context.Context, *Key) error) (*Key, error) {
 	old, err := km.GetKey(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("rotate: read old key: %w", err)
 	}
 	req := CreateKeyRequest{Owner: old.Owner, Name: old.Name, Description: old.Description}
+	if caps.Expiry {
+		req.ExpiresAt = ReplacementExpiry(old, time.Now())
+	}
 	nk, err := km.CreateKey(ctx, req)
 	if err != nil && req.Name != "" && errors.Is(err, ErrConflict) {
 		req.Name = DerivedName(old.Name, time.Now())
@@ -92,6 +97,22 @@ func rotateInPlace(ctx context.Context, km KeyManager, id string, store func(con
 		return nk, fmt.Errorf("rotate: key rotated in place (not reversible), but store failed; the new key is returned: %w", err)
 	}
 	return nk, nil
+}
+
+// ReplacementExpiry is the expiry Rotate gives the replacement of old, so
+// that rotating an expiring key never yields one that lives forever: the
+// same lifetime from now when old's creation time is known (ExpiresAt −
+// CreatedAt), else old's own ExpiresAt. A key that never expires gets a
+// replacement that never expires (the zero time).
+func ReplacementExpiry(old *Key, now time.Time) time.Time {
+	switch {
+	case old.ExpiresAt.IsZero():
+		return time.Time{}
+	case !old.CreatedAt.IsZero() && old.ExpiresAt.After(old.CreatedAt):
+		return now.Add(old.ExpiresAt.Sub(old.CreatedAt)).Truncate(time.Second)
+	default:
+		return old.ExpiresAt
+	}
 }
 
 // DerivedName returns the name Rotate gives a replacement key when the

@@ -144,3 +144,38 @@ func TestCollect(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Empty(t, keys)
 }
+
+func TestRotateKeepsTheLifetimeOfAnExpiringKey(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Expiry: true})
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // memkm's CreatedAt
+	old, err := km.CreateKey(context.Background(), cloudkeys.CreateKeyRequest{Name: "ci", ExpiresAt: created.Add(30 * 24 * time.Hour)})
+	require.NoError(t, err)
+	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now().Add(30*24*time.Hour), nk.ExpiresAt, time.Minute, "same 30-day lifetime, counted from now")
+
+	forever := km.Add("alice", "", "")
+	nk, err = cloudkeys.Rotate(context.Background(), km, forever.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	require.NoError(t, err)
+	assert.True(t, nk.ExpiresAt.IsZero())
+}
+
+func TestReplacementExpiry(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	c := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		old  cloudkeys.Key
+		want time.Time
+	}{
+		{"never expires", cloudkeys.Key{CreatedAt: c}, time.Time{}},
+		{"lifetime kept", cloudkeys.Key{CreatedAt: c, ExpiresAt: c.Add(48 * time.Hour)}, now.Add(48 * time.Hour)},
+		{"creation unknown: same expiry", cloudkeys.Key{ExpiresAt: c.Add(time.Hour)}, c.Add(time.Hour)},
+		{"expiry before creation: same expiry", cloudkeys.Key{CreatedAt: c, ExpiresAt: c.Add(-time.Hour)}, c.Add(-time.Hour)},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, cloudkeys.ReplacementExpiry(&tt.old, now), tt.name)
+	}
+}

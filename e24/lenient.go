@@ -68,6 +68,7 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 // vendor answers PUT /v2/account/sshkey with "sshkeys" holding one object.
 type oneOrMany[T any] []T
 
+// UnmarshalJSON accepts one object or an array of them.
 func (o *oneOrMany[T]) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {

@@ -28,16 +28,15 @@ func (c *Client) checkOwner(owner string) error {
 
 // CreateKey creates a credential with CreateCredential. The Key's Secret is
 // the one-time API key from the returned file; ID is the credential id;
-// Owner is the project id. Name and ExpiresAt are not supported (NES keys
-// have neither) and give an error matching cloudkeys.ErrUnsupported. If the
+// Owner is the project id. NES keys have no name: Name is ignored, as every
+// vendor ignores a field it does not keep (see cloudkeys.CreateKeyRequest).
+// They cannot expire: a non-zero ExpiresAt gives an error matching
+// cloudkeys.ErrUnsupported before any request. If the
 // file could not be read, the partial Key (its Secret when found) is
 // returned together with the error.
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if err := c.checkOwner(req.Owner); err != nil {
 		return nil, err
-	}
-	if req.Name != "" {
-		return nil, fmt.Errorf("%s: CreateKey: keys have no name (use Description): %w", Vendor, cloudkeys.ErrUnsupported)
 	}
 	if !req.ExpiresAt.IsZero() {
 		return nil, fmt.Errorf("%s: CreateKey: keys cannot expire: %w", Vendor, cloudkeys.ErrUnsupported)

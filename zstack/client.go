@@ -222,7 +222,15 @@ func (c *Client) invokeOnce(ctx context.Context, call apiCall, out any) error {
 				return c.waitJob(ctx, call.op, jobID, out)
 			}
 			var ae *cloudkeys.APIError
-			if !errors.As(err, &ae) && !neverSent(err) {
+			if errors.As(err, &ae) {
+				if notFromZStack(ae) {
+					// A gateway's 5xx, or an answer too large to read, may
+					// hide a job that ZStack accepted: ask the job itself.
+					return c.reconcileJob(ctx, call.op, jobID, out, err)
+				}
+				return err // ZStack's own refusal: nothing ran
+			}
+			if !neverSent(err) {
 				return &JobOutcomeUnknownError{Operation: call.op, JobUUID: jobID, Err: err}
 			}
 		}

@@ -168,6 +168,7 @@ type JobOutcomeUnknownError struct {
 	Err       error
 }
 
+// Error names the job to reconcile; it never carries a secret.
 func (e *JobOutcomeUnknownError) Error() string {
 	return Vendor + ": " + e.Operation + ": outcome unknown, the write may have been carried out (job " + e.JobUUID + "; reconcile with WaitJob): " + e.Err.Error()
 }

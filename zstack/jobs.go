@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -115,6 +116,27 @@ func (c *Client) waitJob(ctx context.Context, op, id string, out any) error {
 // isJobResult reports whether a poll error is the job's own answer: its
 // 503 application error, or the 404 of an expired job (which already
 // matches ErrOutcomeUnknown).
+// notFromZStack reports an error answer that ZStack itself did not give: no
+// ZStack error code and a 5xx status (a proxy or gateway in front of the
+// management node), or a 2xx that could not be read (over the size limit).
+// Such an answer says nothing about whether a submitted job was accepted.
+func notFromZStack(ae *cloudkeys.APIError) bool {
+	return ae.Code == "" && (ae.StatusCode >= 500 || (ae.StatusCode >= 200 && ae.StatusCode <= 299))
+}
+
+// reconcileJob settles an asynchronous write whose answer was not ZStack's
+// own: the job's result when ZStack has the job; the original error when it
+// has none (the write never arrived, so it may be sent again); a
+// *JobOutcomeUnknownError when the job cannot be read.
+func (c *Client) reconcileJob(ctx context.Context, op, jobID string, out any, orig error) error {
+	err := c.waitJob(ctx, op, jobID, out)
+	var ae *cloudkeys.APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+		return fmt.Errorf("%w (ZStack has no job %s: the write did not arrive)", orig, jobID)
+	}
+	return err
+}
+
 func isJobResult(err error) bool {
 	var ae *cloudkeys.APIError
 	if !errors.As(err, &ae) {

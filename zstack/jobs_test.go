@@ -3,6 +3,7 @@ package zstack_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -109,4 +110,48 @@ func TestPollFailuresAreOutcomeUnknown(t *testing.T) {
 	assert.Equal(t, "SYS.1012", errCode(err))
 	assert.Equal(t, 1, srv.KeyCount())
 	require.NoError(t, c.WaitJob(context.Background(), ou.JobUUID, nil))
+}
+
+// TestGatewayErrorAfterCommitIsReconciledThroughTheJob: a proxy in front of
+// ZStack answers 502/504 after the management node accepted the write. The
+// client must not report a plain server error (the caller would create a
+// second key): it reads the job and returns its result.
+func TestGatewayErrorAfterCommitIsReconciledThroughTheJob(t *testing.T) {
+	t.Parallel()
+	isCreate := func(r *http.Request) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/accesskeys")
+	}
+	for _, tt := range []struct {
+		name     string
+		attempts int
+		status   int
+	}{{"504 then 504s", 4, 504}, {"one attempt, 504", 1, 504}, {"one attempt, 502", 1, 502}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := zstacktest.NewServer()
+			defer srv.Close()
+			c := srv.Client(cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: tt.attempts, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}))
+			srv.FailNextWith(1, zstacktest.Fault{Commit: true, Status: tt.status, Body: []byte("<html>gateway</html>"), Match: isCreate})
+			srv.FailNextWith(tt.attempts-1, zstacktest.Fault{Status: tt.status, Body: []byte("<html>gateway</html>"), Match: isCreate})
+			k, err := c.CreateKey(context.Background(), cloudkeys.CreateKeyRequest{Owner: zstacktest.AdminAccountUUID})
+			require.NoError(t, err, "the job that ZStack accepted is the answer")
+			require.Equal(t, 1, srv.KeyCount(), "exactly one key")
+			assert.Equal(t, srv.AccessKeys()[0].UUID, k.ID)
+			assert.False(t, k.Secret.IsZero())
+		})
+	}
+}
+
+func TestGatewayErrorWithoutCommitSaysTheWriteDidNotArrive(t *testing.T) {
+	t.Parallel()
+	srv := zstacktest.NewServer()
+	defer srv.Close()
+	c := srv.Client(cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
+	srv.FailNextWith(1, zstacktest.Fault{Status: 504, Body: []byte("gateway timeout"),
+		Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	_, err := c.CreateKey(context.Background(), cloudkeys.CreateKeyRequest{Owner: zstacktest.AdminAccountUUID})
+	require.ErrorIs(t, err, cloudkeys.ErrServer)
+	assert.NotErrorIs(t, err, cloudkeys.ErrOutcomeUnknown, "ZStack has no such job: the write never arrived, so it may be sent again")
+	assert.Contains(t, err.Error(), "did not arrive")
+	assert.Equal(t, 0, srv.KeyCount())
 }

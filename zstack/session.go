@@ -65,8 +65,10 @@ func (c *Client) LogInByAccount(ctx context.Context, accountName, password strin
 	var r sessionReply
 	err := c.invoke(ctx, apiCall{
 		op: "LogInByAccount", method: http.MethodPut, path: "/accounts/login",
-		body:  map[string]any{"logInByAccount": map[string]string{"accountName": accountName, "password": hash}},
-		class: transport.IdempotentWrite, noAuth: true,
+		body: map[string]any{"logInByAccount": map[string]string{"accountName": accountName, "password": hash}},
+		// Every login creates a session (they count toward
+		// session.maxConcurrent): a lost answer is not re-sent.
+		class: transport.Write, noAuth: true,
 	}, &r)
 	if err != nil {
 		return nil, err
@@ -93,8 +95,10 @@ func (c *Client) LogInByUser(ctx context.Context, accountName, userName, passwor
 	var r sessionReply
 	err := c.invoke(ctx, apiCall{
 		op: "LogInByUser", method: http.MethodPut, path: "/accounts/users/login",
-		body:  map[string]any{"logInByUser": map[string]string{"accountName": accountName, "userName": userName, "password": hash}},
-		class: transport.IdempotentWrite, noAuth: true,
+		body: map[string]any{"logInByUser": map[string]string{"accountName": accountName, "userName": userName, "password": hash}},
+		// Every login creates a session (they count toward
+		// session.maxConcurrent): a lost answer is not re-sent.
+		class: transport.Write, noAuth: true,
 	}, &r)
 	if err != nil {
 		return nil, err

@@ -157,6 +157,9 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.ServeHTTP) }
 // ServeHTTP records the request, applies the next matching fault, and
 // serves it with the vendor handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil { // a handler mounted behind a custom RoundTripper may get none
+		r.Body = http.NoBody
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
 		http.Error(w, "cannot read body", http.StatusBadRequest)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -235,4 +236,15 @@ func TestListenOnGivenAddress(t *testing.T) {
 	_, body, err := get(t, clientFor(s), s.URL())
 	require.NoError(t, err)
 	assert.Equal(t, "ok 1", body)
+}
+
+func TestHandlerAcceptsARequestWithoutBody(t *testing.T) {
+	t.Parallel()
+	s := New(&counting{}, Options{InMemory: true})
+	defer s.Close()
+	r := httpGet(s.URL() + "/x")
+	r.Body = nil
+	w := httptest.NewRecorder()
+	s.Handler().ServeHTTP(w, r)
+	assert.Equal(t, "ok 1", w.Body.String())
 }

@@ -23,6 +23,7 @@ type Error struct {
 	scrub func(string) string
 }
 
+// Error returns "<vendor>: <operation>: <METHOD> <host><path>: <cause>"; never a query string.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Vendor)
@@ -56,6 +57,7 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // OutcomeUnknownError reports a write whose answer was lost after the
@@ -68,6 +70,7 @@ type OutcomeUnknownError struct {
 	Err       error
 }
 
+// Error says the write may have happened and must be reconciled.
 func (e *OutcomeUnknownError) Error() string {
 	return e.Vendor + ": " + e.Operation + ": outcome unknown, the write may have been carried out (not re-sent; reconcile by listing): " + e.Err.Error()
 }
@@ -88,6 +91,7 @@ type RedirectError struct {
 	Reason string
 }
 
+// Error names the refused target host and why.
 func (e *RedirectError) Error() string {
 	return "refusing redirect to " + e.Host + ": " + e.Reason
 }

@@ -25,6 +25,7 @@ const (
 	IdempotentWrite
 )
 
+// String returns "read", "write" or "idempotent-write".
 func (c Class) String() string {
 	switch c {
 	case Read:

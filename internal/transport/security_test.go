@@ -354,3 +354,13 @@ func TestClientPrintsNoSecrets(t *testing.T) {
 	}
 	assert.Equal(t, "transport.Client(test "+e.fs.URL()+"/api)", e.c.String())
 }
+
+func TestNewAPIErrorFromAnAnswer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, true, Config{RequestIDHeader: "X-Request-Id"})
+	req := read("/keys")
+	ae := e.c.NewAPIError(req, &Response{StatusCode: 502, Attempts: 3,
+		Header: http.Header{"X-Request-Id": {"req-7"}}, Body: []byte("<h1>Bad gateway</h1> secret " + testSecret)})
+	assert.Equal(t, &cloudkeys.APIError{Vendor: "test", Operation: "get", StatusCode: 502, Attempts: 3, RequestID: "req-7",
+		Message: "Bad gateway secret [REDACTED]"}, ae)
+}
