@@ -82,6 +82,7 @@ var localOnly = map[string]string{
 	"e24 CreateKey(Name)":        "e24cloud keys have no name (documented)",
 	"e24 CreateKey(Description)": "e24cloud keys have no description (documented)",
 	"zstack CreateKey(Name)":     "ZStack keys have no name (documented)",
+	"huaweibcs CreateKey(Name)":  "NES keys have no name (documented)",
 	"onezone ListKeys(Owner)":    "",
 }
 
