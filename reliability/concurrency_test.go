@@ -77,7 +77,7 @@ func TestConcurrentMixedUse(t *testing.T) {
 			require.Equal(t, int64(workers), created.Load()+failed.Load())
 			require.Positive(t, created.Load())
 			require.Zero(t, r.srv.PendingFaults(), "every injected fault was met")
-			t.Logf("%d created, %d failed with 503, %d deleted, %d listed", created.Load(), failed.Load(), deleted.Load(), listed.Load())
+			t.Logf("%s: %d created, %d failed with 503, %d deleted, %d listed; keys %d→%d", vc.name, created.Load(), failed.Load(), deleted.Load(), listed.Load(), initial, r.keys())
 			assert.Equal(t, initial+int(created.Load()-deleted.Load()), r.keys(), "server state = the sum of the successful operations")
 
 			keys, err := cloudkeys.Collect(km.ListKeys(ctx, cloudkeys.ListKeysOptions{}))
