@@ -143,7 +143,6 @@ func onWire(reqs []fakeserver.Request, v string) (where string, split bool) {
 // fake receives it intact (correctly escaped), or — for the documented
 // local cases — never puts it on the wire.
 func TestBadInput(t *testing.T) {
-	type row struct{ cells map[string]string }
 	table := map[string]map[string]string{}
 	var order []string
 	for _, vc := range vendors {

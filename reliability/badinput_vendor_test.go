@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"context"
+	"time"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
@@ -119,7 +120,11 @@ var vendorMethods = map[string][]method{
 			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.Provider(v)))
 		}),
 		vm("CreateProviderRegistrationToken(userID)", "userID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			//lint:ignore SA1019 deprecated but exported: its user id must be checked too
 			return c.CreateProviderRegistrationToken(ctx, v)
+		}),
+		vm("CreateProviderRegistrationInvite(adminUserID)", "adminUserID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.CreateProviderRegistrationInvite(ctx, v, time.Now().Add(time.Hour))
 		}),
 		vm("GetTemporaryTokenGeneration(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return c.GetTemporaryTokenGeneration(ctx, onezone.User(v))
