@@ -106,6 +106,14 @@ func (c *Client) do(ctx context.Context, k call) (*transport.Response, error) {
 		}
 		return resp, err
 	}
+	if k.out != nil && k.method == http.MethodGet && len(bytes.TrimSpace(resp.Body)) == 0 {
+		// A read answered with nothing is not an empty result: without
+		// this, a proxy's empty 200 would list no tokens at all.
+		return resp, &Error{API: &cloudkeys.APIError{
+			Vendor: vendor, Operation: k.op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
+			Message: "empty answer", Kind: cloudkeys.ErrServer,
+		}}
+	}
 	if k.out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
 		if jerr := json.Unmarshal(resp.Body, k.out); jerr != nil {
 			return resp, &Error{API: &cloudkeys.APIError{
@@ -134,6 +142,12 @@ func esc(s string) string { return url.PathEscape(s) }
 func (s Subject) prefix() (string, error) {
 	switch s.Type {
 	case "", SubjectUser:
+		if s.ID == "" && s.Type == SubjectUser {
+			// User("") is most likely an id variable left empty: never
+			// widen it to the caller (DeleteAllNamedTokens would delete
+			// the caller's tokens). The caller is CurrentUser().
+			return "", cloudkeys.InvalidInput(vendor, "Subject.ID", "must not be empty for User (use CurrentUser for the caller)")
+		}
 		if s.ID == "" {
 			return "/user", nil
 		}

@@ -464,10 +464,13 @@ func TestWireResponseParsing(t *testing.T) {
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 200, ae.StatusCode)
-	// An empty 200 body is not parsed.
+	// An empty 200 body to a read is an error, not an empty list (a
+	// proxy's empty answer must not look like "no tokens").
 	c, _ = mockClient(t, onezone.Token(wireToken), answer(200, ""))
 	ids, err := c.ListNamedTokens(ctx, onezone.CurrentUser())
-	require.NoError(t, err)
+	require.ErrorIs(t, err, cloudkeys.ErrServer)
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 200, ae.StatusCode)
 	assert.Empty(t, ids)
 	// The response Content-Type is not relied on.
 	c, _ = mockClient(t, onezone.Token(wireToken), answer(200, `{"tokens":["a"]}`, "Content-Type", "text/plain"))
@@ -484,4 +487,24 @@ func TestWireResponseParsing(t *testing.T) {
 	var oe *onezone.Error
 	require.ErrorAs(t, err, &oe)
 	assert.Equal(t, "tokenRevoked", oe.Body.Nested().ID)
+}
+
+// TestWireEmptyUserIDIsNotTheCaller: User("") is refused before any
+// request instead of becoming /user — DeleteAllNamedTokens(User(id)) with
+// an id left empty must not delete the caller's own tokens.
+func TestWireEmptyUserIDIsNotTheCaller(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, reqs := mockClient(t, onezone.Token(wireToken), answer(204, ""), answer(200, `{"tokens":[]}`))
+	err := c.DeleteAllNamedTokens(ctx, onezone.User(""))
+	var ie *cloudkeys.InvalidInputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "Subject.ID", ie.Field)
+	_, err = c.ListNamedTokens(ctx, onezone.User(""))
+	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	assert.Empty(t, reqs(), "nothing sent")
+	// The caller is still reachable explicitly.
+	require.NoError(t, c.DeleteAllNamedTokens(ctx, onezone.CurrentUser()))
+	require.Len(t, reqs(), 1)
+	assert.Equal(t, "/api/v3/onezone/user/tokens/named", reqs()[0].path)
 }

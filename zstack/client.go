@@ -243,6 +243,12 @@ func (c *Client) invokeOnce(ctx context.Context, call apiCall, out any) error {
 		}
 		return c.waitJob(ctx, call.op, id, out)
 	}
+	if out != nil && call.method == http.MethodGet && len(bytes.TrimSpace(resp.Body)) == 0 {
+		// A read answered with nothing is not an empty result: without
+		// this, a proxy's empty 200 would list no keys at all.
+		return &cloudkeys.APIError{Vendor: Vendor, Operation: call.op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
+			Message: "empty answer", Kind: cloudkeys.ErrServer}
+	}
 	return decodeResult(call.op, resp.Body, out)
 }
 

@@ -260,3 +260,19 @@ func TestWireSignatureBehindPrefix(t *testing.T) {
 	require.Len(t, rec.all(), 1)
 	assert.Equal(t, "ZStack N3Tf05yXZUmSjCf6mYIB:A4s9FKbnZF1ehy8BmJtdpPMQZFc=", rec.all()[0].header.Get("Authorization"))
 }
+
+// TestWireEmptyReadAnswerIsAnError: an empty 200 to a query (a proxy's
+// answer) is an error, not an empty list of keys.
+func TestWireEmptyReadAnswerIsAnError(t *testing.T) {
+	t.Parallel()
+	c, mock := newMocked(t, zstack.AccessKey("N3Tf05yXZUmSjCf6mYIB", "XAlrsYvswmnEV3X1KWNs1WfZHD6aBIIphmI0rX9S"))
+	rec := &recorder{}
+	mock.RegisterResponder(http.MethodGet, "=~^"+mn+"/zstack/v1/accesskeys", rec.responder(200, ""))
+	keys, err := cloudkeys.Collect(c.ListKeys(context.Background(), cloudkeys.ListKeysOptions{}))
+	require.ErrorIs(t, err, cloudkeys.ErrServer)
+	var ae *cloudkeys.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusOK, ae.StatusCode)
+	assert.Empty(t, keys)
+	assert.Len(t, rec.all(), 1, "not retried")
+}

@@ -1,0 +1,267 @@
+package reliability
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
+)
+
+type badValue struct{ name, v string }
+
+var badValues = []badValue{
+	{"empty", ""},
+	{"whitespace", " \t "},
+	{"control chars", "a\x00b\r\nc"},
+	{"over-long", strings.Repeat("k", 5000)},
+	{"../x", "../x"},
+	{"a/b", "a/b"},
+	{"a?b", "a?b"},
+	{"a#b", "a#b"},
+	{"%2F", "%2F"},
+	{"unicode", "ключ-🔑-é"},
+}
+
+// method is one exported method taking an id, owner, name or description.
+type method struct {
+	name  string // e.g. "GetKey(id)"
+	param string // the parameter under test: id, Owner, Name, Description
+	call  func(ctx context.Context, km cloudkeys.KeyManager, r *rig, v string, i int) (any, error)
+}
+
+var keyManagerMethods = []method{
+	{"GetKey(id)", "id", func(ctx context.Context, km cloudkeys.KeyManager, _ *rig, v string, _ int) (any, error) {
+		return km.GetKey(ctx, v)
+	}},
+	{"DeleteKey(id)", "id", func(ctx context.Context, km cloudkeys.KeyManager, _ *rig, v string, _ int) (any, error) {
+		return nil, km.DeleteKey(ctx, v)
+	}},
+	{"RotateKey(id)", "id", func(ctx context.Context, km cloudkeys.KeyManager, _ *rig, v string, _ int) (any, error) {
+		return km.RotateKey(ctx, v)
+	}},
+	{"SetKeyEnabled(id)", "id", func(ctx context.Context, km cloudkeys.KeyManager, _ *rig, v string, _ int) (any, error) {
+		return nil, km.SetKeyEnabled(ctx, v, false)
+	}},
+	{"CreateKey(Owner)", "Owner", func(ctx context.Context, km cloudkeys.KeyManager, r *rig, v string, i int) (any, error) {
+		req := r.req(i)
+		req.Owner = v
+		return km.CreateKey(ctx, req)
+	}},
+	{"CreateKey(Name)", "Name", func(ctx context.Context, km cloudkeys.KeyManager, r *rig, v string, i int) (any, error) {
+		req := r.req(i)
+		req.Name = v
+		return km.CreateKey(ctx, req)
+	}},
+	{"CreateKey(Description)", "Description", func(ctx context.Context, km cloudkeys.KeyManager, r *rig, v string, i int) (any, error) {
+		req := r.req(i)
+		req.Description = v
+		return km.CreateKey(ctx, req)
+	}},
+	{"ListKeys(Owner)", "Owner", func(ctx context.Context, km cloudkeys.KeyManager, _ *rig, v string, _ int) (any, error) {
+		return cloudkeys.Collect(km.ListKeys(ctx, cloudkeys.ListKeysOptions{Owner: v}))
+	}},
+}
+
+// localOnly lists the (vendor, method) pairs that never put the value on
+// the wire by design: the value is compared with data the client reads, or
+// is documented as not kept by the vendor.
+var localOnly = map[string]string{
+	"e24 GetKey(id)":             "looked up in GET /v2/account",
+	"e24 CreateKey(Owner)":       "compared with the account id",
+	"e24 ListKeys(Owner)":        "compared with the account id",
+	"e24 CreateKey(Name)":        "e24cloud keys have no name (documented)",
+	"e24 CreateKey(Description)": "e24cloud keys have no description (documented)",
+	"zstack CreateKey(Name)":     "ZStack keys have no name (documented)",
+	"huaweibcs CreateKey(Name)":  "NES keys have no name (documented)",
+	"onezone ListKeys(Owner)":    "",
+}
+
+// emptyMeans lists the methods where "" is a documented value, not a
+// missing one; everywhere else an empty value must be refused.
+var emptyMeans = map[string]string{
+	"CreateKey(Owner)":                        "caller",
+	"CreateKey(Name)":                         "no name",
+	"CreateKey(Description)":                  "none",
+	"ListKeys(Owner)":                         "all",
+	"ListUserKeys(UserID)":                    "all",
+	"RegenerateFilesSecret(apiKey)":           "signing key",
+	"CreateProviderRegistrationToken(userID)": "caller",
+	"DeleteAllNamedTokens(Provider(id))":      "CurrentProvider()",
+	"CreateCredential(Description)":           "none",
+	"CreateAccessKey(UserUUID)":               "none (optional)",
+}
+
+// onWire tells where v reached the fake intact: as one whole path segment,
+// a query or form value (or a ZStack condition "field=v"), or a JSON string
+// in the body. It also reports a value that split a path.
+func onWire(reqs []fakeserver.Request, v string) (where string, split bool) {
+	for _, q := range reqs {
+		for _, seg := range strings.Split(q.RawPath, "/") {
+			if u, err := url.PathUnescape(seg); err == nil && u == v {
+				return "path", false
+			}
+		}
+		if strings.ContainsAny(v, "/?#") && strings.Contains(q.RawPath, v) {
+			split = true
+		}
+		for _, raw := range []string{q.RawQuery, formBody(q)} {
+			vals, _ := url.ParseQuery(raw)
+			for _, vs := range vals {
+				for _, x := range vs {
+					if x == v || strings.HasSuffix(x, "="+v) {
+						return "query", false
+					}
+				}
+			}
+		}
+		var body any
+		if json.Unmarshal(q.Body, &body) == nil {
+			hit := false
+			walkJSON(body, "", func(_, s string) { hit = hit || s == v })
+			if hit {
+				return "body", false
+			}
+		}
+	}
+	return "", split
+}
+
+// TestBadInput calls every KeyManager method that takes an id, owner, name
+// or description with awkward values. Each call either fails with an
+// *InvalidInputError naming the field before any request (the fake counts
+// zero), or ErrUnsupported with zero requests, or sends the value and the
+// fake receives it intact (correctly escaped), or — for the documented
+// local cases — never puts it on the wire.
+func TestBadInput(t *testing.T) {
+	table := map[string]map[string]string{}
+	var order []string
+	for _, vc := range vendors {
+		t.Run(vc.name, func(t *testing.T) {
+			r := vc.start(true)
+			defer r.srv.Close()
+			km := r.client(cloudkeys.WithRetry(noRetry))
+			ctx := context.Background()
+			_, err := km.Capabilities(ctx)
+			require.NoError(t, err)
+			_, err = cloudkeys.Collect(km.ListKeys(ctx, cloudkeys.ListKeysOptions{}))
+			require.NoError(t, err)
+			i := 2000
+			for _, m := range append(append([]method(nil), keyManagerMethods...), vendorMethods[vc.name]...) {
+				for _, bv := range badValues {
+					i++
+					key := m.name + " " + bv.name
+					if table[key] == nil {
+						table[key] = map[string]string{}
+						order = append(order, key)
+					}
+					r.srv.ResetRequests()
+					var res any
+					func() {
+						defer func() {
+							if p := recover(); p != nil {
+								err = fmt.Errorf("panic: %v", p)
+							}
+						}()
+						res, err = m.call(ctx, km, r, bv.v, i)
+					}()
+					reqs := r.srv.Requests()
+					out := classify(t, vc.name, m, bv, res, err, reqs)
+					table[key][vc.name] = out
+				}
+			}
+		})
+	}
+	if testing.Verbose() {
+		var b strings.Builder
+		b.WriteString("| method · value |")
+		for _, vc := range vendors {
+			b.WriteString(" " + vc.name + " |")
+		}
+		b.WriteString("\n|---|")
+		for range vendors {
+			b.WriteString("---|")
+		}
+		b.WriteString("\n")
+		for _, k := range order {
+			b.WriteString("| " + k + " |")
+			for _, vc := range vendors {
+				b.WriteString(" " + table[k][vc.name] + " |")
+			}
+			b.WriteString("\n")
+		}
+		fmt.Fprintln(os.Stdout, b.String())
+	}
+}
+
+// classify checks one call against the rules and returns its table cell.
+func classify(t *testing.T, vendor string, m method, bv badValue, res any, err error, reqs []fakeserver.Request) string {
+	t.Helper()
+	label := vendor + " " + m.name + " " + bv.name
+	if err != nil && strings.HasPrefix(err.Error(), "panic:") {
+		t.Errorf("%s: %v", label, err)
+		return "**PANIC**"
+	}
+	var ie *cloudkeys.InvalidInputError
+	if errors.As(err, &ie) {
+		assert.True(t, errors.Is(err, cloudkeys.ErrInvalidRequest), label)
+		assert.NotEmpty(t, ie.Field, label)
+		if len(reqs) == 0 {
+			return "invalid " + ie.Field + ", 0 req"
+		}
+		if _, ok := localOnly[vendor+" "+m.name]; ok {
+			return fmt.Sprintf("invalid %s after %d read", ie.Field, len(reqs))
+		}
+		t.Errorf("%s: invalid input reported after %d requests", label, len(reqs))
+		return "**FAIL** invalid after requests"
+	}
+	if errors.Is(err, cloudkeys.ErrUnsupported) && len(reqs) == 0 {
+		return "unsupported, 0 req"
+	}
+	where, split := onWire(reqs, bv.v)
+	if split {
+		t.Errorf("%s: the value split a request path", label)
+		return "**FAIL** path split"
+	}
+	if bv.v == "" {
+		why, ok := emptyMeans[m.name]
+		if !ok {
+			t.Errorf("%s: an empty value was not refused (%d requests, err=%v)", label, len(reqs), err)
+			return "**FAIL** empty accepted"
+		}
+		return "\"\" = " + why
+	}
+	if where != "" {
+		if err == nil {
+			return "sent ✓ " + where + ", ok"
+		}
+		if errors.Is(err, cloudkeys.ErrInvalidRequest) || errors.Is(err, cloudkeys.ErrNotFound) {
+			var ae *cloudkeys.APIError
+			if errors.As(err, &ae) && ae.StatusCode != 0 {
+				return fmt.Sprintf("sent ✓ %s, server %d", where, ae.StatusCode)
+			}
+			return "sent ✓ " + where + ", server refused"
+		}
+		if errors.Is(err, cloudkeys.ErrForbidden) || errors.Is(err, cloudkeys.ErrUnauthorized) {
+			return "sent ✓ " + where + ", server denied"
+		}
+		t.Errorf("%s: sent (%s) but failed oddly: %v", label, where, err)
+		return "**FAIL** " + clip(err.Error(), 40)
+	}
+	if why, ok := localOnly[vendor+" "+m.name]; ok && why != "" {
+		if err == nil || errors.Is(err, cloudkeys.ErrNotFound) {
+			return "local, not sent"
+		}
+	}
+	t.Errorf("%s: %d requests, the value is not on the wire intact; err=%v", label, len(reqs), err)
+	return "**FAIL** not on the wire"
+}

@@ -1,0 +1,133 @@
+package reliability
+
+import (
+	"context"
+	"time"
+
+	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudstack"
+	"github.com/cloudkeys/cloudkeys/e24"
+	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/onezone"
+	"github.com/cloudkeys/cloudkeys/zstack"
+)
+
+func vm[C any](name, param string, f func(ctx context.Context, c C, v string) (any, error)) method {
+	return method{name, param, func(ctx context.Context, km cloudkeys.KeyManager, _ *rig, v string, _ int) (any, error) {
+		return f(ctx, km.(C), v)
+	}}
+}
+
+func errOnly(err error) (any, error) { return nil, err }
+
+// vendorMethods are the vendor-specific exported methods that take an id,
+// owner, name or description (session uuids and secrets excluded: those
+// are credentials, not identifiers).
+var vendorMethods = map[string][]method{
+	"cloudstack": {
+		vm("DeleteUserKeys(keyPairID)", "keyPairID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
+			return errOnly(c.DeleteUserKeys(ctx, v))
+		}),
+		vm("GetUserByAPIKey(apiKey)", "apiKey", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
+			return c.GetUserByAPIKey(ctx, v)
+		}),
+		vm("GetUserKeys(userID)", "userID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
+			return c.GetUserKeys(ctx, v)
+		}),
+		vm("ListUserKeyRules(keyPairID)", "keyPairID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
+			return c.ListUserKeyRules(ctx, v)
+		}),
+		vm("QueryAsyncJobResult(jobID)", "jobID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
+			return c.QueryAsyncJobResult(ctx, v)
+		}),
+		vm("ListUserKeys(UserID)", "UserID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
+			var out []*cloudstack.KeyPair
+			for p, err := range c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{UserID: v}) {
+				if err != nil {
+					return out, err
+				}
+				out = append(out, p)
+			}
+			return out, nil
+		}),
+	},
+	"zstack": {
+		vm("GetAccessKey(uuid)", "uuid", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return c.GetAccessKey(ctx, v)
+		}),
+		vm("DeleteAccessKey(uuid)", "uuid", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return errOnly(c.DeleteAccessKey(ctx, v, zstack.DeleteEnforcing))
+		}),
+		vm("ChangeAccessKeyState(uuid)", "uuid", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return c.ChangeAccessKeyState(ctx, v, zstack.StateEventEnable)
+		}),
+		vm("WaitJob(jobUUID)", "jobUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return errOnly(c.WaitJob(ctx, v, nil))
+		}),
+		vm("CreateAccessKey(AccountUUID)", "AccountUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: v})
+		}),
+		vm("CreateAccessKey(UserUUID)", "UserUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "36c27e8ff05c4780bf6d2fa65700f22e", UserUUID: v})
+		}),
+	},
+	"e24": {
+		vm("DeleteAPIKey(apiKey)", "apiKey", func(ctx context.Context, c *e24.Client, v string) (any, error) {
+			return errOnly(c.DeleteAPIKey(ctx, v))
+		}),
+		vm("RegenerateAPISecret(apiKey)", "apiKey", func(ctx context.Context, c *e24.Client, v string) (any, error) {
+			return c.RegenerateAPISecret(ctx, v)
+		}),
+		vm("RegenerateFilesSecret(apiKey)", "apiKey", func(ctx context.Context, c *e24.Client, v string) (any, error) {
+			return c.RegenerateFilesSecret(ctx, v)
+		}),
+		vm("AddSSHKey(Name)", "Name", func(ctx context.Context, c *e24.Client, v string) (any, error) {
+			return c.AddSSHKey(ctx, e24.AddSSHKeyRequest{Name: v, Method: "generate"})
+		}),
+	},
+	"huaweibcs": {
+		vm("DeleteCredential(id)", "id", func(ctx context.Context, c *huaweibcs.Client, v string) (any, error) {
+			return errOnly(c.DeleteCredential(ctx, v))
+		}),
+		vm("CreateCredential(Description)", "Description", func(ctx context.Context, c *huaweibcs.Client, v string) (any, error) {
+			return c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: v})
+		}),
+	},
+	"onezone": {
+		vm("GetNamedToken(id)", "id", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.GetNamedToken(ctx, v)
+		}),
+		vm("GetNamedTokenStatus(id)", "id", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.GetNamedTokenStatus(ctx, v)
+		}),
+		vm("DeleteNamedToken(id)", "id", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return errOnly(c.DeleteNamedToken(ctx, v))
+		}),
+		vm("ModifyNamedToken(id)", "id", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			revoked := true
+			return errOnly(c.ModifyNamedToken(ctx, v, onezone.NamedTokenUpdate{Revoked: &revoked}))
+		}),
+		vm("GetNamedTokenByName(name)", "name", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.GetNamedTokenByName(ctx, onezone.CurrentUser(), v)
+		}),
+		vm("ListNamedTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.ListNamedTokens(ctx, onezone.User(v))
+		}),
+		vm("DeleteAllNamedTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.User(v)))
+		}),
+		vm("DeleteAllNamedTokens(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.Provider(v)))
+		}),
+		vm("CreateProviderRegistrationToken(userID)", "userID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			//lint:ignore SA1019 deprecated but exported: its user id must be checked too
+			return c.CreateProviderRegistrationToken(ctx, v)
+		}),
+		vm("CreateProviderRegistrationInvite(adminUserID)", "adminUserID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.CreateProviderRegistrationInvite(ctx, v, time.Now().Add(time.Hour))
+		}),
+		vm("GetTemporaryTokenGeneration(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.GetTemporaryTokenGeneration(ctx, onezone.User(v))
+		}),
+	},
+}
