@@ -175,7 +175,8 @@ func Backoff(min, max time.Duration, n int) time.Duration {
 }
 
 // RetryAfter parses a Retry-After value: delay-seconds or an HTTP-date
-// (any of the three formats), relative to now. A date in the past is 0.
+// (any of the three formats), relative to now. A date in the past is 0;
+// either form is capped at 24 hours (and later at MaxWait).
 func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -185,8 +186,8 @@ func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 		if secs < 0 {
 			return 0, false
 		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
+		if secs > int64(maxRetryAfter/time.Second) {
+			secs = int64(maxRetryAfter / time.Second)
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -198,8 +199,12 @@ func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if d < 0 {
 		d = 0
 	}
-	return d, true
+	return min(d, maxRetryAfter), true
 }
+
+// maxRetryAfter bounds a parsed Retry-After before it is clamped to MaxWait,
+// so that both forms behave alike for absurd values.
+const maxRetryAfter = 24 * time.Hour
 
 func clamp(d, max time.Duration) time.Duration {
 	if d > max {

@@ -336,6 +336,7 @@ func TestRetryAfterParsing(t *testing.T) {
 		{"Monday, 23-Nov-26 10:00:30 GMT", 30 * time.Second, true}, // RFC 850
 		{"Mon Nov 23 10:00:30 2026", 30 * time.Second, true},       // asctime
 		{"Mon, 23 Nov 2026 09:00:00 GMT", 0, true},
+		{"Mon, 01 Nov 2200 0:00:00 GMT", 24 * time.Hour, true}, // found by FuzzRetryAfter
 	}
 	for _, tt := range tests {
 		got, ok := RetryAfter(tt.in, now)
@@ -365,7 +366,7 @@ func FuzzRetryAfter(f *testing.F) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
 		d, ok := RetryAfter(s, now)
-		if d < 0 || (!ok && d != 0) || d > 24*time.Hour+time.Duration(1<<62) {
+		if d < 0 || (!ok && d != 0) || d > maxRetryAfter {
 			t.Fatalf("RetryAfter(%q) = %v, %v", s, d, ok)
 		}
 		if c := clamp(d, 10*time.Second); c > 10*time.Second || c < 0 {
