@@ -512,13 +512,7 @@ func newKey() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func newUUID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func newUUID() string { return fakeserver.NewUUID() }
 
 // sessionKey is Base64URL of 20 random bytes, like the server's.
 func sessionKey() string {

@@ -6,11 +6,11 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/e24"
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
 
 type apiKey struct {
@@ -64,13 +64,7 @@ func randSecret() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func newUUID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func newUUID() string { return fakeserver.NewUUID() }
 
 func newAPIKey() *apiKey {
 	return &apiKey{key: strings.ToUpper(newUUID()), secret: randSecret()}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -247,4 +248,16 @@ func TestHandlerAcceptsARequestWithoutBody(t *testing.T) {
 	w := httptest.NewRecorder()
 	s.Handler().ServeHTTP(w, r)
 	assert.Equal(t, "ok 1", w.Body.String())
+}
+
+func TestNewUUID(t *testing.T) {
+	t.Parallel()
+	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for i := 0; i < 100; i++ {
+		u := NewUUID()
+		assert.Regexp(t, re, u)
+		assert.False(t, seen[u])
+		seen[u] = true
+	}
 }
