@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"unicode/utf8"
+
+	"github.com/cloudkeys/cloudkeys/internal/jsonlit"
 )
 
 // redacted is what every printed, logged or marshalled secret shows.
@@ -73,7 +74,7 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 		*s = Secret{}
 		return nil
 	}
-	if v, ok := plainJSONString(b); ok {
+	if v, ok := jsonlit.PlainString(b); ok {
 		*s = NewSecret(v)
 		return nil
 	}
@@ -83,24 +84,4 @@ func (s *Secret) UnmarshalJSON(b []byte) error {
 	}
 	*s = NewSecret(v)
 	return nil
-}
-
-// plainJSONString returns the text of a JSON string literal that needs no
-// decoding: no escapes, no control characters, valid UTF-8. For such a
-// literal it is what json.Unmarshal returns, without its two extra
-// allocations (a list page decodes a secret per key).
-func plainJSONString(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
-	}
-	in := b[1 : len(b)-1]
-	for _, c := range in {
-		if c == '\\' || c == '"' || c < 0x20 {
-			return "", false
-		}
-	}
-	if !utf8.Valid(in) {
-		return "", false
-	}
-	return string(in), true
 }

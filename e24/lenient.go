@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/cloudkeys/cloudkeys/internal/jsonlit"
 )
 
 // flexString decodes a JSON string, number, bool or null into text: the
@@ -19,7 +20,7 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		*f = ""
 		return nil
 	}
-	if s, ok := plainString(b); ok {
+	if s, ok := jsonlit.PlainString(b); ok {
 		*f = flexString(s) // the common case, without a nested decode
 		return nil
 	}
@@ -41,25 +42,6 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	return fmt.Errorf("e24: want a string or a number, got %s", kindOf(b))
-}
-
-// plainString returns the text of a JSON string literal that needs no
-// decoding (no escapes, no control characters, valid UTF-8): what
-// json.Unmarshal returns for it, without a nested decode per field.
-func plainString(b []byte) (string, bool) {
-	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return "", false
-	}
-	in := b[1 : len(b)-1]
-	for _, c := range in {
-		if c == '\\' || c == '"' || c < 0x20 {
-			return "", false
-		}
-	}
-	if !utf8.Valid(in) {
-		return "", false
-	}
-	return string(in), true
 }
 
 // flexInt decodes a JSON number or a string holding an integer (SSH key ids
