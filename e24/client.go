@@ -100,7 +100,7 @@ func (c *Client) setOwnSecret(apiKey string, secret cloudkeys.Secret) {
 	if secret.IsZero() {
 		return
 	}
-	c.tc.AddSecret(secret.Reveal())
+	c.tc.PinSecret(secret.Reveal())
 	c.creds.Store(&credState{apiKey: apiKey, secret: secret.Reveal()})
 }
 

@@ -60,8 +60,8 @@ func (c *Client) LogInByAccount(ctx context.Context, accountName, password strin
 		return nil, cloudkeys.InvalidInput(Vendor, "password", "must not be empty")
 	}
 	hash := HashPassword(password)
-	c.tc.AddSecret(password)
-	c.tc.AddSecret(hash)
+	c.tc.PinSecret(password)
+	c.tc.PinSecret(hash)
 	var r sessionReply
 	err := c.invoke(ctx, apiCall{
 		op: "LogInByAccount", method: http.MethodPut, path: "/accounts/login",
@@ -90,8 +90,8 @@ func (c *Client) LogInByUser(ctx context.Context, accountName, userName, passwor
 		return nil, cloudkeys.InvalidInput(Vendor, "password", "must not be empty")
 	}
 	hash := HashPassword(password)
-	c.tc.AddSecret(password)
-	c.tc.AddSecret(hash)
+	c.tc.PinSecret(password)
+	c.tc.PinSecret(hash)
 	var r sessionReply
 	err := c.invoke(ctx, apiCall{
 		op: "LogInByUser", method: http.MethodPut, path: "/accounts/users/login",

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -65,9 +66,19 @@ type Client struct {
 	log       *slog.Logger
 	userAgent string
 
-	mu      sync.RWMutex
-	secrets []cloudkeys.Secret // pointer-backed: even fmt's raw paths print addresses
+	// The scrub list. Values are cloudkeys.Secret (func-backed), so neither
+	// fmt's raw paths nor reflection-walking printers reach them.
+	mu     sync.RWMutex
+	pinned []cloudkeys.Secret // credentials: kept for the client's life
+	recent []cloudkeys.Secret // tokens, session ids, created secrets: the newest maxRecentSecrets
 }
+
+// maxRecentSecrets bounds the values AddSecret keeps, so a long-running
+// client that creates keys or renews tokens all day neither grows without
+// bound nor slows its error path. A value leaves only after this many newer
+// ones were registered; the values that matter longest (credentials) are
+// pinned.
+const maxRecentSecrets = 256
 
 // defaultRetry is the policy without cloudkeys.WithRetry.
 var defaultRetry = config.Retry{MaxAttempts: 4, MinWait: 250 * time.Millisecond, MaxWait: 10 * time.Second}
@@ -113,7 +124,7 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 		c.userAgent += " " + ua
 	}
 	for _, sec := range cfg.Secrets {
-		c.AddSecret(sec)
+		c.PinSecret(sec)
 	}
 	c.cfg.Secrets = nil // kept only as cloudkeys.Secret values
 
@@ -199,31 +210,78 @@ func (c *Client) Now() time.Time { return c.settings.Clock() }
 // no retries). For vendors that must stream or use a cookie jar.
 func (c *Client) HTTPClient() *http.Client { return c.inner }
 
-// AddSecret registers a value (a password, a token, a session key) to be
-// scrubbed from every error message this client produces. Values shorter than
-// 4 bytes are ignored.
+// AddSecret registers a short-lived value (a session id, a token, a created
+// key's secret) to be scrubbed from every error message and log line this
+// client produces. The newest maxRecentSecrets such values are kept; adding
+// one again makes it the newest. Values shorter than 4 bytes are ignored.
 func (c *Client) AddSecret(s string) {
 	if len(s) < 4 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, have := range c.secrets {
-		if have.Reveal() == s {
-			return
-		}
+	if indexOf(c.pinned, s) >= 0 {
+		return
 	}
-	c.secrets = append(c.secrets, cloudkeys.NewSecret(s))
+	if i := indexOf(c.recent, s); i >= 0 {
+		sec := c.recent[i]
+		c.recent = append(c.recent[:i], c.recent[i+1:]...)
+		c.recent = append(c.recent, sec)
+		return
+	}
+	if len(c.recent) == maxRecentSecrets {
+		copy(c.recent, c.recent[1:])
+		c.recent = c.recent[:len(c.recent)-1]
+	}
+	c.recent = append(c.recent, cloudkeys.NewSecret(s))
 }
 
-// Scrub replaces every registered secret in s with "[REDACTED]".
+// PinSecret registers a credential (a password, its hash, an access key
+// secret) to be scrubbed for the client's whole life. Values shorter than 4
+// bytes are ignored.
+func (c *Client) PinSecret(s string) {
+	if len(s) < 4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if indexOf(c.pinned, s) >= 0 {
+		return
+	}
+	if i := indexOf(c.recent, s); i >= 0 {
+		c.recent = append(c.recent[:i], c.recent[i+1:]...)
+	}
+	c.pinned = append(c.pinned, cloudkeys.NewSecret(s))
+}
+
+func indexOf(list []cloudkeys.Secret, s string) int {
+	for i, have := range list {
+		if have.Reveal() == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// Scrub replaces every registered secret in s with "[REDACTED]", the longest
+// first, so a secret that contains another is never half-replaced.
 func (c *Client) Scrub(s string) string {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	for _, sec := range c.secrets {
-		if v := sec.Reveal(); strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, "[REDACTED]")
+	var found []string
+	for _, list := range [2][]cloudkeys.Secret{c.pinned, c.recent} {
+		for _, sec := range list {
+			if v := sec.Reveal(); strings.Contains(s, v) {
+				found = append(found, v)
+			}
 		}
+	}
+	if len(found) == 0 {
+		return s
+	}
+	slices.SortFunc(found, func(a, b string) int { return len(b) - len(a) })
+	for _, v := range found {
+		s = strings.ReplaceAll(s, v, "[REDACTED]")
 	}
 	return s
 }

@@ -349,7 +349,7 @@ func TestClientPrintsNoSecrets(t *testing.T) {
 		TC *Client
 	}
 	h := holder{tc: e.c, TC: e.c}
-	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s", e.c, e.c, e.c, e.c), fmt.Sprintf("%+v %#v", h, h), fmt.Sprintf("%+v", e.c.secrets), fmt.Sprintf("%+v", e.c.cfg)} {
+	for _, s := range []string{fmt.Sprintf("%v %+v %#v %s", e.c, e.c, e.c, e.c), fmt.Sprintf("%+v %#v", h, h), fmt.Sprintf("%+v %+v", e.c.pinned, e.c.recent), fmt.Sprintf("%+v", e.c.cfg)} {
 		assertNoLeak(t, "printed client", s)
 	}
 	assert.Equal(t, "transport.Client(test "+e.fs.URL()+"/api)", e.c.String())
