@@ -30,6 +30,9 @@ import (
 
 // swapTransport passes requests to base, except the one numbered target
 // (0-based, in order of arrival), which it answers with status and body.
+// With real set that request reaches the server and only the answer's
+// status and body are replaced, its headers (a session cookie, a token
+// header) kept, so decoders behind a header check meet the fuzzed body too.
 // With record set it keeps every real answer instead.
 type swapTransport struct {
 	base http.RoundTripper
@@ -37,6 +40,7 @@ type swapTransport struct {
 	mu     sync.Mutex
 	n      int
 	target int
+	real   bool
 	status int
 	body   []byte
 	record *[]recorded
@@ -52,16 +56,26 @@ func (s *swapTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	i := s.n
 	s.n++
 	swap := i == s.target
-	status, body, rec := s.status, s.body, s.record
+	status, body, rec, real := s.status, s.body, s.record, s.real
 	s.mu.Unlock()
 	if swap {
-		if req.Body != nil {
+		header := http.Header{"Content-Type": {"application/json"}}
+		if real {
+			resp, err := s.base.RoundTrip(req)
+			if err != nil {
+				return nil, err
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			_ = resp.Body.Close()
+			header = resp.Header.Clone()
+			header.Del("Content-Length")
+		} else if req.Body != nil {
 			_, _ = io.Copy(io.Discard, req.Body)
 			_ = req.Body.Close()
 		}
 		return &http.Response{
 			StatusCode: status, Status: http.StatusText(status), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header:        http.Header{"Content-Type": {"application/json"}},
+			Header:        header,
 			Body:          io.NopCloser(bytes.NewReader(body)),
 			ContentLength: int64(len(body)), Request: req,
 		}, nil
@@ -108,15 +122,28 @@ var fuzzOps = []func(ctx context.Context, km cloudkeys.KeyManager, r *rig, id st
 }
 
 // responseFixture starts a fresh in-memory fake with one key and a client
-// whose requests after that go through sw.
-func responseFixture(vc vendorCase, sw *swapTransport) (*rig, cloudkeys.KeyManager, string) {
+// whose requests after that go through sw. With session set the client is
+// the rig's session client (password login), built after the key was
+// created, so its first request through sw is the login and the login
+// answer's decoder is fuzzed too.
+func responseFixture(vc vendorCase, sw *swapTransport, session bool) (*rig, cloudkeys.KeyManager, string) {
 	r := vc.start(true)
 	sw.base = r.srv.Transport()
-	km := r.client(cloudkeys.WithHTTPClient(&http.Client{Transport: sw}), cloudkeys.WithRetry(noRetry))
 	sw.target = -1
-	k, err := km.CreateKey(context.Background(), r.req(0))
+	opts := []cloudkeys.Option{cloudkeys.WithHTTPClient(&http.Client{Transport: sw}), cloudkeys.WithRetry(noRetry)}
+	var km, creator cloudkeys.KeyManager
+	if session {
+		creator = r.client(cloudkeys.WithRetry(noRetry))
+	} else {
+		km = r.client(opts...)
+		creator = km
+	}
+	k, err := creator.CreateKey(context.Background(), r.req(0))
 	if err != nil {
 		panic("fuzz fixture: " + err.Error())
+	}
+	if session {
+		km = r.session(opts...)
 	}
 	sw.mu.Lock()
 	sw.n = 0
@@ -124,37 +151,51 @@ func responseFixture(vc vendorCase, sw *swapTransport) (*rig, cloudkeys.KeyManag
 	return r, km, k.ID
 }
 
-func fuzzResponses(f *testing.F, vc vendorCase) {
+// realAnswer in the fuzzed target byte lets the request reach the server
+// and keeps the real answer's headers (see swapTransport.real).
+const realAnswer = 0x80
+
+func fuzzResponses(f *testing.F, vc vendorCase, session bool) {
 	for op := range fuzzOps {
 		var rec []recorded
 		sw := &swapTransport{}
-		r, km, id := responseFixture(vc, sw)
+		r, km, id := responseFixture(vc, sw, session)
 		sw.record = &rec
 		_ = fuzzOps[op](context.Background(), km, r, id)
 		r.srv.Close()
 		for i, a := range rec {
-			f.Add(uint8(op), uint8(i), uint16(a.status), a.body)
+			// the fuzzed status is 200 + status%400
+			f.Add(uint8(op), uint8(i), uint16(a.status-200), a.body)
+			f.Add(uint8(op), uint8(i)|realAnswer, uint16(a.status-200), a.body)
 		}
 	}
-	f.Add(uint8(1), uint8(0), uint16(200), []byte(`{"items":[{"id":"tr`))
-	f.Add(uint8(1), uint8(0), uint16(502), []byte(htmlBadGateway))
-	f.Add(uint8(1), uint8(0), uint16(200), []byte{})
+	f.Add(uint8(1), uint8(0), uint16(0), []byte(`{"items":[{"id":"tr`))
+	f.Add(uint8(1), uint8(0), uint16(302), []byte(htmlBadGateway))
+	f.Add(uint8(1), uint8(0), uint16(0), []byte{})
 	f.Fuzz(func(t *testing.T, op, target uint8, status uint16, body []byte) {
 		sw := &swapTransport{}
-		r, km, id := responseFixture(vc, sw)
+		r, km, id := responseFixture(vc, sw, session)
 		defer r.srv.Close()
 		sw.mu.Lock()
-		sw.target, sw.status, sw.body = int(target%8), 200+int(status%400), body
+		sw.target, sw.real, sw.status, sw.body = int(target%8), target&realAnswer != 0, 200+int(status%400), body
 		sw.mu.Unlock()
 		_ = fuzzOps[int(op)%len(fuzzOps)](context.Background(), km, r, id)
 	})
 }
 
-func FuzzResponsesCloudStack(f *testing.F) { fuzzResponses(f, vendors[0]) }
-func FuzzResponsesZStack(f *testing.F)     { fuzzResponses(f, vendors[1]) }
-func FuzzResponsesE24(f *testing.F)        { fuzzResponses(f, vendors[2]) }
-func FuzzResponsesHuawei(f *testing.F)     { fuzzResponses(f, vendors[3]) }
-func FuzzResponsesOnezone(f *testing.F)    { fuzzResponses(f, vendors[4]) }
+func FuzzResponsesCloudStack(f *testing.F) { fuzzResponses(f, vendors[0], false) }
+func FuzzResponsesZStack(f *testing.F)     { fuzzResponses(f, vendors[1], false) }
+func FuzzResponsesE24(f *testing.F)        { fuzzResponses(f, vendors[2], false) }
+func FuzzResponsesHuawei(f *testing.F)     { fuzzResponses(f, vendors[3], false) }
+func FuzzResponsesOnezone(f *testing.F)    { fuzzResponses(f, vendors[4], false) }
+
+// FuzzResponsesCloudStackSession fuzzes the answers a password-login client
+// meets, the login answer (session key, JSESSIONID cookie) among them.
+func FuzzResponsesCloudStackSession(f *testing.F) { fuzzResponses(f, vendors[0], true) }
+
+// FuzzResponsesHuaweiToken fuzzes the answers an IAM-password client meets,
+// the token answer (X-Subject-Token, expires_at) among them.
+func FuzzResponsesHuaweiToken(f *testing.F) { fuzzResponses(f, vendors[3], true) }
 
 var headerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 
