@@ -360,4 +360,3 @@ func onezoneAPI(sw *swapTransport) ([]apiCall, func()) {
 		{"GetCurrentTime", func(ctx context.Context) (any, error) { return c.GetCurrentTime(ctx) }},
 	}, srv.Close
 }
-
