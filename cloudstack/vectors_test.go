@@ -23,7 +23,7 @@ type vectorFile struct {
 
 // loadVectors reads shared/vectors/cloudstack.json (see internal/vectors);
 // a missing file fails the test.
-func loadVectors(t *testing.T) vectorFile {
+func loadVectors(t testing.TB) vectorFile {
 	t.Helper()
 	var v vectorFile
 	require.NoError(t, json.Unmarshal(vectors.Read(t, "cloudstack.json"), &v))

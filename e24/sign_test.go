@@ -107,6 +107,10 @@ func FuzzAuthorization(f *testing.F) {
 }
 
 func FuzzSignOutgoing(f *testing.F) {
+	v := loadVectors(f)
+	for _, c := range v.Cases {
+		f.Add(c.Method, "https://"+v.Host+c.PathAndQuery, c.Body)
+	}
 	f.Add("GET", "https://eu-poland-1poznan.api.e24cloud.com/v2/accounts?limit=10&offset=0", "")
 	f.Add("PUT", "http://127.0.0.1:8080/v2/account/sshkey", `{"name":"ci","method":"generate"}`)
 	f.Fuzz(func(t *testing.T, method, raw, body string) {

@@ -133,6 +133,9 @@ func BenchmarkSignAKSK(b *testing.B) {
 }
 
 func FuzzSignAKSK(f *testing.F) {
+	for _, v := range loadVectors(f) {
+		f.Add(v.Method, v.URL, v.SignedHeaders, []byte(v.Body))
+	}
 	f.Add("GET", "https://h/p?limit=1", "x-sdk-date", []byte(""))
 	f.Add("POST", "https://h/v1/ü/a b?q=%20+x&q=1&z", "host;x-project-id;x-sdk-date", []byte("{}\n"))
 	f.Add("DELETE", "http://127.0.0.1:1/%2F", "host;x-sdk-date", []byte{0xff})
@@ -160,6 +163,9 @@ func FuzzSignAKSK(f *testing.F) {
 }
 
 func FuzzParseAuthorization(f *testing.F) {
+	for _, v := range loadVectors(f) {
+		f.Add(v.Authorization)
+	}
 	f.Add("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=abc")
 	f.Add("SDK-HMAC-SHA256 ,,,")
 	f.Fuzz(func(t *testing.T, s string) {

@@ -28,7 +28,7 @@ type vectorFile struct {
 
 // loadVectors reads shared/vectors/zstack.json (see internal/vectors); a missing
 // file fails the test.
-func loadVectors(t *testing.T) vectorFile {
+func loadVectors(t testing.TB) vectorFile {
 	t.Helper()
 	b := vectors.Read(t, "zstack.json")
 	var v vectorFile
@@ -120,7 +120,10 @@ func TestParseInventoryDate(t *testing.T) {
 }
 
 func FuzzSign(f *testing.F) {
-	f.Add("secret", "GET", "Thu, 06 Sep 2018 13:54:10 GMT+08:00", "/v1/accesskeys")
+	v := loadVectors(f)
+	for _, c := range v.Cases {
+		f.Add(v.AccessKeySecret, c.Method, v.Date, c.Path)
+	}
 	f.Add("", "", "", "")
 	f.Fuzz(func(t *testing.T, secret, method, date, uri string) {
 		s := Sign(secret, method, date, uri)

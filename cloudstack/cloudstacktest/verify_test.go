@@ -28,7 +28,7 @@ type vectorFile struct {
 
 // loadVectors reads shared/vectors/cloudstack.json (see internal/vectors);
 // a missing file fails the test.
-func loadVectors(t *testing.T) vectorFile {
+func loadVectors(t testing.TB) vectorFile {
 	t.Helper()
 	var v vectorFile
 	require.NoError(t, json.Unmarshal(vectors.Read(t, "cloudstack.json"), &v))
@@ -144,6 +144,16 @@ func TestServerRejects(t *testing.T) {
 }
 
 func FuzzCollect(f *testing.F) {
+	v := loadVectors(f)
+	for _, c := range v.Cases { // every vector as a signed query and as a form body
+		p := url.Values{}
+		for k, val := range c.Params {
+			p.Set(k, val)
+		}
+		p.Set("signature", c.Signature)
+		f.Add(p.Encode(), "")
+		f.Add("", p.Encode())
+	}
 	for _, s := range []string{"a=1&b=2", "a=%zz&b", "=x&&&", "a=+%20+&a=2", "rules%5B0%5D.rule=list*"} {
 		f.Add(s, s)
 	}

@@ -6,6 +6,9 @@ import (
 )
 
 func FuzzParseAuthorization(f *testing.F) {
+	for _, c := range LoadVectors(f).Cases {
+		f.Add(c.Authorization)
+	}
 	f.Add("AKEXAMPLE:1NM7naha/NbV7kIR9ePSzUgDj3brleUUCtAjGyIK9Ko=")
 	f.Add(":")
 	f.Add("a:b:c")

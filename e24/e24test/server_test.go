@@ -182,6 +182,10 @@ func FuzzParseAuthorizedKey(f *testing.F) {
 }
 
 func FuzzSignature(f *testing.F) {
+	v := e24test.LoadVectors(f)
+	for _, c := range v.Cases {
+		f.Add(c.Method, c.PathAndQuery, c.Body, v.Secret)
+	}
 	f.Add("GET", "/v2/account", "", "EXAMPLESECRET")
 	f.Add("PUT", "/v2/account/sshkey", `{"name":"ci","method":"generate"}`, "EXAMPLESECRET")
 	f.Fuzz(func(t *testing.T, method, pq, body, secret string) {
