@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -493,10 +494,8 @@ func TestErrorMappings(t *testing.T) {
 		{"not found", func() error { _, err := c.GetNamedToken(ctx, "nope"); return err }, cloudkeys.ErrNotFound, 404, "notFound", ""},
 		{"bad basic credentials", func() error { _, err := bad.ListNamedTokens(ctx, onezone.CurrentUser()); return err },
 			cloudkeys.ErrUnauthorized, 401, "unauthorized", "badBasicCredentials"},
-		{"bad name", func() error {
-			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "-x-"})
-			return err
-		}, cloudkeys.ErrInvalidRequest, 400, "badValueName", ""},
+		{"bad name", mk(400, `{"error":{"id":"badValueName","description":"Bad value: Name must be 2-128 characters long"}}`),
+			cloudkeys.ErrInvalidRequest, 400, "badValueName", ""},
 		{"bad caveat", func() error {
 			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "cav", Caveats: onezone.Caveats{onezone.IPCaveat{}}})
 			return err
@@ -692,9 +691,11 @@ func TestRetries(t *testing.T) {
 
 	// A 400 is never retried.
 	srv.ResetRequests()
-	_, err = c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "x"})
-	require.Error(t, err)
+	srv.FailNext(1, http.StatusBadRequest)
+	_, err = c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "rr"})
+	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 	assert.Len(t, srv.Requests(), 1)
+	assert.Empty(t, srv.NamedTokens(), "the 400 created nothing")
 
 	srv.ClearFaults()
 	assert.Zero(t, srv.PendingFaults())
@@ -818,9 +819,13 @@ func TestFakeCheckOrder(t *testing.T) {
 	assert.Equal(t, 400, status, "empty body = {} → missing name")
 }
 
-func TestFakeNameRules(t *testing.T) {
+// TestNameRules checks the client's name rule against the fake's (the
+// server's, validation.hrl): a name the server refuses is refused by the
+// client before any request, and every name the server takes is sent.
+func TestNameRules(t *testing.T) {
 	t.Parallel()
-	_, c := newFake(t)
+	srv, c := newFake(t)
+	_, _, aliceTok := newUser(t, srv, "alice")
 	ctx := context.Background()
 	tests := []struct {
 		name string
@@ -828,14 +833,31 @@ func TestFakeNameRules(t *testing.T) {
 	}{
 		{"ab", true}, {"a", false}, {"my token", true}, {" ab", false}, {"ab ", false}, {"-ab", false}, {"ab.", false},
 		{"a.b-c d_e", true}, {"(x)[y]{z}", true}, {"_x_", true}, {"zażółć", true}, {"a/b", false}, {"a@b", false},
-		{strings.Repeat("x", 128), true}, {strings.Repeat("x", 129), false},
+		{strings.Repeat("x", 128), true}, {strings.Repeat("x", 129), false}, {"ключ-é", true}, {"ключ-🔑", false},
+		{"a\x00b", false}, {"a\tb", false}, {"١٢", true}, {"Ⅻx", false}, {"\xffab", false}, {"a:b", false}, {"x..y", true},
 	}
-	for _, tt := range tests {
+	for i, tt := range tests {
+		srv.ResetRequests()
 		_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: tt.name})
 		if tt.ok {
 			assert.NoError(t, err, tt.name)
 		} else {
-			assert.Equal(t, "badValueName", onezone.ErrorID(err), tt.name)
+			var ie *cloudkeys.InvalidInputError
+			assert.ErrorAs(t, err, &ie, tt.name)
+			assert.Empty(t, srv.Requests(), "%q refused before sending", tt.name)
+		}
+		// The fake, asked directly, agrees (names made unique per row).
+		name := tt.name
+		if tt.ok && len(name) < 120 {
+			name = fmt.Sprintf("%s%d", name, i)
+		}
+		b, _ := json.Marshal(map[string]string{"name": name})
+		status, _, body := raw(t, srv, http.MethodPost, "/user/tokens/named", hdr("X-Auth-Token", aliceTok, "Content-Type", "application/json"), string(b))
+		if tt.ok {
+			assert.Equal(t, http.StatusCreated, status, "%q: %s", tt.name, body)
+		} else {
+			assert.Equal(t, http.StatusBadRequest, status, tt.name)
+			assert.Contains(t, body, `"badValueName"`, tt.name)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"maps"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -41,8 +40,8 @@ func ownerSubject(owner string) Subject {
 // ExpiresAt becomes a time caveat. The returned Key carries the token as
 // its Secret; Owner is the given Owner ("" for the caller).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	if strings.TrimSpace(req.Name) == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "Name", "Onezone tokens need a name")
+	if err := checkName("Name", req.Name); err != nil {
+		return nil, err
 	}
 	r := NamedTokenCreateRequest{Name: req.Name, Type: AccessType()}
 	if req.Description != "" {
@@ -98,8 +97,8 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 	if old == nil || old.ID == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "old", "the key to replace needs an ID")
 	}
-	if strings.TrimSpace(req.Name) == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "Name", "Onezone tokens need a name")
+	if err := checkName("Name", req.Name); err != nil {
+		return nil, err
 	}
 	nt, err := c.GetNamedToken(ctx, old.ID)
 	if err != nil {

@@ -92,8 +92,8 @@ func (c *Client) CreateNamedToken(ctx context.Context, subj Subject, req NamedTo
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(req.Name) == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "Name", "must not be empty")
+	if err := checkName("Name", req.Name); err != nil {
+		return nil, err
 	}
 	if req.Type != nil {
 		if err := req.Type.validate(); err != nil {
@@ -198,8 +198,8 @@ func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUp
 	}
 	body := map[string]any{}
 	if u.Name != nil {
-		if strings.TrimSpace(*u.Name) == "" {
-			return cloudkeys.InvalidInput(vendor, "Name", "must not be empty")
+		if err := checkName("Name", *u.Name); err != nil {
+			return err
 		}
 		body["name"] = *u.Name
 	}

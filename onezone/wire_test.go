@@ -329,10 +329,10 @@ func TestWire(t *testing.T) {
 			name: "CreateKey",
 			resp: answer(201, `{"tokenId":"k1","token":"MDAxKEY"}`),
 			call: func(c *onezone.Client) (any, error) {
-				return c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: "u1", Name: "k", Description: "d", ExpiresAt: until})
+				return c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: "u1", Name: "k1", Description: "d", ExpiresAt: until})
 			},
 			method: "POST", path: "/users/u1/tokens/named",
-			body: `{"name":"k","type":{"accessToken":{}},"caveats":[{"type":"time","validUntil":1700000000}],"customMetadata":{"description":"d"}}`,
+			body: `{"name":"k1","type":{"accessToken":{}},"caveats":[{"type":"time","validUntil":1700000000}],"customMetadata":{"description":"d"}}`,
 			check: func(t *testing.T, v any) {
 				k := v.(*cloudkeys.Key)
 				assert.Equal(t, "k1", k.ID)

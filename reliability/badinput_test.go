@@ -99,6 +99,10 @@ var emptyMeans = map[string]string{
 	"DeleteAllNamedTokens(Provider(id))":      "CurrentProvider()",
 	"CreateCredential(Description)":           "none",
 	"CreateAccessKey(UserUUID)":               "none (optional)",
+	"CreateAccessKey(Description)":            "none",
+	"RegisterUserKeys(Name)":                  "no name",
+	"RegisterUserKeys(Description)":           "none",
+	"ListUsers(ID)":                           "all",
 }
 
 // onWire tells where v reached the fake intact: as one whole path segment,

@@ -20,6 +20,25 @@ func vm[C any](name, param string, f func(ctx context.Context, c C, v string) (a
 
 func errOnly(err error) (any, error) { return nil, err }
 
+// zstackAdmin is the ZStack fake's admin account.
+const zstackAdmin = "36c27e8ff05c4780bf6d2fa65700f22e"
+
+// csRegister is a CloudStack RegisterUserKeys case: it registers a pair
+// for the fake's admin (the rig's Owner) and deletes it again, so that the
+// next value is not refused for the per-user key limit.
+func csRegister(name, param string, set func(p *cloudstack.RegisterUserKeysParams, v string)) method {
+	return method{name, param, func(ctx context.Context, km cloudkeys.KeyManager, r *rig, v string, i int) (any, error) {
+		c := km.(*cloudstack.Client)
+		p := cloudstack.RegisterUserKeysParams{ID: r.req(i).Owner}
+		set(&p, v)
+		kp, err := c.RegisterUserKeys(ctx, p)
+		if err == nil && kp.ID != "" {
+			err = c.DeleteUserKeys(ctx, kp.ID)
+		}
+		return kp, err
+	}}
+}
+
 // vendorMethods are the vendor-specific exported methods that take an id,
 // owner, name or description (session uuids and secrets excluded: those
 // are credentials, not identifiers).
@@ -39,6 +58,14 @@ var vendorMethods = map[string][]method{
 		}),
 		vm("QueryAsyncJobResult(jobID)", "jobID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
 			return c.QueryAsyncJobResult(ctx, v)
+		}),
+		vm("RegisterUserKeys(ID)", "ID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
+			return c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: v})
+		}),
+		csRegister("RegisterUserKeys(Name)", "Name", func(p *cloudstack.RegisterUserKeysParams, v string) { p.Name = v }),
+		csRegister("RegisterUserKeys(Description)", "Description", func(p *cloudstack.RegisterUserKeysParams, v string) { p.Description = v }),
+		vm("ListUsers(ID)", "ID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
+			return collect(c.ListUsers(ctx, cloudstack.ListUsersParams{ID: v}))
 		}),
 		vm("ListUserKeys(UserID)", "UserID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
 			var out []*cloudstack.KeyPair
@@ -67,8 +94,21 @@ var vendorMethods = map[string][]method{
 		vm("CreateAccessKey(AccountUUID)", "AccountUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
 			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: v})
 		}),
+		vm("CreateAccessKey(Description)", "Description", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			k, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstackAdmin, Description: v})
+			if err == nil { // at most 2 keys per account: make room for the next value
+				err = c.DeleteAccessKey(ctx, k.UUID, zstack.DeletePermissive)
+			}
+			return k, err
+		}),
+		vm("LogInByAccount(accountName)", "accountName", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return c.LogInByAccount(ctx, v, "Bad-Input-Password-1")
+		}),
+		vm("LogInByUser(userName)", "userName", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return c.LogInByUser(ctx, "admin", v, "Bad-Input-Password-1")
+		}),
 		vm("CreateAccessKey(UserUUID)", "UserUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
-			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "36c27e8ff05c4780bf6d2fa65700f22e", UserUUID: v})
+			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstackAdmin, UserUUID: v})
 		}),
 	},
 	"e24": {
@@ -125,6 +165,20 @@ var vendorMethods = map[string][]method{
 		}),
 		vm("CreateProviderRegistrationInvite(adminUserID)", "adminUserID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return c.CreateProviderRegistrationInvite(ctx, v, time.Now().Add(time.Hour))
+		}),
+		vm("CreateNamedToken(Name)", "Name", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: v})
+		}),
+		vm("CreateNamedToken(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.CreateNamedToken(ctx, onezone.User(v), onezone.NamedTokenCreateRequest{Name: "bad-input-subject"})
+		}),
+		vm("CreateTemporaryToken(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.CreateTemporaryToken(ctx, onezone.User(v), onezone.TemporaryTokenRequest{
+				Caveats: onezone.Caveats{onezone.Until(time.Now().Add(time.Hour))},
+			})
+		}),
+		vm("RevokeAllTemporaryTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return errOnly(c.RevokeAllTemporaryTokens(ctx, onezone.User(v)))
 		}),
 		vm("GetTemporaryTokenGeneration(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return c.GetTemporaryTokenGeneration(ctx, onezone.User(v))
