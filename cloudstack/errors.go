@@ -1,12 +1,12 @@
 package cloudstack
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
@@ -41,21 +41,71 @@ type errorEnvelope struct {
 }
 
 // unwrap returns the single value of a {"<name>response":{...}} object and
-// its name.
+// its name. It reads the envelope's few bytes by hand and validates the
+// value once (json.Valid), instead of decoding the whole answer into a map
+// first: the caller decodes the value anyway, and a 100-user page was
+// scanned four times before. Anything but exactly one member holding one
+// JSON value is an error, as with a full decode.
 func unwrap(body []byte) (string, json.RawMessage, error) {
-	var outer map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&outer); err != nil {
-		return "", nil, fmt.Errorf("not a CloudStack JSON answer: %w", err)
+	b := trimSpace(body)
+	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
+		return "", nil, errors.New("not a CloudStack JSON answer: want a JSON object")
 	}
-	if len(outer) != 1 {
-		return "", nil, fmt.Errorf("want one top-level object, got %d", len(outer))
+	i := skipSpace(b, 1)
+	if i >= len(b)-1 || b[i] != '"' {
+		return "", nil, errors.New("want one top-level object, got none")
 	}
-	for k, v := range outer {
-		return k, v, nil
+	j := i + 1
+	escaped := false
+	for ; j < len(b)-1; j++ {
+		if c := b[j]; c == '\\' {
+			escaped = true
+			j++
+		} else if c == '"' {
+			break
+		} else if c < 0x20 {
+			return "", nil, errors.New("not a CloudStack JSON answer: control character in a name")
+		}
 	}
-	return "", nil, errors.New("empty answer")
+	if j >= len(b)-1 {
+		return "", nil, errors.New("not a CloudStack JSON answer: unterminated name")
+	}
+	name := string(b[i+1 : j])
+	if escaped || !utf8.ValidString(name) {
+		if err := json.Unmarshal(b[i:j+1], &name); err != nil {
+			return "", nil, fmt.Errorf("not a CloudStack JSON answer: %w", err)
+		}
+	}
+	k := skipSpace(b, j+1)
+	if k >= len(b)-1 || b[k] != ':' {
+		return "", nil, errors.New("not a CloudStack JSON answer: want ':' after the name")
+	}
+	inner := trimSpace(b[k+1 : len(b)-1])
+	if len(inner) == 0 || !json.Valid(inner) {
+		return "", nil, errors.New("want one top-level object holding one JSON value")
+	}
+	return name, json.RawMessage(inner), nil
+}
+
+// isSpace is JSON's whitespace (RFC 8259), narrower than unicode.IsSpace.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+func trimSpace(b []byte) []byte {
+	i, j := 0, len(b)
+	for i < j && isSpace(b[i]) {
+		i++
+	}
+	for j > i && isSpace(b[j-1]) {
+		j--
+	}
+	return b[i:j]
 }
 
 // parseError reports the error envelope in body, if any. Every answer goes
