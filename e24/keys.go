@@ -2,6 +2,7 @@ package e24
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -80,13 +81,39 @@ type accountKeysPart struct {
 	API oneOrMany[APIKeyPair] `json:"api"`
 }
 
+// accountKeysPlain is accountKeysAnswer for the answer the vendor documents
+// (an "api" array of objects with string "api_key"): plain types, so the
+// api array is decoded in the same pass as the rest. An answer of another
+// shape (one object instead of an array, a numeric key) fails it with a
+// type error and goes through the lenient accountKeysAnswer instead.
+type accountKeysPlain struct {
+	Account *struct {
+		ID  flexString `json:"id"`
+		API []struct {
+			APIKey    string           `json:"api_key"`
+			SecretKey cloudkeys.Secret `json:"secret_key"`
+		} `json:"api"`
+	} `json:"account"`
+}
+
 // accountKeys sends GET /v2/account, as [Client.GetAccount] does, and
 // decodes the account id and API keys only.
 func (c *Client) accountKeys(ctx context.Context) (*accountKeysPart, error) {
-	var out accountKeysAnswer
-	resp, err := c.call(ctx, "GetAccount", transport.Read, http.MethodGet, "/account", "", nil, &out)
+	resp, err := c.call(ctx, "GetAccount", transport.Read, http.MethodGet, "/account", "", nil, nil)
 	if err != nil {
 		return nil, err
+	}
+	var plain accountKeysPlain
+	if json.Unmarshal(resp.Body, &plain) == nil && plain.Account != nil {
+		part := &accountKeysPart{ID: plain.Account.ID, API: make(oneOrMany[APIKeyPair], len(plain.Account.API))}
+		for i, k := range plain.Account.API {
+			part.API[i] = APIKeyPair{APIKey: k.APIKey, SecretKey: k.SecretKey}
+		}
+		return part, nil
+	}
+	var out accountKeysAnswer
+	if err := json.Unmarshal(resp.Body, &out); err != nil {
+		return nil, c.malformed("GetAccount", resp, err)
 	}
 	if out.Account == nil {
 		return nil, c.malformed("GetAccount", resp, errMissing("account"))

@@ -33,5 +33,8 @@ func TestGetKeyDecodesOnlyTheKeys(t *testing.T) {
 		srv.ResetRequests()
 	})
 	t.Logf("allocs: GetAccount %.0f, GetKey %.0f", account, getKey)
-	assert.Less(t, getKey, account-10)
+	// Measured with Go 1.26 on six keys: GetAccount 366; GetKey 281 with
+	// the one-pass accountKeysPlain decode, 312 through the lenient
+	// decoders alone (0.85 of GetAccount).
+	assert.Less(t, getKey, account*0.81)
 }

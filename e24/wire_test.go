@@ -273,3 +273,43 @@ func TestRegionEndpoint(t *testing.T) {
 	assert.Equal(t, "https://eu-poland-1poznan2.api.e24cloud.com", e24.RegionEndpoint("eu-poland-1poznan2"))
 	assert.Equal(t, "https://x.api.e24cloud.com", e24.RegionEndpoint(" x "))
 }
+
+// GetKey and ListKeys decode the documented answer (an "api" array with
+// string keys) in one pass and fall back to the lenient decoders for the
+// other shapes the vendor has been seen to send; both give the same keys.
+func TestWireAccountKeysShapes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, answer string
+		ids          []string
+	}{
+		{"documented array", `{"success":true,"account":{"id":"77","api":[{"api_key":"K1","secret_key":"S1xxxxxx"},{"api_key":"K2","secret_key":"S2xxxxxx"}]}}`, []string{"K1", "K2"}},
+		{"one object", `{"success":true,"account":{"id":77,"api":{"api_key":"K1","secret_key":"S1xxxxxx"}}}`, []string{"K1"}},
+		{"numeric key", `{"success":true,"account":{"id":"77","api":[{"api_key":12345,"secret_key":"S1xxxxxx"},{"api_key":"K2","secret_key":null}]}}`, []string{"12345", "K2"}},
+		{"no keys", `{"success":true,"account":{"id":"77","api":null}}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := wireClient(t, 200, tt.answer)
+			keys, err := cloudkeys.Collect(c.ListKeys(context.Background(), cloudkeys.ListKeysOptions{}))
+			require.NoError(t, err)
+			var ids []string
+			for _, k := range keys {
+				ids = append(ids, k.ID)
+				assert.Equal(t, "77", k.Owner)
+			}
+			assert.Equal(t, tt.ids, ids)
+			if len(tt.ids) > 0 {
+				k, err := c.GetKey(context.Background(), tt.ids[0])
+				require.NoError(t, err)
+				assert.Equal(t, "S1xxxxxx", k.Secret.Reveal())
+			}
+		})
+	}
+	c, _ := wireClient(t, 200, `{"success":true,"account":{"id":"77","api":"nope"}}`)
+	_, err := cloudkeys.Collect(c.ListKeys(context.Background(), cloudkeys.ListKeysOptions{}))
+	var ae *cloudkeys.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.ErrorIs(t, err, cloudkeys.ErrServer)
+}
