@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudkeys/cloudkeys/internal/vectors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 func TestSignVectors(t *testing.T) {
 	t.Parallel()
-	v := loadVectors(t)
+	v := vectors.LoadCloudStack(t)
 	require.Len(t, v.Cases, 10)
 	for _, c := range v.Cases {
 		t.Run(c.Name, func(t *testing.T) {
@@ -35,7 +36,7 @@ func TestSignVectors(t *testing.T) {
 
 func TestStringToSignDocsExample(t *testing.T) {
 	t.Parallel()
-	v := loadVectors(t)
+	v := vectors.LoadCloudStack(t)
 	p := url.Values{"apikey": {v.APIKey}, "command": {"listUsers"}, "response": {"json"}}
 	assert.Equal(t, "apikey="+strings.ToLower(v.APIKey)+"&command=listusers&response=json", strings.ToLower(StringToSign(p)))
 	// Names sorted as sent, case-sensitively: templateId before templatefilter.
@@ -89,7 +90,7 @@ func TestEncodeForm(t *testing.T) {
 }
 
 func FuzzSign(f *testing.F) {
-	for _, c := range loadVectors(f).Cases { // every parameter of every vector
+	for _, c := range vectors.LoadCloudStack(f).Cases { // every parameter of every vector
 		for k, val := range c.Params {
 			f.Add(k, val)
 		}

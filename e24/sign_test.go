@@ -1,7 +1,6 @@
 package e24
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,32 +14,9 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/vectors"
 )
 
-type vectorFile struct {
-	APIKey string `json:"apiKey"`
-	Secret string `json:"secret"`
-	Host   string `json:"host"`
-	XDate  string `json:"xDate"`
-	Cases  []struct {
-		Method        string `json:"method"`
-		PathAndQuery  string `json:"pathAndQuery"`
-		Body          string `json:"body"`
-		Authorization string `json:"authorization"`
-	} `json:"cases"`
-}
-
-// loadVectors reads shared/vectors/e24.json (see internal/vectors); a
-// missing file fails the test.
-func loadVectors(t testing.TB) vectorFile {
-	t.Helper()
-	var v vectorFile
-	require.NoError(t, json.Unmarshal(vectors.Read(t, "e24.json"), &v))
-	require.NotEmpty(t, v.Cases)
-	return v
-}
-
 func TestSignatureVectors(t *testing.T) {
 	t.Parallel()
-	v := loadVectors(t)
+	v := vectors.LoadE24(t)
 	for _, c := range v.Cases {
 		t.Run(c.Method+" "+c.PathAndQuery, func(t *testing.T) {
 			got := authorization(v.APIKey, v.Secret, c.Method, v.Host, v.XDate, c.PathAndQuery, []byte(c.Body))
@@ -53,7 +29,7 @@ func TestSignatureVectors(t *testing.T) {
 // host without port, X-Date from Now) to the same known answers.
 func TestSignOutgoingVectors(t *testing.T) {
 	t.Parallel()
-	v := loadVectors(t)
+	v := vectors.LoadE24(t)
 	now, err := time.Parse(http.TimeFormat, v.XDate)
 	require.NoError(t, err)
 	for _, port := range []string{"", ":443", ":8443"} {
@@ -89,7 +65,7 @@ func TestStringToSign(t *testing.T) {
 }
 
 func FuzzAuthorization(f *testing.F) {
-	v := loadVectors(f)
+	v := vectors.LoadE24(f)
 	for _, c := range v.Cases {
 		f.Add(c.Method, c.PathAndQuery, c.Body, v.Secret)
 	}
@@ -107,7 +83,7 @@ func FuzzAuthorization(f *testing.F) {
 }
 
 func FuzzSignOutgoing(f *testing.F) {
-	v := loadVectors(f)
+	v := vectors.LoadE24(f)
 	for _, c := range v.Cases {
 		f.Add(c.Method, "https://"+v.Host+c.PathAndQuery, c.Body)
 	}

@@ -3,7 +3,6 @@ package huaweibcs
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,33 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-type vectorCase struct {
-	Name          string            `json:"name"`
-	AK            string            `json:"ak"`
-	SK            string            `json:"sk"`
-	Method        string            `json:"method"`
-	URL           string            `json:"url"`
-	Headers       map[string]string `json:"headers"`
-	SignedHeaders string            `json:"signedHeaders"`
-	Body          string            `json:"body"`
-	HashedCR      string            `json:"hashedCanonicalRequest"`
-	Authorization string            `json:"authorization"`
-}
-
-// loadVectors reads shared/vectors/huaweibcs.json (see internal/vectors); a missing
-// file fails the test.
-func loadVectors(t testing.TB) []vectorCase {
-	t.Helper()
-	raw := vectors.Read(t, "huaweibcs.json")
-	var f struct {
-		Cases []vectorCase `json:"cases"`
-	}
-	require.NoError(t, json.Unmarshal(raw, &f))
-	require.Len(t, f.Cases, 6, "expected all six published vectors")
-	return f.Cases
-}
-
-func (v vectorCase) request(t testing.TB) (*url.URL, http.Header) {
+// vectorRequest builds the URL and headers of a vector case.
+func vectorRequest(t testing.TB, v vectors.HuaweiCase) (*url.URL, http.Header) {
 	u, err := url.Parse(v.URL)
 	require.NoError(t, err)
 	h := make(http.Header)
@@ -53,10 +27,12 @@ func (v vectorCase) request(t testing.TB) (*url.URL, http.Header) {
 
 func TestSignVectors(t *testing.T) {
 	t.Parallel()
-	for _, v := range loadVectors(t) {
+	cases := vectors.LoadHuawei(t)
+	require.Len(t, cases, 6, "expected all six published vectors")
+	for _, v := range cases {
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()
-			u, h := v.request(t)
+			u, h := vectorRequest(t, v)
 			got, err := SignAKSK(v.AK, v.SK, v.Method, u, h, v.SignedHeaders, []byte(v.Body))
 			require.NoError(t, err)
 			assert.Equal(t, v.Authorization, got)
@@ -133,7 +109,7 @@ func BenchmarkSignAKSK(b *testing.B) {
 }
 
 func FuzzSignAKSK(f *testing.F) {
-	for _, v := range loadVectors(f) {
+	for _, v := range vectors.LoadHuawei(f) {
 		f.Add(v.Method, v.URL, v.SignedHeaders, []byte(v.Body))
 	}
 	f.Add("GET", "https://h/p?limit=1", "x-sdk-date", []byte(""))
@@ -163,7 +139,7 @@ func FuzzSignAKSK(f *testing.F) {
 }
 
 func FuzzParseAuthorization(f *testing.F) {
-	for _, v := range loadVectors(f) {
+	for _, v := range vectors.LoadHuawei(f) {
 		f.Add(v.Authorization)
 	}
 	f.Add("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=abc")

@@ -2,7 +2,6 @@ package zstack
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"testing"
@@ -15,31 +14,9 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/vectors"
 )
 
-type vectorFile struct {
-	AccessKeyID     string `json:"accessKeyId"`
-	AccessKeySecret string `json:"accessKeySecret"`
-	Date            string `json:"date"`
-	Cases           []struct {
-		Method    string `json:"method"`
-		Path      string `json:"path"`
-		Signature string `json:"signature"`
-	} `json:"cases"`
-}
-
-// loadVectors reads shared/vectors/zstack.json (see internal/vectors); a missing
-// file fails the test.
-func loadVectors(t testing.TB) vectorFile {
-	t.Helper()
-	b := vectors.Read(t, "zstack.json")
-	var v vectorFile
-	require.NoError(t, json.Unmarshal(b, &v))
-	require.NotEmpty(t, v.Cases)
-	return v
-}
-
 func TestSignVectors(t *testing.T) {
 	t.Parallel()
-	v := loadVectors(t)
+	v := vectors.LoadZStack(t)
 	for _, tc := range v.Cases {
 		t.Run(tc.Method+" "+tc.Path, func(t *testing.T) {
 			assert.Equal(t, tc.Signature, Sign(v.AccessKeySecret, tc.Method, v.Date, tc.Path))
@@ -51,7 +28,7 @@ func TestSignVectors(t *testing.T) {
 // a request under /zstack with a query (both left out of the signature).
 func TestAccessKeySignerVectors(t *testing.T) {
 	t.Parallel()
-	v := loadVectors(t)
+	v := vectors.LoadZStack(t)
 	cst := time.FixedZone("", 8*3600)
 	now, err := time.ParseInLocation(DateLayout, "Thu, 06 Sep 2018 13:54:10", cst)
 	require.NoError(t, err)
@@ -120,7 +97,7 @@ func TestParseInventoryDate(t *testing.T) {
 }
 
 func FuzzSign(f *testing.F) {
-	v := loadVectors(f)
+	v := vectors.LoadZStack(f)
 	for _, c := range v.Cases {
 		f.Add(v.AccessKeySecret, c.Method, v.Date, c.Path)
 	}

@@ -16,29 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-type vectorFile struct {
-	APIKey    string `json:"apiKey"`
-	SecretKey string `json:"secretKey"`
-	Cases     []struct {
-		Name      string            `json:"name"`
-		Params    map[string]string `json:"params"`
-		Signature string            `json:"signature"`
-	} `json:"cases"`
-}
-
-// loadVectors reads shared/vectors/cloudstack.json (see internal/vectors);
-// a missing file fails the test.
-func loadVectors(t testing.TB) vectorFile {
-	t.Helper()
-	var v vectorFile
-	require.NoError(t, json.Unmarshal(vectors.Read(t, "cloudstack.json"), &v))
-	require.NotEmpty(t, v.Cases)
-	return v
-}
-
 func TestVerifierVectors(t *testing.T) {
 	t.Parallel()
-	v := loadVectors(t)
+	v := vectors.LoadCloudStack(t)
 	for _, c := range v.Cases {
 		p := params{}
 		for k, val := range c.Params {
@@ -144,7 +124,7 @@ func TestServerRejects(t *testing.T) {
 }
 
 func FuzzCollect(f *testing.F) {
-	v := loadVectors(f)
+	v := vectors.LoadCloudStack(f)
 	for _, c := range v.Cases { // every vector as a signed query and as a form body
 		p := url.Values{}
 		for k, val := range c.Params {

@@ -3,10 +3,12 @@ package e24test
 import (
 	"testing"
 	"time"
+
+	"github.com/cloudkeys/cloudkeys/internal/vectors"
 )
 
 func FuzzParseAuthorization(f *testing.F) {
-	for _, c := range LoadVectors(f).Cases {
+	for _, c := range vectors.LoadE24(f).Cases {
 		f.Add(c.Authorization)
 	}
 	f.Add("AKEXAMPLE:1NM7naha/NbV7kIR9ePSzUgDj3brleUUCtAjGyIK9Ko=")

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys/e24/e24test"
+	"github.com/cloudkeys/cloudkeys/internal/vectors"
 )
 
 // rawRequest sends a hand-signed request to the fake. sign may tamper with
@@ -182,7 +183,7 @@ func FuzzParseAuthorizedKey(f *testing.F) {
 }
 
 func FuzzSignature(f *testing.F) {
-	v := e24test.LoadVectors(f)
+	v := vectors.LoadE24(f)
 	for _, c := range v.Cases {
 		f.Add(c.Method, c.PathAndQuery, c.Body, v.Secret)
 	}
