@@ -214,7 +214,16 @@ func (c *Client) HTTPClient() *http.Client { return c.inner }
 // key's secret) to be scrubbed from every error message and log line this
 // client produces. The newest maxRecentSecrets such values are kept; adding
 // one again makes it the newest. Values shorter than 4 bytes are ignored.
-func (c *Client) AddSecret(s string) {
+func (c *Client) AddSecret(s string) { c.register(s, false) }
+
+// PinSecret registers a credential (a password, its hash, an access key
+// secret) to be scrubbed for the client's whole life. Values shorter than 4
+// bytes are ignored.
+func (c *Client) PinSecret(s string) { c.register(s, true) }
+
+// register adds s to the pinned or the recent list (taking it out of the
+// recent one: a value is in one list at most).
+func (c *Client) register(s string, pin bool) {
 	if len(s) < 4 {
 		return
 	}
@@ -223,35 +232,20 @@ func (c *Client) AddSecret(s string) {
 	if indexOf(c.pinned, s) >= 0 {
 		return
 	}
+	sec := cloudkeys.NewSecret(s)
 	if i := indexOf(c.recent, s); i >= 0 {
-		sec := c.recent[i]
+		sec = c.recent[i]
 		c.recent = append(c.recent[:i], c.recent[i+1:]...)
-		c.recent = append(c.recent, sec)
+	}
+	if pin {
+		c.pinned = append(c.pinned, sec)
 		return
 	}
 	if len(c.recent) == maxRecentSecrets {
 		copy(c.recent, c.recent[1:])
 		c.recent = c.recent[:len(c.recent)-1]
 	}
-	c.recent = append(c.recent, cloudkeys.NewSecret(s))
-}
-
-// PinSecret registers a credential (a password, its hash, an access key
-// secret) to be scrubbed for the client's whole life. Values shorter than 4
-// bytes are ignored.
-func (c *Client) PinSecret(s string) {
-	if len(s) < 4 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if indexOf(c.pinned, s) >= 0 {
-		return
-	}
-	if i := indexOf(c.recent, s); i >= 0 {
-		c.recent = append(c.recent[:i], c.recent[i+1:]...)
-	}
-	c.pinned = append(c.pinned, cloudkeys.NewSecret(s))
+	c.recent = append(c.recent, sec)
 }
 
 func indexOf(list []cloudkeys.Secret, s string) int {
