@@ -278,7 +278,7 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			return
 		}
 		t := true
-		for u, err := range c.ListUsers(ctx, ListUsersParams{ListAll: &t}) {
+		for u, err := range c.listKeyUsers(ctx, ListUsersParams{ListAll: &t}) {
 			if err != nil {
 				yield(nil, err)
 				return

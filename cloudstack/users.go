@@ -66,6 +66,43 @@ type ListUsersParams struct {
 // pagesize=M plus the filters), yielding each user. An empty answer
 // ({"listusersresponse":{}}) ends the walk; an error is yielded once, last.
 func (c *Client) ListUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
+	return c.listUsers(ctx, p, func(inner json.RawMessage) ([]*User, int, error) {
+		var w struct {
+			Count flexString `json:"count"`
+			User  []*User    `json:"user"`
+		}
+		err := decode("listUsers", inner, &w)
+		return w.User, w.Count.int(), err
+	})
+}
+
+// keyUser is the part of a listUsers entry a Key is made of (see userKey).
+type keyUser struct {
+	ID           string `json:"id"`
+	State        string `json:"state"`
+	APIKey       string `json:"apikey"`
+	APIKeyAccess string `json:"apikeyaccess"`
+}
+
+// listKeyUsers is ListUsers for ListKeys: it decodes only the fields of
+// keyUser, not the eighteen of User that a Key throws away (a third of the
+// time of a 100-user page went to decoding them).
+func (c *Client) listKeyUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
+	return c.listUsers(ctx, p, func(inner json.RawMessage) ([]*User, int, error) {
+		var w struct {
+			Count flexString `json:"count"`
+			User  []keyUser  `json:"user"`
+		}
+		err := decode("listUsers", inner, &w)
+		users := make([]*User, len(w.User))
+		for i, u := range w.User {
+			users[i] = &User{ID: u.ID, State: u.State, APIKey: u.APIKey, APIKeyAccess: u.APIKeyAccess}
+		}
+		return users, w.Count.int(), err
+	})
+}
+
+func (c *Client) listUsers(ctx context.Context, p ListUsersParams, parse func(json.RawMessage) ([]*User, int, error)) iter.Seq2[*User, error] {
 	return func(yield func(*User, error) bool) {
 		params, err := query.Values(p)
 		if err != nil {
@@ -76,14 +113,7 @@ func (c *Client) ListUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*Us
 		if size <= 0 {
 			size = DefaultPageSize
 		}
-		walk(ctx, c, "listUsers", params, size, func(inner json.RawMessage) ([]*User, int, error) {
-			var w struct {
-				Count flexString `json:"count"`
-				User  []*User    `json:"user"`
-			}
-			err := decode("listUsers", inner, &w)
-			return w.User, w.Count.int(), err
-		}, yield)
+		walk(ctx, c, "listUsers", params, size, parse, yield)
 	}
 }
 
