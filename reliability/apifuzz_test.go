@@ -65,7 +65,8 @@ func collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
 	return out, nil
 }
 
-// nilResult reports a nil pointer, map or slice returned as a result.
+// nilResult reports a nil pointer or map returned as a result (a nil slice
+// is an empty list, which is a fine answer).
 func nilResult(v any) bool {
 	if v == nil {
 		return false

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/onezone"
 	"github.com/cloudkeys/cloudkeys/zstack"
+	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
 
 func vm[C any](name, param string, f func(ctx context.Context, c C, v string) (any, error)) method {
@@ -19,9 +20,6 @@ func vm[C any](name, param string, f func(ctx context.Context, c C, v string) (a
 }
 
 func errOnly(err error) (any, error) { return nil, err }
-
-// zstackAdmin is the ZStack fake's admin account.
-const zstackAdmin = "36c27e8ff05c4780bf6d2fa65700f22e"
 
 // csRegister is a CloudStack RegisterUserKeys case: it registers a pair
 // for the fake's admin (the rig's Owner) and deletes it again, so that the
@@ -95,7 +93,7 @@ var vendorMethods = map[string][]method{
 			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: v})
 		}),
 		vm("CreateAccessKey(Description)", "Description", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
-			k, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstackAdmin, Description: v})
+			k, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID, Description: v})
 			if err == nil { // at most 2 keys per account: make room for the next value
 				err = c.DeleteAccessKey(ctx, k.UUID, zstack.DeletePermissive)
 			}
@@ -108,7 +106,7 @@ var vendorMethods = map[string][]method{
 			return c.LogInByUser(ctx, "admin", v, "Bad-Input-Password-1")
 		}),
 		vm("CreateAccessKey(UserUUID)", "UserUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
-			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstackAdmin, UserUUID: v})
+			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID, UserUUID: v})
 		}),
 	},
 	"e24": {

@@ -74,56 +74,46 @@ type HuaweiCase struct {
 // replaced by the file's API key.
 func LoadCloudStack(t testing.TB) CloudStack {
 	t.Helper()
-	var v CloudStack
-	load(t, "cloudstack.json", &v)
+	v := load(t, "cloudstack.json", func(v *CloudStack) int { return len(v.Cases) })
 	for _, c := range v.Cases {
 		for k, val := range c.Params {
 			c.Params[k] = strings.ReplaceAll(val, "$apiKey", v.APIKey)
 		}
 	}
-	mustHave(t, "cloudstack.json", len(v.Cases))
 	return v
 }
 
 // LoadZStack reads zstack.json.
 func LoadZStack(t testing.TB) ZStack {
 	t.Helper()
-	var v ZStack
-	load(t, "zstack.json", &v)
-	mustHave(t, "zstack.json", len(v.Cases))
-	return v
+	return load(t, "zstack.json", func(v *ZStack) int { return len(v.Cases) })
 }
 
 // LoadE24 reads e24.json.
 func LoadE24(t testing.TB) E24 {
 	t.Helper()
-	var v E24
-	load(t, "e24.json", &v)
-	mustHave(t, "e24.json", len(v.Cases))
-	return v
+	return load(t, "e24.json", func(v *E24) int { return len(v.Cases) })
 }
 
 // LoadHuawei reads the cases of huaweibcs.json.
 func LoadHuawei(t testing.TB) []HuaweiCase {
 	t.Helper()
-	var v struct {
+	type file struct {
 		Cases []HuaweiCase `json:"cases"`
 	}
-	load(t, "huaweibcs.json", &v)
-	mustHave(t, "huaweibcs.json", len(v.Cases))
-	return v.Cases
+	return load(t, "huaweibcs.json", func(v *file) int { return len(v.Cases) }).Cases
 }
 
-func load(t testing.TB, name string, v any) {
+// load decodes the vectors file name; a file that does not decode, or has
+// no cases, fails the test.
+func load[T any](t testing.TB, name string, cases func(*T) int) T {
 	t.Helper()
-	if err := json.Unmarshal(Read(t, name), v); err != nil {
+	var v T
+	if err := json.Unmarshal(Read(t, name), &v); err != nil {
 		t.Fatalf("signing vectors %s: %v", name, err)
 	}
-}
-
-func mustHave(t testing.TB, name string, n int) {
-	t.Helper()
-	if n == 0 {
+	if cases(&v) == 0 {
 		t.Fatalf("signing vectors %s: no cases", name)
 	}
+	return v
 }
