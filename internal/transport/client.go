@@ -366,6 +366,10 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if cerr == nil {
 		return resp, nil
 	}
+	var ba *BadAnswer
+	if errors.As(cerr, &ba) {
+		return resp, c.Undecodable(req, resp, ba)
+	}
 	var ae *cloudkeys.APIError
 	if errors.As(cerr, &ae) {
 		c.complete(ae, req, resp)
@@ -391,8 +395,9 @@ func (c *Client) complete(ae *cloudkeys.APIError, req *Request, resp *Response) 
 	if ae.RequestID == "" && resp != nil && c.cfg.RequestIDHeader != "" {
 		ae.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
 	}
-	ae.Message = c.Scrub(ae.Message)
-	ae.Code = c.Scrub(ae.Code)
+	ae.Message = CleanText(c.Scrub(ae.Message))
+	ae.Code = CleanText(c.Scrub(ae.Code))
+	ae.RequestID = CleanText(c.Scrub(ae.RequestID))
 }
 
 // NewAPIError returns an *cloudkeys.APIError for resp with the status and a

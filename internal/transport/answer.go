@@ -1,0 +1,65 @@
+package transport
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/cloudkeys/cloudkeys"
+)
+
+// BadAnswer is what a vendor's Check hook or decoder returns for a 2xx
+// answer it cannot read. Problem must not quote the answer (use
+// DecodeProblem for a JSON error). Do turns it into a
+// *cloudkeys.UndecodableAnswerError.
+type BadAnswer struct{ Problem string }
+
+// Error returns the problem.
+func (e *BadAnswer) Error() string { return "cannot read the answer: " + e.Problem }
+
+// NewBadAnswer describes err (a JSON error, usually) without answer text.
+func NewBadAnswer(err error) *BadAnswer { return &BadAnswer{Problem: DecodeProblem(err)} }
+
+// DecodeProblem describes a decoding error without quoting the input: the
+// offset of a syntax error, the field and JSON kind of a type mismatch, or
+// the text of a *BadAnswer. Any other error becomes "unexpected answer".
+func DecodeProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	var ba *BadAnswer
+	switch {
+	case err == nil:
+		return "unexpected answer"
+	case errors.As(err, &ba):
+		return ba.Problem
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at offset %d", se.Offset)
+	case errors.As(err, &te):
+		if te.Field != "" {
+			return fmt.Sprintf("unexpected JSON %s for field %q", te.Value, te.Field)
+		}
+		return fmt.Sprintf("unexpected JSON %s", te.Value)
+	}
+	return "unexpected answer"
+}
+
+// Undecodable returns the error for a 2xx answer to req that cannot be
+// read (cause says why; it is described with DecodeProblem, never quoted).
+// For a Write it matches cloudkeys.ErrOutcomeUnknown and keeps the raw body
+// as a cloudkeys.Secret, since it may hold the only copy of a new secret;
+// for a Read or IdempotentWrite it matches cloudkeys.ErrServer only.
+func (c *Client) Undecodable(req *Request, resp *Response, cause error) error {
+	ue := &cloudkeys.UndecodableAnswerError{
+		Vendor: c.cfg.Vendor, Operation: req.Operation, Problem: CleanText(c.Scrub(DecodeProblem(cause))),
+	}
+	if resp != nil {
+		ue.StatusCode, ue.Size = resp.StatusCode, len(resp.Body)
+		if req.Class == Write {
+			ue.Write = true
+			ue.Answer = cloudkeys.NewSecret(string(resp.Body))
+		}
+	} else if req.Class == Write {
+		ue.Write = true
+	}
+	return ue
+}
