@@ -1,6 +1,7 @@
 package cloudkeys
 
 import (
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -122,5 +123,21 @@ func WithServerLocation(loc *time.Location) Option {
 			return
 		}
 		s.ServerLocation = loc
+	}
+}
+
+// WithTLSConfig sets the TLS configuration of the client's own pooled
+// transport: a private CA for an on-premises endpoint (RootCAs), a client
+// certificate, a minimum version. The config is cloned; HTTP/2 stays
+// negotiated by ALPN unless NextProtos says otherwise. It cannot be combined
+// with WithHTTPClient (configure that client's transport instead): New
+// reports the combination as an error.
+func WithTLSConfig(cfg *tls.Config) Option {
+	return func(s *config.Settings) {
+		if cfg == nil {
+			s.Errs = append(s.Errs, InvalidInput("", "WithTLSConfig", "nil config"))
+			return
+		}
+		s.TLSConfig = cfg.Clone()
 	}
 }

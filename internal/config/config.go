@@ -3,6 +3,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"log/slog"
 	"net/http"
 	"time"
@@ -25,6 +26,7 @@ type Settings struct {
 	Clock            func() time.Time
 	MaxResponseBytes int64
 	ServerLocation   *time.Location
+	TLSConfig        *tls.Config // for the pooled transport; nil: Go's defaults
 
 	// Errs collects option values that were invalid; New reports them.
 	Errs []error

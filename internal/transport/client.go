@@ -97,6 +97,9 @@ func Resolve(opts []cloudkeys.Option) (config.Settings, error) {
 			o(&s)
 		}
 	}
+	if s.TLSConfig != nil && s.HTTPClient != nil {
+		s.Errs = append(s.Errs, cloudkeys.InvalidInput("", "WithTLSConfig", "cannot be combined with WithHTTPClient: set the TLS config on that client's transport"))
+	}
 	if len(s.Errs) > 0 {
 		return s, s.Errs[0]
 	}
@@ -128,7 +131,7 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 	}
 	c.cfg.Secrets = nil // kept only as cloudkeys.Secret values
 
-	var baseRT http.RoundTripper = newPooledTransport()
+	var baseRT http.RoundTripper = newPooledTransport(s)
 	var timeout time.Duration
 	if s.HTTPClient != nil {
 		if s.HTTPClient.Transport != nil {
@@ -159,8 +162,11 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 
 // newPooledTransport is one connection pool per client, sized for many
 // goroutines sharing it (Go's default keeps only 2 idle connections per host).
-func newPooledTransport() *http.Transport {
+func newPooledTransport(s config.Settings) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	if s.TLSConfig != nil {
+		t.TLSClientConfig = s.TLSConfig.Clone()
+	}
 	t.MaxIdleConns = 512
 	t.MaxIdleConnsPerHost = 128
 	t.IdleConnTimeout = 90 * time.Second
