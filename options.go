@@ -141,3 +141,72 @@ func WithTLSConfig(cfg *tls.Config) Option {
 		s.TLSConfig = cfg.Clone()
 	}
 }
+
+// DefaultResponseHeaderTimeout and DefaultBodyReadTimeout bound every
+// attempt of a client built without WithHTTPClient: an attempt that has no
+// response headers DefaultResponseHeaderTimeout after it started (dialling
+// included), or whose body yields no byte for DefaultBodyReadTimeout, is
+// abandoned. For a read that is a transient failure (retried); for a write
+// it matches [ErrOutcomeUnknown] (the server may have carried it out).
+const (
+	DefaultResponseHeaderTimeout = 60 * time.Second
+	DefaultBodyReadTimeout       = 30 * time.Second
+)
+
+// WithResponseHeaderTimeout bounds how long one attempt waits for the
+// response headers, from the moment it is sent (connecting included). The
+// default is [DefaultResponseHeaderTimeout], or no bound when WithHTTPClient
+// brings its own client (whose transport's own timeouts then apply). Zero
+// disables the bound; negative is an error. The context's deadline, when
+// sooner, still wins.
+func WithResponseHeaderTimeout(d time.Duration) Option {
+	return func(s *config.Settings) {
+		if d < 0 {
+			s.Errs = append(s.Errs, InvalidInput("", "WithResponseHeaderTimeout", "must not be negative"))
+			return
+		}
+		s.ResponseHeaderTimeout = &d
+	}
+}
+
+// WithBodyReadTimeout bounds how long reading a response body may wait
+// without receiving a byte (a stalled answer). The default is
+// [DefaultBodyReadTimeout], or no bound when WithHTTPClient brings its own
+// client. Zero disables the bound; negative is an error.
+func WithBodyReadTimeout(d time.Duration) Option {
+	return func(s *config.Settings) {
+		if d < 0 {
+			s.Errs = append(s.Errs, InvalidInput("", "WithBodyReadTimeout", "must not be negative"))
+			return
+		}
+		s.BodyReadTimeout = &d
+	}
+}
+
+// DefaultRetryBudget is how many retries a client's full retry budget
+// allows (see [WithRetryBudget]).
+const DefaultRetryBudget = 100
+
+// WithRetryBudget sets the client's retry budget, in the manner of
+// aws-sdk-go-v2's retry token bucket: every retry draws from a budget shared
+// by all calls of the client (a retry after a timeout or a connection error
+// draws twice as much), and every call that succeeds without a retry earns
+// back a fifth of one retry; a call that succeeds after retries returns what
+// it drew. When the budget is empty a transient failure is returned at once
+// instead of being retried, so that during an outage the client sends
+// little more than one request per call instead of MaxAttempts.
+//
+// retries is how many retries a full budget allows (it starts full): the
+// default is [DefaultRetryBudget], so 200 calls against a server that
+// answers 503 to everything send at most 300 requests, not 800. Zero turns
+// the budget off (every call may use all of MaxAttempts); negative is an
+// error.
+func WithRetryBudget(retries int) Option {
+	return func(s *config.Settings) {
+		if retries < 0 {
+			s.Errs = append(s.Errs, InvalidInput("", "WithRetryBudget", "must not be negative"))
+			return
+		}
+		s.RetryBudget = &retries
+	}
+}

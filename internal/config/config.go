@@ -28,6 +28,15 @@ type Settings struct {
 	ServerLocation   *time.Location
 	TLSConfig        *tls.Config // for the pooled transport; nil: Go's defaults
 
+	// Waiting bounds per attempt; nil: the default (none with a client's
+	// own http.Client). A zero value disables the bound.
+	ResponseHeaderTimeout *time.Duration
+	BodyReadTimeout       *time.Duration
+
+	// RetryBudget is how many retries a full budget allows; nil: the
+	// default, 0: no budget.
+	RetryBudget *int
+
 	// Errs collects option values that were invalid; New reports them.
 	Errs []error
 }

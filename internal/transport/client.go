@@ -66,6 +66,11 @@ type Client struct {
 	log       *slog.Logger
 	userAgent string
 
+	// Per-attempt waiting bounds (0: none) and the retry budget (nil: none).
+	headerTimeout time.Duration
+	bodyTimeout   time.Duration
+	budget        *budget
+
 	// The scrub list. Values are cloudkeys.Secret (func-backed), so neither
 	// fmt's raw paths nor reflection-walking printers reach them.
 	mu     sync.RWMutex
@@ -141,6 +146,12 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 		}
 		timeout = s.HTTPClient.Timeout
 	}
+	c.headerTimeout, c.bodyTimeout = waitBounds(s)
+	retries := cloudkeys.DefaultRetryBudget
+	if s.RetryBudget != nil {
+		retries = *s.RetryBudget
+	}
+	c.budget = newBudget(retries)
 	c.inner = &http.Client{
 		Transport:     &roundTripper{c: c, base: baseRT},
 		CheckRedirect: checkRedirect,
@@ -158,6 +169,22 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) { return resp, err },
 	}
 	return c, nil
+}
+
+// waitBounds returns the per-attempt bounds on waiting for headers and on
+// a stalled body: the options' values, else the defaults — which apply only
+// to the client's own pooled transport, not to a caller's http.Client.
+func waitBounds(s config.Settings) (header, body time.Duration) {
+	if s.HTTPClient == nil {
+		header, body = cloudkeys.DefaultResponseHeaderTimeout, cloudkeys.DefaultBodyReadTimeout
+	}
+	if s.ResponseHeaderTimeout != nil {
+		header = *s.ResponseHeaderTimeout
+	}
+	if s.BodyReadTimeout != nil {
+		body = *s.BodyReadTimeout
+	}
+	return header, body
 }
 
 // newPooledTransport is one connection pool per client, sized for many
@@ -370,6 +397,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	cerr := check(req, resp)
 	if cerr == nil {
+		c.budget.succeeded(st.drawn)
 		return resp, nil
 	}
 	var ba *BadAnswer
@@ -435,7 +463,7 @@ func (c *Client) failure(ctx context.Context, req *Request, u *url.URL, st *call
 		return ae
 	}
 	cause := unwrapURLError(err)
-	maybeSent := st.gotConn.Load() || !isDialError(cause)
+	maybeSent := (st.gotConn.Load() || !isDialError(cause)) && !refusedUnprocessed(cause)
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		cause = ctxErr
 		maybeSent = st.gotConn.Load()

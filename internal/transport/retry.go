@@ -25,6 +25,7 @@ type callState struct {
 	body     []byte      // the last response's body, read within the limit
 	tooLarge *cloudkeys.APIError
 	lastEnd  atomic.Int64 // unix nanos when the last attempt ended
+	drawn    int          // retry-budget tokens this call took
 }
 
 type stateKey struct{}
@@ -38,6 +39,26 @@ func stateFrom(ctx context.Context) *callState {
 // class, reads (and keeps) each response body within the size limit, and
 // asks the vendor's Classify hook.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, cerr := c.shouldRetry(ctx, resp, err)
+	if !retry {
+		return false, cerr
+	}
+	st := stateFrom(ctx)
+	cost := retryCost
+	if err != nil {
+		cost = timeoutRetryCost
+	}
+	if !c.budget.take(cost) {
+		c.log.InfoContext(ctx, "cloudkeys: retry budget exhausted, not retrying",
+			"vendor", c.cfg.Vendor, "operation", st.req.Operation, "attempt", int(st.attempts.Load()))
+		return false, cerr
+	}
+	st.drawn += cost
+	return true, cerr
+}
+
+// shouldRetry is the retry decision before the budget is asked.
+func (c *Client) shouldRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -52,8 +73,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		switch st.req.Class {
 		case Read, IdempotentWrite:
 			return true, nil
-		default: // Write: only if it provably never left.
-			return !st.gotConn.Load() && isDialError(unwrapURLError(err)), nil
+		default: // Write: only if it provably never left, or was refused unprocessed.
+			cause := unwrapURLError(err)
+			return !st.gotConn.Load() && isDialError(cause) || refusedUnprocessed(cause), nil
 		}
 	}
 

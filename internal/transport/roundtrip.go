@@ -62,33 +62,18 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) }}
+	actx := httptrace.WithClientTrace(ctx, trace)
+	// The bounds on waiting: the watchdog cancels actx when the headers or
+	// the body stall, and reports that as a *StallError.
+	w, actx := watch(actx, c.headerTimeout, c.bodyTimeout)
 	// A shallow copy: every field the signer may change is replaced below
 	// with the signer's own copy (a deep Clone would copy them twice).
-	out := req.WithContext(httptrace.WithClientTrace(ctx, trace))
+	out := req.WithContext(actx)
 	out.Method = o.Method
 	out.URL = o.URL
 	out.Host = o.URL.Host
 	out.Header = o.Header
-	if len(o.Body) > 0 {
-		body := o.Body
-		out.Body = io.NopCloser(bytes.NewReader(body))
-		out.ContentLength = int64(len(body))
-		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	} else if st.req.Class == Write && firstHop {
-		// net/http silently re-sends a replayable request (a GET without a
-		// body) when a reused keep-alive connection breaks after it was
-		// written, i.e. after it may have been carried out. A write sent as
-		// a GET (CloudStack's integration port) must never be replayed: a
-		// non-nil empty body without GetBody makes it non-replayable, and
-		// net/http probes it and sends no body at all.
-		out.Body = io.NopCloser(strings.NewReader(""))
-		out.ContentLength = 0
-		out.GetBody = nil
-	} else {
-		out.Body = nil
-		out.ContentLength = 0
-		out.GetBody = nil
-	}
+	setBody(out, o.Body, st.req.Class == Write)
 
 	log := c.log
 	// The debug records are built only when they are wanted: their
@@ -117,6 +102,14 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := rt.base.RoundTrip(out)
 	end := time.Now()
 	st.lastEnd.Store(end.UnixNano())
+	if w != nil {
+		if err != nil {
+			err = w.failed(err)
+			w.stop()
+		} else {
+			w.headersArrived(resp)
+		}
+	}
 	if err != nil {
 		if debug {
 			log.DebugContext(ctx, "cloudkeys: attempt failed",
@@ -141,4 +134,35 @@ func cloneURL(u *neturl.URL) *neturl.URL {
 		v.User = nil
 	}
 	return &v
+}
+
+// setBody gives out its body. A Write is made non-replayable for every
+// layer below the retry loop: net/http re-sends a replayable request (no
+// body, or a body with GetBody) when a reused HTTP/1 connection breaks after
+// the request was written, and its HTTP/2 transport replays a request whose
+// stream the peer reset with PROTOCOL_ERROR or REFUSED_STREAM, or that a
+// GOAWAY cut off — up to seven times per attempt, and without our retry
+// loop counting them. A Write therefore always carries a non-nil body (an
+// empty one when it has none: net/http probes it and sends nothing) and
+// never GetBody, so those layers return the error instead and the retry
+// loop alone decides (refusedUnprocessed). Reads keep GetBody: replaying a
+// read is harmless.
+func setBody(out *http.Request, body []byte, write bool) {
+	switch {
+	case len(body) > 0:
+		out.Body = io.NopCloser(bytes.NewReader(body))
+		out.ContentLength = int64(len(body))
+		out.GetBody = nil
+		if !write {
+			out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
+	case write:
+		out.Body = io.NopCloser(strings.NewReader(""))
+		out.ContentLength = 0
+		out.GetBody = nil
+	default:
+		out.Body = nil
+		out.ContentLength = 0
+		out.GetBody = nil
+	}
 }
