@@ -44,6 +44,11 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, cerr
 	}
 	st := stateFrom(ctx)
+	if int(st.attempts.Load()) >= c.settings.Retry.MaxAttempts {
+		// The last attempt: go-retryablehttp stops here whatever we say,
+		// so there is no retry to pay for.
+		return true, cerr
+	}
 	cost := retryCost
 	if err != nil {
 		cost = timeoutRetryCost

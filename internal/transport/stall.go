@@ -2,7 +2,6 @@ package transport
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -123,7 +122,9 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 	if n > 0 && b.w.idle > 0 {
 		b.w.progress()
 	}
-	if err != nil && !errors.Is(err, io.EOF) {
+	if err != nil {
+		// Once the watchdog cut the attempt short, every end of the body is
+		// its stall: net/http may report the cancelled read as a clean EOF.
 		err = b.w.failed(err)
 	}
 	return n, err
