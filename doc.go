@@ -21,4 +21,25 @@
 //   - Errors are typed. Every error for a server answer is, or wraps, an
 //     [*APIError], which matches the sentinel errors ([ErrNotFound],
 //     [ErrUnauthorized], ...) with errors.Is.
+//
+// # Waiting, retrying and HTTP/2
+//
+// Every client bounds each attempt: no response headers within
+// [DefaultResponseHeaderTimeout] (60 s, connecting included), or no byte of
+// the body for [DefaultBodyReadTimeout] (30 s), abandons the attempt — a
+// read is then retried, a write fails matching [ErrOutcomeUnknown]. Change
+// them with [WithResponseHeaderTimeout] and [WithBodyReadTimeout]; with
+// [WithHTTPClient] your client's own timeouts apply unless you set them.
+// The context's deadline always applies too.
+//
+// Retries draw from a per-client budget ([WithRetryBudget], default
+// [DefaultRetryBudget] = 100 retries, earned back by successes), so that
+// during an outage a client sends little more than one request per call.
+//
+// No layer below the retry loop re-sends a write: Go's HTTP/1 and HTTP/2
+// transports are never given a replayable write, so a stream reset after
+// the request was sent is reported (ErrOutcomeUnknown), not silently
+// replayed. A write the server refused before processing it (HTTP/2
+// REFUSED_STREAM, or a GOAWAY that excludes its stream) is sent again by
+// the retry loop, counted within MaxAttempts.
 package cloudkeys
