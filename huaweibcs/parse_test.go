@@ -96,7 +96,8 @@ func FuzzParseCredentialFile(f *testing.F) {
 			f.Add(h.data)
 		}
 	}
-	f.Add(zipLying("credential.csv", make([]byte, 1<<20), 100, zip.Deflate)) // 1 MiB of zeros declared 100 B
+	zeros := make([]byte, 1<<20)
+	f.Add(zipLying("credential.csv", zeros, deflate(zeros), 100, zip.Deflate)) // 1 MiB of zeros declared 100 B
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var id, secret string
 		var err error
