@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
@@ -48,13 +47,17 @@ func New(endpoint, projectID string, creds Credentials, opts ...cloudkeys.Option
 	if err := validateProjectID(projectID); err != nil {
 		return nil, err
 	}
+	projectSeg, err := transport.PathSegment(Vendor, "projectID", projectID)
+	if err != nil {
+		return nil, err
+	}
 	if err := creds.validate(); err != nil {
 		return nil, err
 	}
 	c := &Client{
 		projectID: projectID,
 		creds:     creds,
-		basePath:  "/v1/" + projectID + "/node-provider/credentials",
+		basePath:  "/v1/" + projectSeg + "/node-provider/credentials",
 	}
 	cfg := transport.Config{
 		Vendor:          Vendor,
@@ -165,9 +168,14 @@ func tokenSigner(tok string) transport.Signer {
 	}
 }
 
-// credentialPath returns the escaped path of one credential.
-func (c *Client) credentialPath(id string) string {
-	return c.basePath + "/" + url.PathEscape(id)
+// credentialPath returns the escaped path of one credential; "", "." and
+// ".." are refused as field before any request.
+func (c *Client) credentialPath(field, id string) (string, error) {
+	seg, err := transport.PathSegment(Vendor, field, id)
+	if err != nil {
+		return "", err
+	}
+	return c.basePath + "/" + seg, nil
 }
 
 // String returns "huaweibcs.Client(project <id>)". A client holds

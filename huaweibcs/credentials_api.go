@@ -232,9 +232,13 @@ func (c *Client) DeleteCredential(ctx context.Context, id string) error {
 	if err := validateCredentialID("id", id); err != nil {
 		return err
 	}
-	_, err := c.do(ctx, &transport.Request{
+	p, err := c.credentialPath("id", id)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, &transport.Request{
 		Operation: OpDelete, Class: transport.IdempotentWrite, Method: http.MethodDelete,
-		Path: c.credentialPath(id),
+		Path: p,
 	})
 	if ae := apiError(err); ae != nil && ae.Attempts > 1 && ae.StatusCode == http.StatusNotFound &&
 		(ae.Code == CodeNotFound || ae.Code == "") {

@@ -2,6 +2,7 @@ package huaweibcs
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -11,12 +12,22 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/cloudkeys/cloudkeys"
 )
 
-// maxFileEntry bounds what is read from one ZIP entry.
-const maxFileEntry = 1 << 20
+// Bounds on the file a create answers with, which holds one credential.
+// Anything bigger is refused with a *FileError before it is parsed (the raw
+// answer is still kept in the *CreateFileError): a hostile or broken answer
+// cannot make the parser allocate more than a small multiple of its size.
+const (
+	maxCredentialFile = 64 << 10 // the CSV (bare, or the ZIP entry) or JSON content
+	maxCredentialZIP  = 1 << 20  // a ZIP archive as a whole
+	maxZIPEntries     = 16       // entries of a ZIP archive
+	maxColumns        = 64       // fields in a CSV row; members of a JSON answer
+	maxRows           = 16       // CSV rows read: the header, then rows up to the first data row
+)
 
 // FileError reports a create answer whose file could not be read. It comes
 // wrapped in a [CreateFileError], which carries the raw file, so the
@@ -83,29 +94,45 @@ func (e *CreateFileError) Unwrap() error { return e.Err }
 //     a name, description, time, date or type: e.g. "Secret Value"). The id
 //     column is never taken for the secret; two candidates are no match.
 //
-// The first data row is used. A UTF-8 byte-order mark is ignored. A JSON
-// object (should a server answer JSON) is read with the same name rules, also
-// one level down (e.g. {"credential": {...}}). On error, whatever was found
-// (the id, or the secret) is returned with it; the error never holds the
-// secret.
+// The first data row is used; what follows it is not read. A UTF-8
+// byte-order mark is ignored. A JSON object (should a server answer JSON) is
+// read with the same name rules, also one level down (e.g.
+// {"credential": {...}}). On error, whatever was found (the id, or the
+// secret) is returned with it; the error never holds the secret.
+//
+// The file holds one credential, so it is read within bounds, and anything
+// bigger is a *FileError: a CSV (bare, or the ZIP entry) or JSON answer of
+// more than 64 KiB, a ZIP archive of more than 1 MiB or 16 entries (or
+// whose CSV entry is, or turns out to be, bigger than 64 KiB or than it
+// declares), a CSV row of more than 64 fields, no data row among the first
+// 16 rows, a JSON answer of more than 64 members.
 func ParseCredentialFile(data []byte) (id, secret string, err error) {
-	if t := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff"))); len(t) > 0 && t[0] == '{' {
-		return parseCredentialJSON(t)
-	}
-	csvData := data
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || bytes.HasPrefix(data, []byte("PK\x05\x06")) {
-		csvData, err = csvFromZip(data)
+		csvData, err := csvFromZip(data)
 		if err != nil {
 			return "", "", err
 		}
+		return parseCredentialCSV(csvData)
 	}
-	return parseCredentialCSV(csvData)
+	if len(data) > maxCredentialFile {
+		return "", "", &FileError{Problem: "file larger than 64 KiB (it should hold one credential)"}
+	}
+	if t := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff"))); len(t) > 0 && t[0] == '{' {
+		return parseCredentialJSON(t)
+	}
+	return parseCredentialCSV(data)
 }
 
 func csvFromZip(data []byte) ([]byte, error) {
+	if len(data) > maxCredentialZIP {
+		return nil, &FileError{Problem: "ZIP archive larger than 1 MiB (it should hold one credential)"}
+	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, &FileError{Problem: "not a readable ZIP archive"}
+	}
+	if len(zr.File) > maxZIPEntries {
+		return nil, &FileError{Problem: "ZIP archive holds more than 16 entries"}
 	}
 	var pick *zip.File
 	for _, f := range zr.File {
@@ -124,27 +151,77 @@ func csvFromZip(data []byte) ([]byte, error) {
 	if pick == nil {
 		return nil, &FileError{Problem: "ZIP archive holds no .csv file"}
 	}
+	name := path.Base(pick.Name)
+	size := pick.UncompressedSize64
+	if size > maxCredentialFile {
+		return nil, &FileError{Problem: name + " in the ZIP archive is larger than 64 KiB (it should hold one credential)"}
+	}
 	rc, err := pick.Open()
 	if err != nil {
-		return nil, &FileError{Problem: "cannot open " + path.Base(pick.Name) + " in the ZIP archive"}
+		return nil, &FileError{Problem: "cannot open " + name + " in the ZIP archive"}
 	}
 	defer func() { _ = rc.Close() }()
-	b, err := io.ReadAll(io.LimitReader(rc, maxFileEntry+1))
-	if err != nil {
-		return nil, &FileError{Problem: "cannot read " + path.Base(pick.Name) + " in the ZIP archive"}
+	// Read at most one byte more than the entry declares (at most 64 KiB):
+	// the declared size may lie, so the buffer never grows and nothing
+	// beyond it is inflated.
+	b := make([]byte, size+1)
+	n, err := io.ReadFull(io.LimitReader(rc, int64(len(b))), b)
+	switch {
+	case n > int(size):
+		return nil, &FileError{Problem: name + " in the ZIP archive is larger than it declares"}
+	case err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF),
+		uint64(n) != size:
+		return nil, &FileError{Problem: "cannot read " + name + " in the ZIP archive"}
 	}
-	if len(b) > maxFileEntry {
-		return nil, &FileError{Problem: "CSV entry larger than 1 MiB"}
+	return b[:n], nil
+}
+
+// errTooManyColumns stops the CSV reader at a row of more than maxColumns
+// fields.
+var errTooManyColumns = errors.New("too many columns")
+
+// columnGuard feeds a csv.Reader and fails the read as soon as a row holds
+// more than maxColumns fields, counting the separators outside quotes (an
+// escaped quote "" toggles twice): the bytes before the separator are
+// delivered, the rest never is, so csv.Reader never splits a row into more
+// than maxColumns fields (each field costs it more than the byte it takes).
+type columnGuard struct {
+	r      io.Reader
+	quoted bool
+	commas int // in the current row
+	err    error
+}
+
+func (g *columnGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
 	}
-	return b, nil
+	n, err := g.r.Read(p)
+	for i, c := range p[:n] {
+		switch {
+		case c == '"':
+			g.quoted = !g.quoted
+		case g.quoted:
+		case c == ',':
+			g.commas++
+			if g.commas >= maxColumns {
+				g.err = errTooManyColumns
+				return i, g.err
+			}
+		case c == '\n':
+			g.commas = 0
+		}
+	}
+	return n, err
 }
 
 // normalizeColumn lowercases a header name and drops spaces, '_' and '-'.
 func normalizeColumn(s string) string {
 	s = strings.TrimSpace(strings.TrimPrefix(s, "\ufeff"))
 	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch r {
+	b.Grow(len(s)) // one allocation: a header name may be long
+	for _, r := range s {
+		switch r = unicode.ToLower(r); r {
 		case ' ', '\t', '_', '-':
 			continue
 		}
@@ -236,26 +313,41 @@ func pickColumns(header []string) (idCol, secCol int) {
 	return idCol, secCol
 }
 
+// parseCredentialCSV reads the header and the rows up to the first data
+// row, record by record (data is at most maxCredentialFile bytes).
 func parseCredentialCSV(data []byte) (id, secret string, err error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	r := csv.NewReader(bytes.NewReader(data))
+	// A buffer that holds all of data (at least csv's own 4 KiB, or it
+	// would add one) hands csv.Reader whole lines, so it never copies a
+	// long line into its own growing buffer.
+	r := csv.NewReader(bufio.NewReaderSize(&columnGuard{r: bytes.NewReader(data)}, max(len(data)+1, 4096)))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
+	r.ReuseRecord = true
 	header, err := r.Read()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
+		switch {
+		case errors.Is(err, errTooManyColumns):
+			return "", "", &FileError{Problem: "more than 64 columns in the header row"}
+		case errors.Is(err, io.EOF):
 			return "", "", &FileError{Problem: "empty file"}
 		}
 		return "", "", &FileError{Problem: "not a CSV file"}
 	}
-	idCol, secCol := pickColumns(header)
+	idCol, secCol := pickColumns(header) // before the next Read reuses header
 	if idCol < 0 && secCol < 0 {
 		return "", "", &FileError{Problem: "no secret column (api_key, key or secret) and no id column in the header row"}
 	}
-	for {
+	for rows := 1; ; rows++ {
+		if rows >= maxRows {
+			return "", "", &FileError{Problem: "no data row in the first 16 rows"}
+		}
 		row, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			return "", "", &FileError{Problem: "no data row"}
+		}
+		if errors.Is(err, errTooManyColumns) {
+			return "", "", &FileError{Problem: "more than 64 columns in a data row"}
 		}
 		if err != nil {
 			return "", "", &FileError{Problem: "malformed CSV data row"}
@@ -290,6 +382,9 @@ func checkFound(id, secret string, secretNamed bool, what, where string) (string
 // rules of the CSV header, looking one level into nested objects too (in
 // key order).
 func parseCredentialJSON(data []byte) (id, secret string, err error) {
+	if jsonMembers(data) > maxColumns {
+		return "", "", &FileError{Problem: "JSON answer with more than 64 members"}
+	}
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) != nil {
 		return "", "", &FileError{Problem: "not a JSON object"}
@@ -326,4 +421,24 @@ func parseCredentialJSON(data []byte) (id, secret string, err error) {
 		id = otherID
 	}
 	return checkFound(id, secret, secretNamed, "field", "the JSON answer")
+}
+
+// jsonMembers counts the object members of a JSON text (the ':' outside
+// strings) without allocating: the decoding below costs a few hundred bytes
+// per member, so their number is bounded before it starts.
+func jsonMembers(data []byte) int {
+	n, inString, escaped := 0, false, false
+	for _, c := range data {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && c == ':':
+			n++
+		}
+	}
+	return n
 }

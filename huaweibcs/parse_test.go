@@ -80,13 +80,35 @@ func TestParseErrorBodies(t *testing.T) {
 	assert.Equal(t, "only detail", msg)
 }
 
+// FuzzParseCredentialFile: no panic, no success without a secret, no
+// secret in an error, and, per input, at most allocBound(len(data)) bytes
+// allocated (8 per byte of the answer plus 1 MiB; see
+// TestParseCredentialFileMemory), seeded with the small hostile shapes.
 func FuzzParseCredentialFile(f *testing.F) {
 	f.Add([]byte("id,api_key\nI,S\n"))
 	f.Add([]byte("PK\x03\x04"))
 	f.Add([]byte("\ufeff\"a\nb\",key\n1,2"))
 	f.Add([]byte(`{"x":{"id":"I","key":"S"}}`))
+	// Small seeds only: the fuzzer minimizes every new input, which is
+	// slow for big ones.
+	for _, h := range hostileFiles() {
+		if len(h.data) <= 4<<10 {
+			f.Add(h.data)
+		}
+	}
+	zeros := make([]byte, 1<<20)
+	f.Add(zipLying("credential.csv", zeros, deflate(zeros), 100, zip.Deflate)) // 1 MiB of zeros declared 100 B
 	f.Fuzz(func(t *testing.T, data []byte) {
-		id, secret, err := ParseCredentialFile(data)
+		var id, secret string
+		var err error
+		got := allocOf(1, func() { id, secret, err = ParseCredentialFile(data) })
+		if bound := allocBound(len(data)); got > bound {
+			// Once more before failing: another goroutine may have
+			// allocated meanwhile.
+			if got = min(got, allocOf(2, func() { _, _, _ = ParseCredentialFile(data) })); got > bound {
+				t.Fatalf("a %d B answer allocated %d B, more than %d B", len(data), got, bound)
+			}
+		}
 		if err == nil && secret == "" {
 			t.Fatal("success without a secret")
 		}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -134,8 +133,21 @@ func scrubAll(s string, secrets []string) string {
 	return s
 }
 
-// esc escapes one path segment.
-func esc(s string) string { return url.PathEscape(s) }
+// segment returns value escaped as one path segment. "", "." and ".." are
+// refused before any request with an error naming field: a proxy or the
+// server would normalise such a segment to another resource.
+func segment(field, value string) (string, error) {
+	return transport.PathSegment(vendor, field, value)
+}
+
+// idSegment is segment for a required id, refusing one made only of spaces
+// too (requireID).
+func idSegment(field, id string) (string, error) {
+	if err := requireID(field, id); err != nil {
+		return "", err
+	}
+	return segment(field, id)
+}
 
 // prefix returns the path of a subject: /user, /users/{id}, /provider or
 // /providers/{id}.
@@ -151,12 +163,20 @@ func (s Subject) prefix() (string, error) {
 		if s.ID == "" {
 			return "/user", nil
 		}
-		return "/users/" + esc(s.ID), nil
+		id, err := segment("Subject.ID", s.ID)
+		if err != nil {
+			return "", err
+		}
+		return "/users/" + id, nil
 	case SubjectProvider:
 		if s.ID == "" {
 			return "/provider", nil
 		}
-		return "/providers/" + esc(s.ID), nil
+		id, err := segment("Subject.ID", s.ID)
+		if err != nil {
+			return "", err
+		}
+		return "/providers/" + id, nil
 	}
 	return "", cloudkeys.InvalidInput(vendor, "Subject.Type", `must be "", "user" or "provider"`)
 }

@@ -26,11 +26,17 @@ func (c *Client) Capabilities(context.Context) (cloudkeys.Capabilities, error) {
 	return cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Rotate: false, Enable: true, Expiry: true}, nil
 }
 
-func ownerSubject(owner string) Subject {
+// ownerSubject is the subject of a KeyManager Owner: the caller for "",
+// else User(owner). An owner that cannot be one path segment ("." or "..")
+// is refused as "Owner".
+func ownerSubject(owner string) (Subject, error) {
 	if owner == "" {
-		return CurrentUser()
+		return CurrentUser(), nil
 	}
-	return User(owner)
+	if _, err := segment("Owner", owner); err != nil {
+		return Subject{}, err
+	}
+	return User(owner), nil
 }
 
 // CreateKey creates a named access token: POST /user/tokens/named, or
@@ -50,7 +56,11 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if !req.ExpiresAt.IsZero() {
 		r.Caveats = Caveats{Until(req.ExpiresAt)}
 	}
-	created, err := c.CreateNamedToken(ctx, ownerSubject(req.Owner), r)
+	subj, err := ownerSubject(req.Owner)
+	if err != nil {
+		return nil, err
+	}
+	created, err := c.CreateNamedToken(ctx, subj, r)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +276,12 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 // [Client.ReplaceKey]).
 func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
 	return func(yield func(*cloudkeys.Key, error) bool) {
-		ids, err := c.ListNamedTokens(ctx, ownerSubject(opts.Owner))
+		subj, err := ownerSubject(opts.Owner)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		ids, err := c.ListNamedTokens(ctx, subj)
 		if err != nil {
 			yield(nil, err)
 			return

@@ -152,11 +152,12 @@ func (c *Client) ListAllNamedTokens(ctx context.Context) ([]string, error) {
 // GetNamedToken returns a named token by id: GET /tokens/named/{id}. The
 // answer carries the full bearer token in Token.
 func (c *Client) GetNamedToken(ctx context.Context, id string) (*NamedToken, error) {
-	if err := requireID("id", id); err != nil {
+	seg, err := idSegment("id", id)
+	if err != nil {
 		return nil, err
 	}
 	var out NamedToken
-	if _, err := c.do(ctx, call{op: "getNamedToken", class: transport.Read, method: http.MethodGet, path: "/tokens/named/" + esc(id), out: &out}); err != nil {
+	if _, err := c.do(ctx, call{op: "getNamedToken", class: transport.Read, method: http.MethodGet, path: "/tokens/named/" + seg, out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -169,11 +170,12 @@ func (c *Client) GetNamedTokenByName(ctx context.Context, subj Subject, name str
 	if err != nil {
 		return nil, err
 	}
-	if err := requireID("name", name); err != nil {
+	seg, err := idSegment("name", name)
+	if err != nil {
 		return nil, err
 	}
 	var out NamedToken
-	if _, err := c.do(ctx, call{op: "getNamedTokenByName", class: transport.Read, method: http.MethodGet, path: p + "/tokens/named/name/" + esc(name), out: &out}); err != nil {
+	if _, err := c.do(ctx, call{op: "getNamedTokenByName", class: transport.Read, method: http.MethodGet, path: p + "/tokens/named/name/" + seg, out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -193,7 +195,8 @@ type NamedTokenUpdate struct {
 // revokes/unrevokes it: PATCH /tokens/named/{id}, answered 204. Setting
 // Revoked is idempotent, so the call is retried like a read.
 func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUpdate) error {
-	if err := requireID("id", id); err != nil {
+	seg, err := idSegment("id", id)
+	if err != nil {
 		return err
 	}
 	body := map[string]any{}
@@ -212,7 +215,7 @@ func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUp
 	if len(body) == 0 {
 		return cloudkeys.InvalidInput(vendor, "NamedTokenUpdate", "set at least one of Name, CustomMetadata, Revoked")
 	}
-	_, err := c.do(ctx, call{op: "modifyNamedToken", class: transport.IdempotentWrite, method: http.MethodPatch, path: "/tokens/named/" + esc(id), in: body})
+	_, err = c.do(ctx, call{op: "modifyNamedToken", class: transport.IdempotentWrite, method: http.MethodPatch, path: "/tokens/named/" + seg, in: body})
 	return err
 }
 
@@ -220,10 +223,11 @@ func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUp
 // answered 204. The token stops working at once (tokenInvalid). Deleting
 // by id is retried; a 404 after a retry counts as deleted.
 func (c *Client) DeleteNamedToken(ctx context.Context, id string) error {
-	if err := requireID("id", id); err != nil {
+	seg, err := idSegment("id", id)
+	if err != nil {
 		return err
 	}
-	_, err := c.do(ctx, call{op: "deleteNamedToken", class: transport.IdempotentWrite, method: http.MethodDelete, path: "/tokens/named/" + esc(id)})
+	_, err = c.do(ctx, call{op: "deleteNamedToken", class: transport.IdempotentWrite, method: http.MethodDelete, path: "/tokens/named/" + seg})
 	return goneAfterRetry(err)
 }
 
@@ -261,11 +265,12 @@ type NamedTokenStatus struct {
 // GetNamedTokenStatus returns whether a named token is revoked:
 // GET /tokens/named/{id}/status (no token in the answer).
 func (c *Client) GetNamedTokenStatus(ctx context.Context, id string) (*NamedTokenStatus, error) {
-	if err := requireID("id", id); err != nil {
+	seg, err := idSegment("id", id)
+	if err != nil {
 		return nil, err
 	}
 	var out NamedTokenStatus
-	if _, err := c.do(ctx, call{op: "getNamedTokenStatus", class: transport.Read, method: http.MethodGet, path: "/tokens/named/" + esc(id) + "/status", out: &out}); err != nil {
+	if _, err := c.do(ctx, call{op: "getNamedTokenStatus", class: transport.Read, method: http.MethodGet, path: "/tokens/named/" + seg + "/status", out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil

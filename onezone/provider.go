@@ -30,7 +30,11 @@ import (
 func (c *Client) CreateProviderRegistrationToken(ctx context.Context, userID string) (cloudkeys.Secret, error) {
 	p := "/user"
 	if userID != "" {
-		p = "/users/" + esc(userID)
+		seg, err := segment("userID", userID)
+		if err != nil {
+			return cloudkeys.Secret{}, err
+		}
+		p = "/users/" + seg
 	}
 	var out struct {
 		Token cloudkeys.Secret `json:"token"`

@@ -24,6 +24,8 @@ var badValues = []badValue{
 	{"whitespace", " \t "},
 	{"control chars", "a\x00b\r\nc"},
 	{"over-long", strings.Repeat("k", 5000)},
+	{".", "."},
+	{"..", ".."},
 	{"../x", "../x"},
 	{"a/b", "a/b"},
 	{"a?b", "a?b"},
@@ -86,6 +88,52 @@ var localOnly = map[string]string{
 	"onezone ListKeys(Owner)":    "",
 }
 
+// dotsOffPath lists the (vendor, method) pairs whose value never goes into
+// a URL path: for them "." and ".." may be sent (as a query, form or JSON
+// value, where no proxy normalises them) or compared locally. Every other
+// method must refuse "." and ".." before any request, naming its parameter:
+// as a path segment they address another resource once a proxy or the
+// server normalises the path. A Description is free text and may be ".".
+var dotsOffPath = map[string]string{
+	"cloudstack GetKey(id)":                                 "query",
+	"cloudstack DeleteKey(id)":                              "query",
+	"cloudstack CreateKey(Owner)":                           "query",
+	"cloudstack CreateKey(Name)":                            "query",
+	"cloudstack ListKeys(Owner)":                            "query",
+	"cloudstack DeleteUserKeys(keyPairID)":                  "query",
+	"cloudstack GetUserByAPIKey(apiKey)":                    "query",
+	"cloudstack GetUserKeys(userID)":                        "query",
+	"cloudstack ListUserKeyRules(keyPairID)":                "query",
+	"cloudstack QueryAsyncJobResult(jobID)":                 "query",
+	"cloudstack RegisterUserKeys(ID)":                       "query",
+	"cloudstack RegisterUserKeys(Name)":                     "query",
+	"cloudstack ListUsers(ID)":                              "query",
+	"cloudstack ListUserKeys(UserID)":                       "query",
+	"zstack CreateKey(Owner)":                               "JSON body (accountUuid)",
+	"zstack CreateKey(Name)":                                "not kept",
+	"zstack ListKeys(Owner)":                                "query condition accountUuid=",
+	"zstack CreateAccessKey(AccountUUID)":                   "JSON body",
+	"zstack CreateAccessKey(UserUUID)":                      "JSON body",
+	"zstack LogInByAccount(accountName)":                    "JSON body",
+	"zstack LogInByUser(userName)":                          "JSON body",
+	"e24 GetKey(id)":                                        "compared locally",
+	"e24 DeleteKey(id)":                                     "JSON body",
+	"e24 RotateKey(id)":                                     "JSON body",
+	"e24 CreateKey(Owner)":                                  "compared with the account id",
+	"e24 CreateKey(Name)":                                   "not kept",
+	"e24 ListKeys(Owner)":                                   "compared with the account id",
+	"e24 DeleteAPIKey(apiKey)":                              "JSON body",
+	"e24 RegenerateAPISecret(apiKey)":                       "JSON body",
+	"e24 RegenerateFilesSecret(apiKey)":                     "JSON body",
+	"e24 AddSSHKey(Name)":                                   "JSON body",
+	"huaweibcs CreateKey(Name)":                             "not kept",
+	"onezone CreateProviderRegistrationInvite(adminUserID)": "JSON body (adminUserId)",
+}
+
+// isDots reports a value that a normalising proxy or server resolves as a
+// relative path segment.
+func isDots(v string) bool { return v == "." || v == ".." }
+
 // emptyMeans lists the methods where "" is a documented value, not a
 // missing one; everywhere else an empty value must be refused.
 var emptyMeans = map[string]string{
@@ -103,6 +151,10 @@ var emptyMeans = map[string]string{
 	"RegisterUserKeys(Name)":                  "no name",
 	"RegisterUserKeys(Description)":           "none",
 	"ListUsers(ID)":                           "all",
+	"ListNamedTokens(Provider(id))":           "CurrentProvider()",
+	"ValidateSession(sessionUUID)":            "own session",
+	"RenewSession(sessionUUID)":               "own session",
+	"LogOut(sessionUUID)":                     "own session",
 }
 
 // onWire tells where v reached the fake intact: as one whole path segment,
@@ -215,7 +267,31 @@ func classify(t *testing.T, vendor string, m method, bv badValue, res any, err e
 		t.Errorf("%s: %v", label, err)
 		return "**PANIC**"
 	}
+	for _, q := range reqs {
+		for _, seg := range strings.Split(q.RawPath, "/") {
+			if isDots(seg) {
+				t.Errorf("%s: a %q path segment was sent: %s %s", label, seg, q.Method, q.RawPath)
+				return "**FAIL** dot segment sent"
+			}
+		}
+	}
 	var ie *cloudkeys.InvalidInputError
+	if isDots(bv.v) && m.param != "Description" && dotsOffPath[vendor+" "+m.name] == "" {
+		// Always refused, before any request, naming the parameter.
+		switch {
+		case errors.As(err, &ie) && len(reqs) == 0:
+			assert.True(t, errors.Is(err, cloudkeys.ErrInvalidRequest), label)
+			if ie.Field != m.param {
+				t.Errorf("%s: refused naming %q, want the parameter %q", label, ie.Field, m.param)
+				return "**FAIL** invalid " + ie.Field
+			}
+			return "invalid " + ie.Field + ", 0 req"
+		case errors.Is(err, cloudkeys.ErrUnsupported) && len(reqs) == 0:
+			return "unsupported, 0 req"
+		}
+		t.Errorf("%s: %q not refused before any request (%d requests, err=%v)", label, bv.v, len(reqs), err)
+		return "**FAIL** not refused"
+	}
 	if errors.As(err, &ie) {
 		assert.True(t, errors.Is(err, cloudkeys.ErrInvalidRequest), label)
 		assert.NotEmpty(t, ie.Field, label)

@@ -38,8 +38,8 @@ func csRegister(name, param string, set func(p *cloudstack.RegisterUserKeysParam
 }
 
 // vendorMethods are the vendor-specific exported methods that take an id,
-// owner, name or description (session uuids and secrets excluded: those
-// are credentials, not identifiers).
+// owner, name or description, and ZStack's session uuids, which go into a
+// path (secrets excluded: they are credentials, not identifiers).
 var vendorMethods = map[string][]method{
 	"cloudstack": {
 		vm("DeleteUserKeys(keyPairID)", "keyPairID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
@@ -108,6 +108,16 @@ var vendorMethods = map[string][]method{
 		vm("CreateAccessKey(UserUUID)", "UserUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
 			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID, UserUUID: v})
 		}),
+		// Session uuids are credentials, but they go into a path.
+		vm("ValidateSession(sessionUUID)", "sessionUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return c.ValidateSession(ctx, v)
+		}),
+		vm("RenewSession(sessionUUID)", "sessionUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return c.RenewSession(ctx, v, time.Hour)
+		}),
+		vm("LogOut(sessionUUID)", "sessionUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
+			return errOnly(c.LogOut(ctx, v))
+		}),
 	},
 	"e24": {
 		vm("DeleteAPIKey(apiKey)", "apiKey", func(ctx context.Context, c *e24.Client, v string) (any, error) {
@@ -148,11 +158,17 @@ var vendorMethods = map[string][]method{
 		vm("GetNamedTokenByName(name)", "name", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return c.GetNamedTokenByName(ctx, onezone.CurrentUser(), v)
 		}),
+		vm("GetNamedTokenByName(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.GetNamedTokenByName(ctx, onezone.User(v), "bad-input-name")
+		}),
 		vm("ListNamedTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return c.ListNamedTokens(ctx, onezone.User(v))
 		}),
 		vm("DeleteAllNamedTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.User(v)))
+		}),
+		vm("ListNamedTokens(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.ListNamedTokens(ctx, onezone.Provider(v))
 		}),
 		vm("DeleteAllNamedTokens(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.Provider(v)))

@@ -187,11 +187,21 @@ func checkUUID(field, uuid string) error {
 	return nil
 }
 
+// uuidSegment checks uuid (checkUUID) and returns it escaped as one path
+// segment; "." and ".." are refused before any request.
+func uuidSegment(field, uuid string) (string, error) {
+	if err := checkUUID(field, uuid); err != nil {
+		return "", err
+	}
+	return transport.PathSegment(Vendor, field, uuid)
+}
+
 // DeleteAccessKey deletes an AccessKey with DELETE
 // /zstack/v1/accesskeys/{uuid}?deleteMode=<mode> (asynchronous; mode ""
 // means Permissive). Deleting an unknown uuid succeeds.
 func (c *Client) DeleteAccessKey(ctx context.Context, uuid string, mode DeleteMode) error {
-	if err := checkUUID("uuid", uuid); err != nil {
+	seg, err := uuidSegment("uuid", uuid)
+	if err != nil {
 		return err
 	}
 	switch mode {
@@ -202,7 +212,7 @@ func (c *Client) DeleteAccessKey(ctx context.Context, uuid string, mode DeleteMo
 		return cloudkeys.InvalidInput(Vendor, "deleteMode", "must be Permissive or Enforcing")
 	}
 	return c.invoke(ctx, apiCall{
-		op: "DeleteAccessKey", method: http.MethodDelete, path: "/accesskeys/" + url.PathEscape(uuid),
+		op: "DeleteAccessKey", method: http.MethodDelete, path: "/accesskeys/" + seg,
 		query: url.Values{"deleteMode": {string(mode)}}, async: true,
 	}, nil)
 }
@@ -212,15 +222,16 @@ func (c *Client) DeleteAccessKey(ctx context.Context, uuid string, mode DeleteMo
 // {"changeAccessKeyState":{"stateEvent":"enable"|"disable"}}
 // (asynchronous). A disabled key's signatures are refused (403).
 func (c *Client) ChangeAccessKeyState(ctx context.Context, uuid string, event StateEvent) (*AccessKeyInventory, error) {
-	if err := checkUUID("uuid", uuid); err != nil {
+	seg, err := uuidSegment("uuid", uuid)
+	if err != nil {
 		return nil, err
 	}
 	if event != StateEventEnable && event != StateEventDisable {
 		return nil, cloudkeys.InvalidInput(Vendor, "stateEvent", "must be enable or disable")
 	}
 	var r inventoryReply
-	err := c.invoke(ctx, apiCall{
-		op: "ChangeAccessKeyState", method: http.MethodPut, path: "/accesskeys/" + url.PathEscape(uuid) + "/actions",
+	err = c.invoke(ctx, apiCall{
+		op: "ChangeAccessKeyState", method: http.MethodPut, path: "/accesskeys/" + seg + "/actions",
 		body: map[string]any{"changeAccessKeyState": map[string]string{"stateEvent": string(event)}}, async: true,
 	}, &r)
 	if err != nil {
@@ -327,10 +338,11 @@ func (c *Client) QueryAccessKeys(ctx context.Context, q Query) iter.Seq2[*Access
 // GetAccessKey reads one AccessKey with GET /zstack/v1/accesskeys/{uuid};
 // an empty answer is an error matching [cloudkeys.ErrNotFound].
 func (c *Client) GetAccessKey(ctx context.Context, uuid string) (*AccessKeyInventory, error) {
-	if err := checkUUID("uuid", uuid); err != nil {
+	seg, err := uuidSegment("uuid", uuid)
+	if err != nil {
 		return nil, err
 	}
-	page, err := c.queryPage(ctx, "/accesskeys/"+url.PathEscape(uuid), queryParams{})
+	page, err := c.queryPage(ctx, "/accesskeys/"+seg, queryParams{})
 	if err != nil {
 		return nil, err
 	}

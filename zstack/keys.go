@@ -56,6 +56,9 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 // GetKey reads one AccessKey by uuid (GetAccessKey); the secret is not
 // included.
 func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
+	if _, err := uuidSegment("id", id); err != nil {
+		return nil, err
+	}
 	inv, err := c.GetAccessKey(ctx, id)
 	if err != nil {
 		return nil, err
@@ -86,6 +89,9 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 // DeleteKey deletes an AccessKey (DeleteAccessKey, Permissive). Deleting
 // an unknown uuid succeeds, as on the server.
 func (c *Client) DeleteKey(ctx context.Context, id string) error {
+	if _, err := uuidSegment("id", id); err != nil {
+		return err
+	}
 	return c.DeleteAccessKey(ctx, id, DeletePermissive)
 }
 
@@ -97,6 +103,9 @@ func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
 
 // SetKeyEnabled enables or disables an AccessKey (ChangeAccessKeyState).
 func (c *Client) SetKeyEnabled(ctx context.Context, id string, enabled bool) error {
+	if _, err := uuidSegment("id", id); err != nil {
+		return err
+	}
 	ev := StateEventDisable
 	if enabled {
 		ev = StateEventEnable

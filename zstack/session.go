@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
@@ -189,18 +188,23 @@ func (c *Client) relogin(ctx context.Context, stale string) (string, error) {
 	return s.UUID.Reveal(), nil
 }
 
-// sessionArg resolves a session uuid argument: "" means the current one.
-func (c *Client) sessionArg(sessionUUID string) (string, error) {
+// sessionArg resolves a session uuid argument ("" means the current one)
+// and returns it with its escaped path segment. "." and ".." are refused
+// before any request.
+func (c *Client) sessionArg(sessionUUID string) (id, seg string, err error) {
 	if sessionUUID == "" {
 		if s := c.CurrentSession(); s != nil {
 			sessionUUID = s.UUID.Reveal()
 		}
 	}
 	if sessionUUID == "" {
-		return "", cloudkeys.InvalidInput(Vendor, "sessionUUID", "no session given and the client holds none")
+		return "", "", cloudkeys.InvalidInput(Vendor, "sessionUUID", "no session given and the client holds none")
+	}
+	if seg, err = transport.PathSegment(Vendor, "sessionUUID", sessionUUID); err != nil {
+		return "", "", err
 	}
 	c.tc.AddSecret(sessionUUID)
-	return sessionUUID, nil
+	return sessionUUID, seg, nil
 }
 
 // LogOut ends a session with DELETE /zstack/v1/accounts/sessions/{uuid}
@@ -209,11 +213,11 @@ func (c *Client) sessionArg(sessionUUID string) (string, error) {
 // the next call when it holds login credentials).
 func (c *Client) LogOut(ctx context.Context, sessionUUID string) error {
 	own := sessionUUID == ""
-	id, err := c.sessionArg(sessionUUID)
+	id, seg, err := c.sessionArg(sessionUUID)
 	if err != nil {
 		return err
 	}
-	err = c.invoke(ctx, apiCall{op: "LogOut", method: http.MethodDelete, path: "/accounts/sessions/" + url.PathEscape(id), class: transport.IdempotentWrite, noAuth: true}, nil)
+	err = c.invoke(ctx, apiCall{op: "LogOut", method: http.MethodDelete, path: "/accounts/sessions/" + seg, class: transport.IdempotentWrite, noAuth: true}, nil)
 	if err != nil {
 		return err
 	}
@@ -229,14 +233,14 @@ func (c *Client) LogOut(ctx context.Context, sessionUUID string) error {
 // (synchronous, no Authorization needed) whether a session is still valid.
 // sessionUUID "" checks the client's own session.
 func (c *Client) ValidateSession(ctx context.Context, sessionUUID string) (bool, error) {
-	id, err := c.sessionArg(sessionUUID)
+	_, seg, err := c.sessionArg(sessionUUID)
 	if err != nil {
 		return false, err
 	}
 	var r struct {
 		Valid bool `json:"valid"`
 	}
-	err = c.invoke(ctx, apiCall{op: "ValidateSession", method: http.MethodGet, path: "/accounts/sessions/" + url.PathEscape(id) + "/valid", class: transport.Read, noAuth: true}, &r)
+	err = c.invoke(ctx, apiCall{op: "ValidateSession", method: http.MethodGet, path: "/accounts/sessions/" + seg + "/valid", class: transport.Read, noAuth: true}, &r)
 	return r.Valid, err
 }
 
@@ -248,13 +252,13 @@ func (c *Client) RenewSession(ctx context.Context, sessionUUID string, duration 
 	if duration < time.Minute || duration > 365*24*time.Hour {
 		return nil, cloudkeys.InvalidInput(Vendor, "duration", "must be between 60s and 31536000s")
 	}
-	id, err := c.sessionArg(sessionUUID)
+	_, seg, err := c.sessionArg(sessionUUID)
 	if err != nil {
 		return nil, err
 	}
 	var r sessionReply
 	err = c.invoke(ctx, apiCall{
-		op: "RenewSession", method: http.MethodPut, path: "/accounts/sessions/" + url.PathEscape(id) + "/renew",
+		op: "RenewSession", method: http.MethodPut, path: "/accounts/sessions/" + seg + "/renew",
 		body: map[string]any{"renewSession": map[string]int64{"duration": int64(duration / time.Second)}}, async: true,
 	}, &r)
 	if err != nil {

@@ -66,8 +66,9 @@ type Request struct {
 	// another host). Otherwise the URL is the client's base URL joined with
 	// Path, plus Query or RawQuery.
 	URL *url.URL
-	// Path is appended to the base URL's path. It is in escaped form: escape
-	// ids with url.PathEscape.
+	// Path is appended to the base URL's path. It is in escaped form: put
+	// ids, names and owners in it through PathSegment (which also refuses
+	// "", "." and "..").
 	Path     string
 	Query    url.Values
 	RawQuery string // used when Query is nil: sent exactly as given
