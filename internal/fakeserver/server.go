@@ -307,8 +307,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		t := time.NewTimer(delay)
 		select {
 		case <-r.Context().Done():
+			// The client went away or the server is closing: no answer.
 			t.Stop()
-			return
+			panic(http.ErrAbortHandler)
 		case <-t.C:
 		}
 	}
