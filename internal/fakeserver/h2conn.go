@@ -403,10 +403,11 @@ func (c *h2Conn) streamError(se http2.StreamError) {
 	c.enqueue(h2Out{kind: outRST, stream: se.StreamID, code: se.Code})
 }
 
-// abortStream ends a stream's request: its context, its body, its writes.
+// abortStream ends a stream's request (reset by the client, or cut off by
+// GOAWAY): its context, its body, its writes. No RST_STREAM follows.
 func (c *h2Conn) abortStream(st *h2Stream, err error) {
 	c.mu.Lock()
-	st.reset = true
+	st.reset, st.rstSent = true, true
 	c.cond.Broadcast()
 	c.mu.Unlock()
 	st.cancel()

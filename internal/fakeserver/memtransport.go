@@ -222,7 +222,10 @@ func (w *memWriter) send() {
 // sent is sent; the body ends (io.EOF), or fails with io.ErrUnexpectedEOF
 // when the handler aborted after the answer started.
 func (w *memWriter) finish(out memOutcome) {
+	ctxErr := w.req.Context().Err()
 	switch {
+	case (out.panicked || out.aborted) && ctxErr != nil:
+		w.pw.CloseWithError(ctxErr) // the client went away first
 	case out.panicked:
 		w.pw.CloseWithError(fmt.Errorf("%w: handler panicked: %v", io.ErrUnexpectedEOF, out.value))
 	case out.aborted:
