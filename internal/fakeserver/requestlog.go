@@ -53,7 +53,8 @@ type logEntry struct {
 
 // requestLog keeps the newest max requests in a ring, and at most
 // maxBytes of request bodies: when a new body would exceed it, the bodies
-// of the oldest entries are dropped first (the entries stay).
+// of the oldest entries are dropped first (the entries stay); a body
+// larger than maxBytes on its own is not kept.
 type requestLog struct {
 	mu       sync.Mutex
 	max      int
@@ -89,7 +90,10 @@ func (l *requestLog) add(r Request) *logEntry {
 		l.start = (l.start + 1) % l.max
 	}
 	l.bytes += int64(len(r.Body))
-	// Over budget: drop bodies from the oldest entry on, this one last.
+	if int64(len(r.Body)) > l.maxBytes { // can never fit: dropped alone
+		l.dropBodyLocked(e)
+	}
+	// Over budget: drop bodies from the oldest entry on.
 	for i := 0; l.bytes > l.maxBytes && i < len(l.ring); i++ {
 		l.dropBodyLocked(l.ring[(l.start+i)%len(l.ring)])
 	}

@@ -294,8 +294,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Proto: r.Proto, Fault: faulted,
 	})
 	r = r.WithContext(withLogEntry(r.Context(), &s.log, e))
-	sw := &statusWriter{ResponseWriter: w}
-	defer func() { s.answered(e, sw.status) }()
+	// The status is logged (and a 401 or 403 drops the body) when it is
+	// written, before the client can see the answer.
+	sw := &statusWriter{ResponseWriter: w, answered: func(status int) { s.answered(e, status) }}
 
 	delay := f.Delay
 	if delay == 0 {
@@ -322,9 +323,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // answered records the status of e and drops its body for a 401 or 403.
 func (s *Server) answered(e *logEntry, status int) {
-	if status == 0 {
-		return
-	}
 	s.log.setStatus(e, status)
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		s.log.unauthenticated(e)
@@ -454,23 +452,28 @@ func streamFaulterOf(w http.ResponseWriter) streamFaulter {
 	return nil
 }
 
-// statusWriter remembers the status the handler answered.
+// statusWriter reports the status the handler answers, once, before it
+// is passed on.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status   int
+	answered func(status int)
+}
+
+func (w *statusWriter) setStatus(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+		w.answered(code)
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 && code >= 200 {
-		w.status = code
-	}
+	w.setStatus(code)
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.setStatus(http.StatusOK)
 	return w.ResponseWriter.Write(p)
 }
 
@@ -479,9 +482,7 @@ func (w *statusWriter) Flush() { _ = w.FlushError() }
 
 // FlushError is Flush returning the error (used by http.ResponseController).
 func (w *statusWriter) FlushError() error {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
+	w.setStatus(http.StatusOK)
 	return http.NewResponseController(w.ResponseWriter).Flush()
 }
 

@@ -491,4 +491,3 @@ func TestGotConnTraceInMemory(t *testing.T) {
 	assert.Equal(t, "ok 1", body)
 	assert.True(t, got.Load())
 }
-
