@@ -23,8 +23,10 @@ var ErrDropped = errors.New("fakeserver: connection closed without an answer")
 //
 // For a plain in-memory server (Options.InMemory without TLS) each request
 // is served by the handler in its own goroutine, writing through a pipe:
-// the response is returned once the handler wrote its first bytes, flushed
-// or returned, and its body streams from the handler, so a stalled answer
+// the response is returned once the handler flushed, wrote more than 2 KiB
+// or returned (like net/http's server, which holds a small answer back
+// until the handler is done), and its body streams from the handler, so a
+// stalled answer
 // blocks the body's Read (durably, for testing/synctest) until the
 // request's context ends. A connection dropped before the answer is an
 // error from RoundTrip wrapping ErrDropped and io.ErrUnexpectedEOF; one cut
@@ -139,13 +141,21 @@ func serveRecovering(s *Server, w http.ResponseWriter, r *http.Request) (out mem
 	return memOutcome{}
 }
 
+// memBufferSize is how much body the in-memory transport holds back before
+// it hands the response over, like net/http's HTTP/1.1 server: a small
+// answer is delivered when the handler returns (with Content-Length), so
+// the handler's work is done when the client sees it.
+const memBufferSize = 2048
+
 // memWriter is the in-memory transport's ResponseWriter. The response is
-// handed to the client (ready closed) at the first Write, Flush or when the
-// handler returns; the body goes through an io.Pipe.
+// handed to the client (ready closed) at the first Flush, when more than
+// memBufferSize bytes were written, or when the handler returns; the body
+// goes through an io.Pipe.
 type memWriter struct {
 	req    *http.Request
 	header http.Header
 	status int
+	buf    []byte // written before the response was handed over
 	sent   bool
 	ready  chan struct{}
 	resp   *http.Response
@@ -171,15 +181,8 @@ func (w *memWriter) WriteHeader(code int) {
 }
 
 func (w *memWriter) Write(p []byte) (int, error) {
-	if !w.sent {
-		if w.status == 0 {
-			w.status = http.StatusOK
-		}
-		_, hasType := w.header["Content-Type"]
-		if !hasType && w.header.Get("Transfer-Encoding") == "" && len(p) > 0 {
-			w.header.Set("Content-Type", http.DetectContentType(p))
-		}
-		w.send()
+	if w.status == 0 {
+		w.status = http.StatusOK
 	}
 	if !bodyAllowed(w.req.Method, w.status) {
 		if w.req.Method == http.MethodHead {
@@ -187,22 +190,42 @@ func (w *memWriter) Write(p []byte) (int, error) {
 		}
 		return 0, http.ErrBodyNotAllowed
 	}
-	return w.pw.Write(p)
+	if w.sent {
+		return w.pw.Write(p)
+	}
+	w.buf = append(w.buf, p...)
+	if len(w.buf) > memBufferSize {
+		if err := w.send(false); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
 }
 
-// Flush hands the response to the client if it was not yet (http.Flusher).
+// Flush hands the response, and what was written, to the client
+// (http.Flusher).
 func (w *memWriter) Flush() {
 	if !w.sent {
-		if w.status == 0 {
-			w.status = http.StatusOK
-		}
-		w.send()
+		_ = w.send(false)
 	}
 }
 
-func (w *memWriter) send() {
+// send hands the response over; final means the handler returned, so the
+// whole body is in buf.
+func (w *memWriter) send(final bool) error {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
 	w.sent = true
 	h := w.header.Clone()
+	allowed := bodyAllowed(w.req.Method, w.status)
+	_, hasType := h["Content-Type"]
+	if !hasType && h.Get("Transfer-Encoding") == "" && allowed && len(w.buf) > 0 {
+		h.Set("Content-Type", http.DetectContentType(w.buf))
+	}
+	if final && allowed && h.Get("Content-Length") == "" && h.Get("Transfer-Encoding") == "" {
+		h.Set("Content-Length", strconv.Itoa(len(w.buf)))
+	}
 	cl := int64(-1)
 	if v := h.Get("Content-Length"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
@@ -216,11 +239,19 @@ func (w *memWriter) send() {
 	}
 	w.body.stop = context.AfterFunc(w.req.Context(), func() { w.pw.CloseWithError(w.req.Context().Err()) })
 	close(w.ready)
+	buf := w.buf
+	w.buf = nil
+	if len(buf) > 0 {
+		_, err := w.pw.Write(buf)
+		return err
+	}
+	return nil
 }
 
 // finish ends the response after the handler returned: an answer not yet
 // sent is sent; the body ends (io.EOF), or fails with io.ErrUnexpectedEOF
-// when the handler aborted after the answer started.
+// when the handler aborted after the answer started (an abort before it is
+// a dropped connection).
 func (w *memWriter) finish(out memOutcome) {
 	ctxErr := w.req.Context().Err()
 	switch {
@@ -232,10 +263,7 @@ func (w *memWriter) finish(out memOutcome) {
 		w.pw.CloseWithError(io.ErrUnexpectedEOF)
 	default:
 		if !w.sent {
-			if w.status == 0 {
-				w.status = http.StatusOK
-			}
-			w.send()
+			_ = w.send(true)
 		}
 		_ = w.pw.Close()
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"io"
-	"log"
 	"net"
 	"net/http"
 	"sync"
@@ -49,7 +47,6 @@ func startNetServer(s *Server, ln net.Listener) *netServer {
 	ns.h1 = &http.Server{
 		Handler:      http.HandlerFunc(ns.serveH1),
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){}, // h2 never reaches it
-		ErrorLog:     log.New(io.Discard, "", 0),
 		ConnState: func(c net.Conn, st http.ConnState) {
 			if st == http.StateClosed || st == http.StateHijacked {
 				ns.untrack(c)
