@@ -314,7 +314,7 @@ func (c *h2Conn) newRequest(st *h2Stream, f *http2.MetaHeadersFrame) (*http.Requ
 	}
 	header := http.Header{}
 	for _, hf := range f.RegularFields() {
-		header.Add(http.CanonicalHeaderKey(hf.Name), hf.Value)
+		header.Add(hf.Name, hf.Value)
 	}
 	if cookies := header.Values("Cookie"); len(cookies) > 1 {
 		header.Set("Cookie", strings.Join(cookies, "; "))
@@ -607,6 +607,13 @@ func (c *h2Conn) cleanup() {
 	c.qcond.Broadcast()
 	c.qmu.Unlock()
 	_ = c.raw.Close()
+}
+
+// streamLive reports whether st may still be written to.
+func (c *h2Conn) streamLive(st *h2Stream) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.dead && !st.reset
 }
 
 // sendHeaders queues a HEADERS frame (split into CONTINUATION frames by the

@@ -180,6 +180,10 @@ func (w *h2Writer) flush(end bool) error {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
+	if !w.c.streamLive(w.st) { // reset by the client, or cut off by GOAWAY
+		w.buf = nil
+		return errH2StreamClosed
+	}
 	if !w.sent {
 		w.sent = true
 		h := w.header.Clone()
