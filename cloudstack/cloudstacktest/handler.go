@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
 
 // caller is the authenticated user of a request.
@@ -65,6 +67,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 	c, aerr := s.authenticate(r, p, now)
 	if aerr != nil {
+		fakeserver.Unauthenticated(r) // the request log keeps no body
 		writeError(w, cmd, format, aerr)
 		return
 	}
@@ -199,6 +202,8 @@ func (s *Server) login(w http.ResponseWriter, cmd, format string, p params, now 
 		}
 	}
 	if found == nil || domain != "/" || found.state != "enabled" {
+		// Not marked fakeserver.Unauthenticated: a failed login keeps its
+		// body in the request log, where tests count login commands.
 		writeError(w, cmd, format, errorf(531, 4290, "Failed to authenticate user %s in domain %s; please provide valid credentials", p.get("username"), p.get("domain")))
 		return
 	}

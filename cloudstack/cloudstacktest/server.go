@@ -62,6 +62,8 @@ type config struct {
 	syncReg     bool
 	pending     int
 	lenient     bool
+	tls         fakeserver.TLSMode
+	maxLogged   int
 }
 
 // Option configures NewServer.
@@ -84,6 +86,26 @@ func WithAddr(addr string) Option { return func(c *config) { c.addr = addr } }
 
 // WithInMemory serves through Transport() only, with no socket.
 func WithInMemory() Option { return func(c *config) { c.inMemory = true } }
+
+// WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
+// offered), with a self-signed certificate generated at start: URL() is
+// https://127.0.0.1:<port>, and Client trusts the fake through
+// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// clients of your own). HTTP/2 is served by the fake's own server, so
+// faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
+// With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
+func WithTLS() Option { return func(c *config) { c.tls = fakeserver.TLSHTTP2 } }
+
+// WithTLSHTTP1 serves TLS with HTTP/1.1 only (ALPN offers only
+// "http/1.1"); otherwise like WithTLS.
+func WithTLSHTTP1() Option { return func(c *config) { c.tls = fakeserver.TLSHTTP1 } }
+
+// WithMaxLoggedRequests makes the request log (Requests) keep only the
+// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// all, the oldest dropped first, and never for requests that failed
+// authentication.
+func WithMaxLoggedRequests(n int) Option { return func(c *config) { c.maxLogged = n } }
 
 // WithIntegrationPort makes the fake the unauthenticated integration API
 // port: parameters come only from the URI query, bodies are ignored, no key
@@ -164,7 +186,8 @@ func Listen(opts ...Option) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, users: map[string]*user{}, sessions: map[string]*session{}, jobs: map[string]*job{}}
-	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: cfg.inMemory, Addr: cfg.addr})
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: cfg.inMemory, Addr: cfg.addr,
+		TLS: cfg.tls, MaxLoggedRequests: cfg.maxLogged})
 	if err != nil {
 		return nil, err
 	}
@@ -221,11 +244,7 @@ func (s *Server) Client(opts ...cloudkeys.Option) *cloudstack.Client {
 // (e.g. cloudstack.Login(cloudstacktest.AdminUsername,
 // cloudstacktest.AdminPassword, "/")), set up like Client.
 func (s *Server) ClientWith(creds cloudstack.Credentials, opts ...cloudkeys.Option) (*cloudstack.Client, error) {
-	all := []cloudkeys.Option{cloudkeys.WithClock(s.Now)}
-	if s.InMemory() {
-		all = append(all, cloudkeys.WithHTTPClient(&http.Client{Transport: s.Transport()}))
-	}
-	all = append(all, opts...)
+	all := s.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithClock(s.Now)}, opts...)...)
 	c, err := cloudstack.New(s.APIURL(), creds, all...)
 	if err != nil {
 		return nil, err

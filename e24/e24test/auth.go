@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
 
 // Signature computes the Authorization value the real server expects:
@@ -65,8 +67,11 @@ func requestPathAndQuery(r *http.Request) string {
 }
 
 // authenticate verifies the headers and the signature and returns the
-// caller's account, or writes a 401 (400 for a wrong Content-Type).
+// caller's account, or writes a 401 (400 for a wrong Content-Type). A
+// request that fails authentication is marked fakeserver.Unauthenticated:
+// the request log keeps no body.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byte) *account {
+	w = rejectWriter{w, r}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
 		writeError(w, http.StatusBadRequest, "Content-Type must be application/json")
 		return nil
@@ -103,4 +108,21 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		return nil
 	}
 	return acc
+}
+
+// rejectWriter marks the request fakeserver.Unauthenticated before any
+// answer is written through it: authenticate answers only refusals.
+type rejectWriter struct {
+	http.ResponseWriter
+	r *http.Request
+}
+
+func (w rejectWriter) WriteHeader(code int) {
+	fakeserver.Unauthenticated(w.r)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w rejectWriter) Write(p []byte) (int, error) {
+	fakeserver.Unauthenticated(w.r)
+	return w.ResponseWriter.Write(p)
 }

@@ -30,12 +30,34 @@ type settings struct {
 	email     string
 	firstName string
 	lastName  string
+	tls       fakeserver.TLSMode
+	maxLogged int
 }
 
 // WithInMemory serves requests through Transport() only, with no socket
 // (for testing/synctest). URL() is then fakeserver.InMemoryURL and
 // Server.Client wires the in-memory transport in.
 func WithInMemory() Option { return func(s *settings) { s.inMemory = true } }
+
+// WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
+// offered), with a self-signed certificate generated at start: URL() is
+// https://127.0.0.1:<port>, and Client trusts the fake through
+// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// clients of your own). HTTP/2 is served by the fake's own server, so
+// faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
+// With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
+func WithTLS() Option { return func(s *settings) { s.tls = fakeserver.TLSHTTP2 } }
+
+// WithTLSHTTP1 serves TLS with HTTP/1.1 only (ALPN offers only
+// "http/1.1"); otherwise like WithTLS.
+func WithTLSHTTP1() Option { return func(s *settings) { s.tls = fakeserver.TLSHTTP1 } }
+
+// WithMaxLoggedRequests makes the request log (Requests) keep only the
+// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// all, the oldest dropped first, and never for requests that failed
+// authentication.
+func WithMaxLoggedRequests(n int) Option { return func(s *settings) { s.maxLogged = n } }
 
 // WithAddr listens on addr (host:port) instead of 127.0.0.1:0.
 func WithAddr(addr string) Option { return func(s *settings) { s.addr = addr } }
@@ -96,7 +118,8 @@ func Listen(opts ...Option) (*Server, error) {
 	if st.adminKey != "" && st.adminSec != "" {
 		s.admin.keys[0] = &apiKey{key: st.adminKey, secret: st.adminSec}
 	}
-	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: st.inMemory, Addr: st.addr})
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: st.inMemory, Addr: st.addr,
+		TLS: st.tls, MaxLoggedRequests: st.maxLogged})
 	if err != nil {
 		return nil, err
 	}
@@ -115,11 +138,7 @@ func (s *Server) Client(opts ...cloudkeys.Option) *e24.Client {
 // ClientFor returns a client for the fake signing with the given key pair
 // (e.g. a key created through the API, or a sub-account's key).
 func (s *Server) ClientFor(apiKey string, secret cloudkeys.Secret, opts ...cloudkeys.Option) *e24.Client {
-	var all []cloudkeys.Option
-	if s.InMemory() {
-		all = append(all, cloudkeys.WithHTTPClient(&http.Client{Transport: s.Transport()}))
-	}
-	all = append(all, opts...)
+	all := s.ClientOptions(opts...)
 	c, err := e24.New(s.URL(), e24.APIKey(apiKey, secret.Reveal()), all...)
 	if err != nil {
 		panic("e24test: " + err.Error())

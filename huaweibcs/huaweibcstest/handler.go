@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
 
 // timeZone is the zone of the times the fake sends (the reference's example
@@ -73,8 +74,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 // authenticate checks X-Auth-Token or the AK/SK signature as the gateway
 // does, and answers 401 when they fail. pid is the project id of the path
-// ("" when the path has none).
+// ("" when the path has none). A failure is marked
+// fakeserver.Unauthenticated: the request log keeps no body.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byte, pid string) bool {
+	w = rejectWriter{w, r}
 	if tok := r.Header.Get(huaweibcs.HeaderAuthToken); tok != "" {
 		s.mu.Lock()
 		rec, ok := s.tokens[tok]
@@ -271,4 +274,21 @@ func (s *Server) deleteCredential(w http.ResponseWriter, id string) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// rejectWriter marks the request fakeserver.Unauthenticated before any
+// answer is written through it: authenticate answers only refusals.
+type rejectWriter struct {
+	http.ResponseWriter
+	r *http.Request
+}
+
+func (w rejectWriter) WriteHeader(code int) {
+	fakeserver.Unauthenticated(w.r)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w rejectWriter) Write(p []byte) (int, error) {
+	fakeserver.Unauthenticated(w.r)
+	return w.ResponseWriter.Write(p)
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
 
 // iamError is the Keystone-style body IAM answers errors with.
@@ -40,7 +42,7 @@ type loginRequest struct {
 // login serves POST /v3/auth/tokens: a password login scoped to the fake's
 // project (by id or by name), answered 201 with the token in
 // X-Subject-Token and {"token":{"expires_at",...}}.
-func (s *Server) login(w http.ResponseWriter, _ *http.Request, body []byte) {
+func (s *Server) login(w http.ResponseWriter, r *http.Request, body []byte) {
 	var req loginRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		iamError(w, http.StatusBadRequest, "The request body is invalid.")
@@ -56,11 +58,13 @@ func (s *Server) login(w http.ResponseWriter, _ *http.Request, body []byte) {
 	pw, ok := s.users[userKey{u.Domain.Name, u.Name}]
 	s.mu.Unlock()
 	if !ok || pw != u.Password || u.Password == "" {
+		fakeserver.Unauthenticated(r) // before answering: the request log keeps no body (the password)
 		iamError(w, http.StatusUnauthorized, "The username or password is wrong.")
 		return
 	}
 	p := req.Auth.Scope.Project
 	if p == nil || (p.ID != ProjectID && p.Name != ProjectName) || (p.ID != "" && p.ID != ProjectID) {
+		fakeserver.Unauthenticated(r)
 		iamError(w, http.StatusUnauthorized, "The project is not found or the user has no access to it.")
 		return
 	}

@@ -55,15 +55,37 @@ const (
 type Option func(*options)
 
 type options struct {
-	addr     string
-	inMemory bool
-	format   FileFormat
-	tokenTTL time.Duration
+	addr      string
+	inMemory  bool
+	format    FileFormat
+	tokenTTL  time.Duration
+	tls       fakeserver.TLSMode
+	maxLogged int
 }
 
 // WithInMemory serves requests without a socket, through Transport() (for
 // testing/synctest). Server.Client wires its clients to it.
 func WithInMemory() Option { return func(o *options) { o.inMemory = true } }
+
+// WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
+// offered), with a self-signed certificate generated at start: URL() is
+// https://127.0.0.1:<port>, and Client trusts the fake through
+// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// clients of your own). HTTP/2 is served by the fake's own server, so
+// faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
+// With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
+func WithTLS() Option { return func(o *options) { o.tls = fakeserver.TLSHTTP2 } }
+
+// WithTLSHTTP1 serves TLS with HTTP/1.1 only (ALPN offers only
+// "http/1.1"); otherwise like WithTLS.
+func WithTLSHTTP1() Option { return func(o *options) { o.tls = fakeserver.TLSHTTP1 } }
+
+// WithMaxLoggedRequests makes the request log (Requests) keep only the
+// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// all, the oldest dropped first, and never for requests that failed
+// authentication.
+func WithMaxLoggedRequests(n int) Option { return func(o *options) { o.maxLogged = n } }
 
 // WithAddr listens on addr (host:port) instead of 127.0.0.1:0.
 func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
@@ -149,7 +171,8 @@ func Listen(opts ...Option) (*Server, error) {
 		format:   o.format,
 		tokenTTL: o.tokenTTL,
 	}
-	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: ErrorBody, InMemory: o.inMemory, Addr: o.addr})
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: ErrorBody, InMemory: o.inMemory, Addr: o.addr,
+		TLS: o.tls, MaxLoggedRequests: o.maxLogged})
 	if err != nil {
 		return nil, err
 	}
@@ -176,11 +199,7 @@ func (s *Server) IAMEndpoint() string { return s.URL() }
 // clientOptions puts the fake's clock and, in memory, its transport first,
 // so that opts can override them.
 func (s *Server) clientOptions(opts []cloudkeys.Option) []cloudkeys.Option {
-	all := []cloudkeys.Option{cloudkeys.WithClock(s.Now)}
-	if s.InMemory() {
-		all = append(all, cloudkeys.WithHTTPClient(&http.Client{Transport: s.Transport()}))
-	}
-	return append(all, opts...)
+	return s.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithClock(s.Now)}, opts...)...)
 }
 
 func mustClient(c *huaweibcs.Client, err error) *huaweibcs.Client {

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 	"github.com/cloudkeys/cloudkeys/onezone"
 )
 
@@ -69,6 +70,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	c, aerr := s.authenticateLocked(r)
 	if aerr != nil {
+		fakeserver.Unauthenticated(r) // the request log keeps no body
 		writeErr(w, aerr)
 		return
 	}

@@ -48,6 +48,8 @@ type settings struct {
 	maxTTL     time.Duration
 	restricted bool
 	addr       string
+	tls        fakeserver.TLSMode
+	maxLogged  int
 }
 
 // WithAddr listens on addr (host:port) instead of 127.0.0.1:0. Use Listen
@@ -57,6 +59,26 @@ func WithAddr(addr string) Option { return func(s *settings) { s.addr = addr } }
 // WithInMemory serves requests in memory only (no socket), through
 // srv.Transport(); srv.Client wires it in. For testing/synctest.
 func WithInMemory() Option { return func(s *settings) { s.inMemory = true } }
+
+// WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
+// offered), with a self-signed certificate generated at start: URL() is
+// https://127.0.0.1:<port>, and Client trusts the fake through
+// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// clients of your own). HTTP/2 is served by the fake's own server, so
+// faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
+// With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
+func WithTLS() Option { return func(s *settings) { s.tls = fakeserver.TLSHTTP2 } }
+
+// WithTLSHTTP1 serves TLS with HTTP/1.1 only (ALPN offers only
+// "http/1.1"); otherwise like WithTLS.
+func WithTLSHTTP1() Option { return func(s *settings) { s.tls = fakeserver.TLSHTTP1 } }
+
+// WithMaxLoggedRequests makes the request log (Requests) keep only the
+// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// all, the oldest dropped first, and never for requests that failed
+// authentication.
+func WithMaxLoggedRequests(n int) Option { return func(s *settings) { s.maxLogged = n } }
 
 // WithVersion sets the version GET /configuration reports (default
 // DefaultVersion). Below 21.02.4 /tokens/infer_access_token_scope does
@@ -144,7 +166,8 @@ func Listen(opts ...Option) (*Server, error) {
 			o(&s.set)
 		}
 	}
-	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: s.set.inMemory, Addr: s.set.addr})
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: s.set.inMemory, Addr: s.set.addr,
+		TLS: s.set.tls, MaxLoggedRequests: s.set.maxLogged})
 	if err != nil {
 		return nil, err
 	}
@@ -171,10 +194,7 @@ func (s *Server) Client(opts ...cloudkeys.Option) *onezone.Client {
 // ClientWith returns a client for this server with the given credentials,
 // e.g. onezone.Token(tok) from IssueAccessToken.
 func (s *Server) ClientWith(creds onezone.Credentials, opts ...cloudkeys.Option) *onezone.Client {
-	if s.InMemory() {
-		opts = append([]cloudkeys.Option{cloudkeys.WithHTTPClient(&http.Client{Transport: s.Transport()})}, opts...)
-	}
-	c, err := onezone.New(s.URL(), creds, opts...)
+	c, err := onezone.New(s.URL(), creds, s.ClientOptions(opts...)...)
 	if err != nil {
 		panic("onezonetest: " + err.Error())
 	}

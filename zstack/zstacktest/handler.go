@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 	"github.com/cloudkeys/cloudkeys/zstack"
 )
 
@@ -233,8 +234,17 @@ func (s *Server) jobQuery(w http.ResponseWriter, id string) {
 
 // authenticate checks the Authorization header. REST-level failures are
 // written as plain text (handled=true); session failures are returned as
-// ID.1001 for the caller to deliver (503 or job result).
+// ID.1001 for the caller to deliver (503 or job result). Every failure is
+// marked fakeserver.Unauthenticated: the request log keeps no body.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) (*identity, *apiError, bool) {
+	id, apiErr, handled := s.checkAuthorization(w, r)
+	if handled || apiErr != nil {
+		fakeserver.Unauthenticated(r)
+	}
+	return id, apiErr, handled
+}
+
+func (s *Server) checkAuthorization(w http.ResponseWriter, r *http.Request) (*identity, *apiError, bool) {
 	h := strings.TrimSpace(r.Header.Get("Authorization"))
 	switch {
 	case h == "":

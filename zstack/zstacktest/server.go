@@ -45,6 +45,8 @@ type options struct {
 	pendingPolls int
 	jobHost      string
 	checkTZ      bool
+	tls          fakeserver.TLSMode
+	maxLogged    int
 }
 
 // WithCheckTimeZone models rest.checkTimeZone=true: the Date header's zone
@@ -59,6 +61,26 @@ func WithAddr(addr string) Option { return func(o *options) { o.addr = addr } }
 // WithInMemory serves through Transport() only, without a socket (for
 // testing/synctest); Client() wires itself to it.
 func WithInMemory() Option { return func(o *options) { o.inMemory = true } }
+
+// WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
+// offered), with a self-signed certificate generated at start: URL() is
+// https://127.0.0.1:<port>, and Client trusts the fake through
+// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// clients of your own). HTTP/2 is served by the fake's own server, so
+// faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
+// With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
+func WithTLS() Option { return func(o *options) { o.tls = fakeserver.TLSHTTP2 } }
+
+// WithTLSHTTP1 serves TLS with HTTP/1.1 only (ALPN offers only
+// "http/1.1"); otherwise like WithTLS.
+func WithTLSHTTP1() Option { return func(o *options) { o.tls = fakeserver.TLSHTTP1 } }
+
+// WithMaxLoggedRequests makes the request log (Requests) keep only the
+// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// all, the oldest dropped first, and never for requests that failed
+// authentication.
+func WithMaxLoggedRequests(n int) Option { return func(o *options) { o.maxLogged = n } }
 
 // WithLocation sets the server's time zone (default UTC): its wall clock
 // checks AccessKey Date headers (checkTimeZone=false) and formats
@@ -161,7 +183,8 @@ func Listen(opts ...Option) (*Server, error) {
 		keys: map[string]*accessKey{}, keysByID: map[string]*accessKey{}, jobs: map[string]*job{},
 	}
 	s.accounts[AdminAccountUUID] = &account{uuid: AdminAccountUUID, name: AdminAccountName, pwHash: zstack.HashPassword(AdminPassword), admin: true}
-	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: o.inMemory, Addr: o.addr})
+	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: o.inMemory, Addr: o.addr,
+		TLS: o.tls, MaxLoggedRequests: o.maxLogged})
 	if err != nil {
 		return nil, err
 	}
@@ -201,11 +224,8 @@ func (s *Server) AccessKeyClient(accessKeyID, accessKeySecret string, opts ...cl
 }
 
 func (s *Server) clientWith(creds zstack.Credentials, opts []cloudkeys.Option) *zstack.Client {
-	all := []cloudkeys.Option{cloudkeys.WithServerLocation(s.loc)}
-	if s.InMemory() {
-		all = append(all, cloudkeys.WithHTTPClient(&http.Client{Transport: s.Transport()}))
-	}
-	c, err := zstack.New(s.URL(), creds, append(all, opts...)...)
+	all := s.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithServerLocation(s.loc)}, opts...)...)
+	c, err := zstack.New(s.URL(), creds, all...)
 	if err != nil {
 		panic("zstacktest: " + err.Error()) // only for invalid options
 	}
