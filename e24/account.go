@@ -21,7 +21,7 @@ func (c *Client) GetAccount(ctx context.Context) (*Account, error) {
 		return nil, err
 	}
 	if out.Account == nil {
-		return nil, c.malformed("GetAccount", resp, errMissing("account"))
+		return nil, c.malformed("GetAccount", transport.Read, resp, errMissing("account"))
 	}
 	return out.Account, nil
 }
@@ -56,8 +56,5 @@ func (c *Client) UpdateAccount(ctx context.Context, req UpdateAccountRequest) er
 	return err
 }
 
-type missingField string
-
-func (m missingField) Error() string { return "answer lacks \"" + string(m) + "\"" }
-
-func errMissing(field string) error { return missingField(field) }
+// errMissing is the problem of an answer without field.
+func errMissing(field string) error { return &transport.BadAnswer{Problem: "no \"" + field + "\" in the answer"} }
