@@ -57,4 +57,6 @@ func (c *Client) UpdateAccount(ctx context.Context, req UpdateAccountRequest) er
 }
 
 // errMissing is the problem of an answer without field.
-func errMissing(field string) error { return &transport.BadAnswer{Problem: "no \"" + field + "\" in the answer"} }
+func errMissing(field string) error {
+	return &transport.BadAnswer{Problem: "no \"" + field + "\" in the answer"}
+}
