@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -137,6 +138,15 @@ func FuzzCheckAnswer(f *testing.F) {
 		}
 		if err != nil {
 			_ = err.Error()
+		}
+		var ba *transport.BadAnswer
+		if errors.As(err, &ba) {
+			if status < 200 || status > 299 {
+				t.Fatalf("status %d called unreadable: only a success answer can be", status)
+			}
+			if len(body) >= 8 && strings.Contains(ba.Problem, string(body)) {
+				t.Fatalf("the problem quotes the answer: %q", ba.Problem)
+			}
 		}
 	})
 }
