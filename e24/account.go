@@ -11,7 +11,9 @@ import (
 // GetAccount calls GET /v2/account and returns the account's details and
 // every credential it holds: e24files S3/Swift keys, API keys (secrets
 // included — the vendor lists them), SSH keys and groups. It is a read and
-// is retried on transient failures.
+// is retried on transient failures. An answer that cannot be read is a
+// [*cloudkeys.UndecodableAnswerError] matching [cloudkeys.ErrServer]; its
+// text never quotes the answer (nor the secrets in it).
 func (c *Client) GetAccount(ctx context.Context) (*Account, error) {
 	var out struct {
 		Account *Account `json:"account"`

@@ -67,7 +67,9 @@ type ListCredentialsResult struct {
 
 // ListCredentials sends GET /v1/{project_id}/node-provider/credentials
 // ?offset=&limit= and returns one page. Reads are retried on 429
-// (APIGW.0308, BCS.03429001), 502, 503, 504 and connection errors.
+// (APIGW.0308, BCS.03429001), 502, 503, 504 and connection errors. An
+// answer that cannot be read is a *cloudkeys.UndecodableAnswerError
+// (cloudkeys.ErrServer) that never quotes it.
 func (c *Client) ListCredentials(ctx context.Context, req ListCredentialsRequest) (*ListCredentialsResult, error) {
 	if req.Offset < 0 || req.Offset > MaxOffset {
 		return nil, cloudkeys.InvalidInput(Vendor, "Offset", "must be 0.."+strconv.Itoa(MaxOffset))
