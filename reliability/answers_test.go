@@ -365,10 +365,24 @@ func errorWithCredentialField(t *testing.T, c *cell) {
 
 // TestAnswerMatrix runs answerScenarios for every vendor as TestFaultMatrix
 // runs its scenarios, prints the table (with -v), and scans everything the
-// runs printed for secrets — the new keys' included.
+// runs printed for secrets — the new keys' included. Once the fault
+// matrix's own list holds them, TestFaultMatrix runs them and this test
+// skips.
 func TestAnswerMatrix(t *testing.T) {
+	inMatrix := map[string]bool{}
+	for _, sc := range scenarios() {
+		inMatrix[sc.name] = true
+	}
+	var scs []scenario
+	for _, sc := range answerScenarios() {
+		if !inMatrix[sc.name] {
+			scs = append(scs, sc)
+		}
+	}
+	if len(scs) == 0 {
+		t.Skip("the fault matrix runs the answer scenarios")
+	}
 	rc := newRecorder()
-	scs := answerScenarios()
 	type result struct {
 		ok, na bool
 		obs    string
@@ -429,15 +443,12 @@ func TestAnswerMatrix(t *testing.T) {
 	})
 }
 
-// TestAnswerScenariosAreNamedOnce keeps the exported list apart from the
-// matrix's own, so appending it there adds rows without duplicates.
+// TestAnswerScenariosAreNamedOnce: the list appended to the fault matrix
+// adds rows with names of their own.
 func TestAnswerScenariosAreNamedOnce(t *testing.T) {
 	seen := map[string]bool{}
-	for _, sc := range scenarios() {
-		seen[sc.name] = true
-	}
 	for _, sc := range answerScenarios() {
-		require.False(t, seen[sc.name], "%q is already a matrix scenario", sc.name)
+		require.False(t, seen[sc.name], "%q twice", sc.name)
 		seen[sc.name] = true
 		require.NotNil(t, sc.run)
 	}
