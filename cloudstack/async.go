@@ -3,6 +3,7 @@ package cloudstack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -51,7 +52,7 @@ func (r *AsyncJobResult) Decode(v any) error {
 	if len(res) == 0 {
 		return fmt.Errorf("cloudstack: job %s has no result", r.JobID)
 	}
-	return decode("queryAsyncJobResult", res, v)
+	return decodeValue("queryAsyncJobResult", res, v)
 }
 
 type jobWire struct {
@@ -67,24 +68,33 @@ type jobWire struct {
 
 // QueryAsyncJobResult asks for the state of an asynchronous job: GET
 // command=queryAsyncJobResult&jobid=<id>. It is a read (retried on
-// transient failures).
+// transient failures). An answer that cannot be read is a
+// *cloudkeys.UndecodableAnswerError matching cloudkeys.ErrServer; its text
+// never quotes the answer.
 func (c *Client) QueryAsyncJobResult(ctx context.Context, jobID string) (*AsyncJobResult, error) {
+	res, _, err := c.queryJob(ctx, jobID)
+	return res, err
+}
+
+// queryJob is QueryAsyncJobResult, also returning the answer (with the
+// error of an answer that came but could not be read too).
+func (c *Client) queryJob(ctx context.Context, jobID string) (*AsyncJobResult, *reply, error) {
 	if jobID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "jobID", "must not be empty")
+		return nil, nil, cloudkeys.InvalidInput(vendor, "jobID", "must not be empty")
 	}
-	inner, err := c.do(ctx, call{command: "queryAsyncJobResult", params: url.Values{"jobid": {jobID}}, class: transport.Read})
+	r, err := c.do(ctx, call{command: "queryAsyncJobResult", params: url.Values{"jobid": {jobID}}, class: transport.Read})
 	if err != nil {
-		return nil, err
+		return nil, r, err
 	}
 	var w jobWire
-	if err := decode("queryAsyncJobResult", inner, &w); err != nil {
-		return nil, err
+	if err := c.decode(r, &w); err != nil {
+		return nil, r, err
 	}
 	return &AsyncJobResult{
 		JobID: string(w.JobID), Cmd: string(w.Cmd), JobStatus: w.JobStatus.int(),
 		JobResultCode: w.JobResultCode.int(), JobResultType: string(w.JobResultType),
 		Created: string(w.Created), Completed: string(w.Completed), result: cloudkeys.NewSecret(string(w.JobResult)),
-	}, nil
+	}, r, nil
 }
 
 // jobID returns the job id if inner is an asynchronous command's immediate
@@ -120,14 +130,20 @@ func entityID(inner json.RawMessage) string {
 	return string(w.ID)
 }
 
-// wait polls queryAsyncJobResult for the job started by op until it ends or
-// ctx is done, and returns its jobresult. A failed job is an
+// wait polls queryAsyncJobResult for the job started by the command of
+// req (its Operation and Class) until it ends or ctx is done, and returns
+// its jobresult, as a reply holding the job's answer. A failed job is an
 // *cloudkeys.APIError with StatusCode 0. If polling cannot finish, the error
-// matches cloudkeys.ErrOutcomeUnknown: the job may still complete.
-func (c *Client) wait(ctx context.Context, op, id string) (json.RawMessage, error) {
+// matches cloudkeys.ErrOutcomeUnknown: the job may still complete. For a
+// write, a job answer that came but cannot be read is the write's
+// unreadable answer (c.unreadable): it may hold the result, a new secret,
+// so it is kept.
+func (c *Client) wait(ctx context.Context, req *transport.Request, id string) (*reply, error) {
 	var res *AsyncJobResult
+	var last *reply
 	err := transport.Poll(ctx, time.Duration(c.pollMin.Load()), time.Duration(c.pollMax.Load()), func(ctx context.Context) (bool, error) {
-		r, err := c.QueryAsyncJobResult(ctx, id)
+		r, rep, err := c.queryJob(ctx, id)
+		last = rep
 		if err != nil {
 			return false, err
 		}
@@ -135,16 +151,22 @@ func (c *Client) wait(ctx context.Context, op, id string) (json.RawMessage, erro
 		return r.JobStatus != JobPending, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("cloudstack: %s: waiting for job %s: %w: %w", op, id, cloudkeys.ErrOutcomeUnknown, err)
+		var ue *cloudkeys.UndecodableAnswerError
+		if req.Class == transport.Write && last != nil && last.resp != nil && errors.As(err, &ue) {
+			return nil, c.unreadable(&reply{req: req, resp: last.resp}, err)
+		}
+		return nil, fmt.Errorf("cloudstack: %s: waiting for job %s: %w: %w", req.Operation, id, cloudkeys.ErrOutcomeUnknown, err)
 	}
 	if res.JobStatus == JobSucceeded {
-		return res.raw(), nil
+		return &reply{inner: res.raw(), req: req, resp: last.resp}, nil
 	}
-	return nil, jobError(op, res)
+	return nil, c.jobError(req.Operation, res)
 }
 
-// jobError turns a failed job into an *cloudkeys.APIError.
-func jobError(op string, r *AsyncJobResult) error {
+// jobError turns a failed job into an *cloudkeys.APIError, its text (the
+// job's errortext) completed by transport.Client.Finish like every server
+// text.
+func (c *Client) jobError(op string, r *AsyncJobResult) error {
 	ae := &cloudkeys.APIError{Vendor: vendor, Operation: op, Code: strconv.Itoa(r.JobResultCode), Message: "job failed", Kind: cloudkeys.ErrServer}
 	var e errorEnvelope
 	if r.JobResultType == "text" {
@@ -152,20 +174,20 @@ func jobError(op string, r *AsyncJobResult) error {
 		if json.Unmarshal(r.raw(), &s) == nil {
 			ae.Message = s
 		}
-		return ae
+		return c.tc.Finish(ae)
 	}
 	if res := r.raw(); len(res) > 0 && json.Unmarshal(res, &e) == nil && e.ErrorCode != nil {
 		ae = newEnvelopeError(0, &e)
 		ae.Operation = op
 	}
-	return ae
+	return c.tc.Finish(ae)
 }
 
-// finish returns inner itself for a synchronous answer, or waits for the job
-// of an asynchronous one and returns its jobresult.
-func (c *Client) finish(ctx context.Context, op string, inner json.RawMessage) (json.RawMessage, error) {
-	if id, ok := jobID(inner); ok {
-		return c.wait(ctx, op, id)
+// finish returns r itself for a synchronous answer, or waits for the job of
+// an asynchronous one and returns its jobresult.
+func (c *Client) finish(ctx context.Context, r *reply) (*reply, error) {
+	if id, ok := jobID(r.inner); ok {
+		return c.wait(ctx, r.req, id)
 	}
-	return inner, nil
+	return r, nil
 }

@@ -138,11 +138,49 @@ type call struct {
 	post    bool // state-changing: POST with a signed form body
 }
 
+// reply is a command's answer: the inside of its {"<command>response":…}
+// envelope, and what an unreadable one is reported with
+// (transport.Client.Undecodable): the command's Operation and Class, and
+// the response that holds it — for an asynchronous command, the job's.
+type reply struct {
+	inner json.RawMessage
+	req   *transport.Request
+	resp  *transport.Response
+}
+
+// unreadable is the error for a success answer that cannot be read or
+// lacks what the command needs: a *cloudkeys.UndecodableAnswerError, never
+// quoting the answer; for a write it matches cloudkeys.ErrOutcomeUnknown and
+// keeps the answer.
+func (c *Client) unreadable(r *reply, cause error) error {
+	return c.tc.Undecodable(r.req, r.resp, cause)
+}
+
+// decode unmarshals the inside of an answer into v; a value it cannot take
+// makes the answer unreadable.
+func (c *Client) decode(r *reply, v any) error {
+	if err := json.Unmarshal(r.inner, v); err != nil {
+		return c.unreadable(r, err)
+	}
+	return nil
+}
+
+// answerProblem describes an unwrap error without answer text.
+func answerProblem(err error) *transport.BadAnswer {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return transport.NewBadAnswer(err)
+	}
+	return &transport.BadAnswer{Problem: err.Error()} // unwrap's own words
+}
+
 // do sends a command and returns the inside of its {"<command>response":…}
 // object. Reads go as GET with a signed query; state-changing commands as
 // POST with a signed form body. In login mode a 401 on a read triggers one
-// new login and one repeat.
-func (c *Client) do(ctx context.Context, cl call) (json.RawMessage, error) {
+// new login and one repeat. A 200 that is not a CloudStack answer (a PHP
+// notice or a proxy banner around it) is an error from c.unreadable,
+// returned with the reply (for its response).
+func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	if ctx == nil {
 		return nil, cloudkeys.InvalidInput(vendor, "ctx", "nil context")
 	}
@@ -155,37 +193,39 @@ func (c *Client) do(ctx context.Context, cl call) (json.RawMessage, error) {
 	full.Set("command", cl.command)
 	full.Set("response", "json")
 
-	var body []byte
+	var resp *transport.Response
 	var err error
 	switch c.creds.kind {
 	case credIntegration:
 		// A write sent as a GET is never replayed by net/http: the
 		// transport marks every Write non-replayable.
-		body, err = c.send(ctx, &transport.Request{
+		resp, err = c.send(ctx, &transport.Request{
 			Operation: cl.command, Class: cl.class, Method: http.MethodGet,
 			RawQuery: encodeForm(full), NoSign: true,
 		})
 	case credLogin:
-		body, err = c.doSession(ctx, cl, full)
+		resp, err = c.doSession(ctx, cl, full)
 	default:
-		body, err = c.send(ctx, c.signedRequest(cl, full))
+		resp, err = c.send(ctx, c.signedRequest(cl, full))
 	}
 	if err != nil {
 		return nil, err
 	}
-	_, inner, err := unwrap(body)
+	r := &reply{req: &transport.Request{Operation: cl.command, Class: cl.class}, resp: resp}
+	_, inner, err := unwrap(resp.Body)
 	if err != nil {
-		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: cl.command, StatusCode: http.StatusOK, Message: "unreadable answer: " + transport.Excerpt(body)}
+		return r, c.unreadable(r, answerProblem(err))
 	}
-	return inner, nil
+	r.inner = inner
+	return r, nil
 }
 
-func (c *Client) send(ctx context.Context, req *transport.Request) ([]byte, error) {
+func (c *Client) send(ctx context.Context, req *transport.Request) (*transport.Response, error) {
 	resp, err := c.tc.Do(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	return resp.Body, nil
+	return resp, nil
 }
 
 // signedRequest builds an API-key request whose signer sets apikey,
@@ -262,8 +302,8 @@ func (f flexString) int() int {
 
 func (f flexString) bool() bool { return strings.EqualFold(string(f), "true") }
 
-// decode unmarshals the inside of an answer into v.
-func decode(op string, inner json.RawMessage, v any) error {
+// decodeValue unmarshals a value already read (a job's result) into v.
+func decodeValue(op string, inner json.RawMessage, v any) error {
 	if err := json.Unmarshal(inner, v); err != nil {
 		return &cloudkeys.APIError{Vendor: vendor, Operation: op, StatusCode: http.StatusOK, Message: "unexpected answer: " + errText(err)}
 	}

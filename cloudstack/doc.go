@@ -47,6 +47,14 @@
 // an error matching cloudkeys.ErrOutcomeUnknown. deleteUserKeys by id is
 // idempotent by nature and is retried like a read.
 //
+// A 200 that cannot be read (not a CloudStack envelope: a PHP notice or a
+// proxy banner around it, a value of the wrong type, a registration without
+// apikey and secretkey) is a *cloudkeys.UndecodableAnswerError whose text
+// never quotes it. For registerUserKeys it matches cloudkeys.ErrOutcomeUnknown
+// and keeps, in Answer, the answer that holds the new pair: the command's
+// own, or on 4.23 the queryAsyncJobResult answer of its job. For reads and
+// login it matches cloudkeys.ErrServer only.
+//
 // Asynchronous answers ({"jobid":…}, 4.23 registerUserKeys and
 // deleteUserKeys) are polled with queryAsyncJobResult (jobstatus 0 pending,
 // 1 done, 2 failed) until the job ends or the context is done; see

@@ -11,7 +11,11 @@ import (
 // DoRead sends any read command with the given parameters (names as given),
 // for tests that sign unusual names and values.
 func (c *Client) DoRead(ctx context.Context, command string, params url.Values) (json.RawMessage, error) {
-	return c.do(ctx, call{command: command, params: params, class: transport.Read})
+	r, err := c.do(ctx, call{command: command, params: params, class: transport.Read})
+	if err != nil {
+		return nil, err
+	}
+	return r.inner, nil
 }
 
 // RawState returns the client's credentials and current session in

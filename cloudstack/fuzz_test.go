@@ -29,6 +29,8 @@ func FuzzParseAnswer(f *testing.F) {
 		f.Add(s, 200)
 		f.Add(s, 431)
 	}
+	jc, err := New("http://127.0.0.1:1/client/api", APIKey("fuzz-key", "fuzz-secret"))
+	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, body string, status int) {
 		resp := &transport.Response{StatusCode: status, Body: []byte(body)}
 		err := check(&transport.Request{Operation: "x"}, resp)
@@ -49,7 +51,7 @@ func FuzzParseAnswer(f *testing.F) {
 			_ = json.Unmarshal(inner, &lw)
 			var jw jobWire
 			if json.Unmarshal(inner, &jw) == nil {
-				_ = jobError("x", &AsyncJobResult{JobResultType: string(jw.JobResultType), result: cloudkeys.NewSecret(string(jw.JobResult))})
+				_ = jc.jobError("x", &AsyncJobResult{JobResultType: string(jw.JobResultType), result: cloudkeys.NewSecret(string(jw.JobResult))})
 			}
 		}
 	})

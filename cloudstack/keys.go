@@ -70,7 +70,9 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 // cloudkeys.ErrOutcomeUnknown: the pair exists, find it with listUserKeys.
 //
 // A lost answer is an error matching cloudkeys.ErrOutcomeUnknown; the
-// command is never sent twice.
+// command is never sent twice. So is an answer that cannot be read (see
+// RegisterUserKeys): its *cloudkeys.UndecodableAnswerError keeps the raw
+// answer that holds the new pair.
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	kp, err := c.keyPairs(ctx)
 	if err != nil {

@@ -55,7 +55,9 @@ type loginWire struct {
 // later calls. Calls log in by themselves when needed; call it to check the
 // credentials early. Only for [Login] credentials. A failed login is a 531
 // (cloudkeys.ErrForbidden). The login is never re-sent after it may have
-// arrived.
+// arrived. A login answer that cannot be read (or names no session) is a
+// *cloudkeys.UndecodableAnswerError matching cloudkeys.ErrServer only — a
+// session is not a key, so nothing is kept — and is never quoted.
 func (c *Client) Login(ctx context.Context) (*LoginResponse, error) {
 	if c.creds.kind != credLogin {
 		return nil, cloudkeys.InvalidInput(vendor, "creds", "Login needs Login credentials")
@@ -82,12 +84,17 @@ func (c *Client) login(ctx context.Context) (*LoginResponse, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A session answer that cannot be read is not a key: it is reported as
+	// a read's (a plain error matching cloudkeys.ErrServer, nothing kept),
+	// never quoted.
+	r := &reply{req: &transport.Request{Operation: "login", Class: transport.Read}, resp: resp}
 	_, inner, err := unwrap(resp.Body)
 	if err != nil {
-		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: "login", StatusCode: resp.StatusCode, Message: "unreadable answer"}
+		return nil, c.unreadable(r, answerProblem(err))
 	}
+	r.inner = inner
 	var w loginWire
-	if err := decode("login", inner, &w); err != nil {
+	if err := c.decode(r, &w); err != nil {
 		return nil, err
 	}
 	key, jsession := string(w.SessionKey), ""
@@ -102,7 +109,7 @@ func (c *Client) login(ctx context.Context) (*LoginResponse, error) {
 		}
 	}
 	if key == "" {
-		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: "login", StatusCode: resp.StatusCode, Message: "login answer carries no sessionkey"}
+		return nil, c.unreadable(r, &transport.BadAnswer{Problem: "login answer carries no sessionkey"})
 	}
 	c.tc.AddSecret(key)
 	c.tc.AddSecret(jsession)
@@ -152,15 +159,15 @@ func (c *Client) drop(s *session) {
 
 // doSession sends a command with the session; on a 401 it drops the session
 // and, for reads, logs in again and repeats the call once.
-func (c *Client) doSession(ctx context.Context, cl call, full url.Values) ([]byte, error) {
+func (c *Client) doSession(ctx context.Context, cl call, full url.Values) (*transport.Response, error) {
 	for try := 0; ; try++ {
 		s, err := c.current(ctx)
 		if err != nil {
 			return nil, err
 		}
-		body, err := c.send(ctx, sessionRequest(cl, full, s))
+		resp, err := c.send(ctx, sessionRequest(cl, full, s))
 		if err == nil {
-			return body, nil
+			return resp, nil
 		}
 		var ae *cloudkeys.APIError
 		if !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {

@@ -2,7 +2,6 @@ package cloudstack
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/url"
 	"strconv"
@@ -139,14 +138,14 @@ func (c *Client) GetUserKeys(ctx context.Context, userID string) (*UserKeys, err
 	if userID == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "userID", "must not be empty")
 	}
-	inner, err := c.do(ctx, call{command: "getUserKeys", params: url.Values{"id": {userID}}, class: transport.Read})
+	r, err := c.do(ctx, call{command: "getUserKeys", params: url.Values{"id": {userID}}, class: transport.Read})
 	if err != nil {
 		return nil, err
 	}
 	var w struct {
 		UserKeys *keyPairWire `json:"userkeys"`
 	}
-	if err := decode("getUserKeys", inner, &w); err != nil {
+	if err := c.decode(r, &w); err != nil {
 		return nil, err
 	}
 	if w.UserKeys == nil {
@@ -220,29 +219,33 @@ func (p RegisterUserKeysParams) values() (url.Values, error) {
 //
 // It is never re-sent after it may have reached the server: a lost answer
 // is an error matching cloudkeys.ErrOutcomeUnknown (reconcile with
-// getUserKeys or listUserKeys).
+// getUserKeys or listUserKeys). So is an answer that cannot be read, or
+// that carries no apikey and secretkey — the immediate answer, or for an
+// asynchronous registration the queryAsyncJobResult answer that holds the
+// pair: a *cloudkeys.UndecodableAnswerError whose Answer keeps that raw
+// answer, secret included (redacted). No error text quotes an answer.
 func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysParams) (*KeyPair, error) {
 	params, err := p.values()
 	if err != nil {
 		return nil, err
 	}
-	inner, err := c.do(ctx, call{command: "registerUserKeys", params: params, class: transport.Write, post: true})
+	r, err := c.do(ctx, call{command: "registerUserKeys", params: params, class: transport.Write, post: true})
 	if err != nil {
 		return nil, err
 	}
-	accepted := entityID(inner) // the "id" of an asynchronous create-type answer, if any
-	inner, err = c.finish(ctx, "registerUserKeys", inner)
+	accepted := entityID(r.inner) // the "id" of an asynchronous create-type answer, if any
+	r, err = c.finish(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	var w struct {
 		UserKeys *keyPairWire `json:"userkeys"`
 	}
-	if err := decode("registerUserKeys", inner, &w); err != nil {
+	if err := c.decode(r, &w); err != nil {
 		return nil, err
 	}
-	if w.UserKeys == nil || w.UserKeys.APIKey == "" {
-		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: "registerUserKeys", StatusCode: 200, Message: "answer carries no keys"}
+	if w.UserKeys == nil || w.UserKeys.APIKey == "" || w.UserKeys.SecretKey.IsZero() {
+		return nil, c.unreadable(r, &transport.BadAnswer{Problem: "answer carries no key pair (apikey and secretkey)"})
 	}
 	kp := w.UserKeys.pair()
 	if kp.UserID == "" {
@@ -279,12 +282,12 @@ func (c *Client) ListUserKeys(ctx context.Context, p ListUserKeysParams) iter.Se
 		if size <= 0 {
 			size = DefaultPageSize
 		}
-		walk(ctx, c, "listUserKeys", params, size, func(inner json.RawMessage) ([]*KeyPair, int, error) {
+		walk(ctx, c, "listUserKeys", params, size, func(r *reply) ([]*KeyPair, int, error) {
 			var w struct {
 				Count flexString     `json:"count"`
 				Keys  []*keyPairWire `json:"userapikey"`
 			}
-			if err := decode("listUserKeys", inner, &w); err != nil {
+			if err := c.decode(r, &w); err != nil {
 				return nil, 0, err
 			}
 			out := make([]*KeyPair, 0, len(w.Keys))
@@ -314,18 +317,18 @@ func (c *Client) deleteUserKeys(ctx context.Context, keyPairID string) (bool, er
 	if keyPairID == "" {
 		return false, cloudkeys.InvalidInput(vendor, "keyPairID", "must not be empty")
 	}
-	inner, err := c.do(ctx, call{command: "deleteUserKeys", params: url.Values{"keypairid": {keyPairID}}, class: transport.IdempotentWrite, post: true})
+	r, err := c.do(ctx, call{command: "deleteUserKeys", params: url.Values{"keypairid": {keyPairID}}, class: transport.IdempotentWrite, post: true})
 	if err != nil {
 		return retried(err), err
 	}
-	inner, err = c.finish(ctx, "deleteUserKeys", inner)
+	r, err = c.finish(ctx, r)
 	if err != nil {
 		return false, err
 	}
 	var w struct {
 		Success flexString `json:"success"`
 	}
-	if err := decode("deleteUserKeys", inner, &w); err != nil {
+	if err := c.decode(r, &w); err != nil {
 		return false, err
 	}
 	if w.Success != "" && !w.Success.bool() {
@@ -340,14 +343,14 @@ func (c *Client) ListUserKeyRules(ctx context.Context, keyPairID string) ([]KeyR
 	if keyPairID == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "keyPairID", "must not be empty")
 	}
-	inner, err := c.do(ctx, call{command: "listUserKeyRules", params: url.Values{"id": {keyPairID}}, class: transport.Read})
+	r, err := c.do(ctx, call{command: "listUserKeyRules", params: url.Values{"id": {keyPairID}}, class: transport.Read})
 	if err != nil {
 		return nil, err
 	}
 	var w struct {
 		Rules []KeyRule `json:"keypermission"`
 	}
-	if err := decode("listUserKeyRules", inner, &w); err != nil {
+	if err := c.decode(r, &w); err != nil {
 		return nil, err
 	}
 	return w.Rules, nil

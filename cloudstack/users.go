@@ -2,7 +2,6 @@ package cloudstack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"net/url"
@@ -66,12 +65,12 @@ type ListUsersParams struct {
 // pagesize=M plus the filters), yielding each user. An empty answer
 // ({"listusersresponse":{}}) ends the walk; an error is yielded once, last.
 func (c *Client) ListUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
-	return c.listUsers(ctx, p, func(inner json.RawMessage) ([]*User, int, error) {
+	return c.listUsers(ctx, p, func(r *reply) ([]*User, int, error) {
 		var w struct {
 			Count flexString `json:"count"`
 			User  []*User    `json:"user"`
 		}
-		err := decode("listUsers", inner, &w)
+		err := c.decode(r, &w)
 		return w.User, w.Count.int(), err
 	})
 }
@@ -88,12 +87,12 @@ type keyUser struct {
 // keyUser, not the eighteen of User that a Key throws away (a third of the
 // time of a 100-user page went to decoding them).
 func (c *Client) listKeyUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
-	return c.listUsers(ctx, p, func(inner json.RawMessage) ([]*User, int, error) {
+	return c.listUsers(ctx, p, func(r *reply) ([]*User, int, error) {
 		var w struct {
 			Count flexString `json:"count"`
 			User  []keyUser  `json:"user"`
 		}
-		err := decode("listUsers", inner, &w)
+		err := c.decode(r, &w)
 		users := make([]*User, len(w.User))
 		for i, u := range w.User {
 			users[i] = &User{ID: u.ID, State: u.State, APIKey: u.APIKey, APIKeyAccess: u.APIKeyAccess}
@@ -102,7 +101,7 @@ func (c *Client) listKeyUsers(ctx context.Context, p ListUsersParams) iter.Seq2[
 	})
 }
 
-func (c *Client) listUsers(ctx context.Context, p ListUsersParams, parse func(json.RawMessage) ([]*User, int, error)) iter.Seq2[*User, error] {
+func (c *Client) listUsers(ctx context.Context, p ListUsersParams, parse func(*reply) ([]*User, int, error)) iter.Seq2[*User, error] {
 	return func(yield func(*User, error) bool) {
 		params, err := query.Values(p)
 		if err != nil {
@@ -121,19 +120,19 @@ func (c *Client) listUsers(ctx context.Context, p ListUsersParams, parse func(js
 // page, or when count items were seen (count is not trusted alone: 4.23's
 // listUserKeys reports the unfiltered total).
 func walk[T any](ctx context.Context, c *Client, command string, params url.Values, size int,
-	parse func(json.RawMessage) ([]T, int, error), yield func(T, error) bool) {
+	parse func(*reply) ([]T, int, error), yield func(T, error) bool) {
 	var zero T
 	seen := 0
 	for page := 1; ; page++ {
 		q := cloneValues(params)
 		q.Set("page", strconv.Itoa(page))
 		q.Set("pagesize", strconv.Itoa(size))
-		inner, err := c.do(ctx, call{command: command, params: q, class: transport.Read})
+		r, err := c.do(ctx, call{command: command, params: q, class: transport.Read})
 		if err != nil {
 			yield(zero, err)
 			return
 		}
-		items, count, err := parse(inner)
+		items, count, err := parse(r)
 		if err != nil {
 			yield(zero, err)
 			return
@@ -157,7 +156,7 @@ func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, err
 	if apiKey == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "apiKey", "must not be empty")
 	}
-	inner, err := c.do(ctx, call{command: "getUser", params: url.Values{"userapikey": {apiKey}}, class: transport.Read})
+	r, err := c.do(ctx, call{command: "getUser", params: url.Values{"userapikey": {apiKey}}, class: transport.Read})
 	if err != nil {
 		if isParamError(err) {
 			return nil, notFound("getUser", "user with this API key")
@@ -167,7 +166,7 @@ func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, err
 	var w struct {
 		User *User `json:"user"`
 	}
-	if err := decode("getUser", inner, &w); err != nil {
+	if err := c.decode(r, &w); err != nil {
 		return nil, err
 	}
 	if w.User == nil {
@@ -204,18 +203,18 @@ type Capability struct {
 // ListCapabilities returns the server's capabilities, among them its
 // version: GET command=listCapabilities.
 func (c *Client) ListCapabilities(ctx context.Context) (*Capability, error) {
-	inner, err := c.do(ctx, call{command: "listCapabilities", class: transport.Read})
+	r, err := c.do(ctx, call{command: "listCapabilities", class: transport.Read})
 	if err != nil {
 		return nil, err
 	}
 	var w struct {
 		Capability *Capability `json:"capability"`
 	}
-	if err := decode("listCapabilities", inner, &w); err != nil {
+	if err := c.decode(r, &w); err != nil {
 		return nil, err
 	}
 	if w.Capability == nil {
-		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: "listCapabilities", StatusCode: 200, Message: "answer carries no capability"}
+		return nil, c.unreadable(r, &transport.BadAnswer{Problem: "answer carries no capability"})
 	}
 	return w.Capability, nil
 }

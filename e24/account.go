@@ -11,7 +11,9 @@ import (
 // GetAccount calls GET /v2/account and returns the account's details and
 // every credential it holds: e24files S3/Swift keys, API keys (secrets
 // included — the vendor lists them), SSH keys and groups. It is a read and
-// is retried on transient failures.
+// is retried on transient failures. An answer that cannot be read is a
+// [*cloudkeys.UndecodableAnswerError] matching [cloudkeys.ErrServer]; its
+// text never quotes the answer (nor the secrets in it).
 func (c *Client) GetAccount(ctx context.Context) (*Account, error) {
 	var out struct {
 		Account *Account `json:"account"`
@@ -21,7 +23,7 @@ func (c *Client) GetAccount(ctx context.Context) (*Account, error) {
 		return nil, err
 	}
 	if out.Account == nil {
-		return nil, c.malformed("GetAccount", resp, errMissing("account"))
+		return nil, c.malformed("GetAccount", transport.Read, resp, errMissing("account"))
 	}
 	return out.Account, nil
 }
@@ -56,8 +58,7 @@ func (c *Client) UpdateAccount(ctx context.Context, req UpdateAccountRequest) er
 	return err
 }
 
-type missingField string
-
-func (m missingField) Error() string { return "answer lacks \"" + string(m) + "\"" }
-
-func errMissing(field string) error { return missingField(field) }
+// errMissing is the problem of an answer without field.
+func errMissing(field string) error {
+	return &transport.BadAnswer{Problem: "no \"" + field + "\" in the answer"}
+}

@@ -118,7 +118,7 @@ func (c *Client) CreateAccount(ctx context.Context, req CreateAccountRequest) (*
 		return nil, err
 	}
 	if out.User == nil {
-		return nil, c.malformed("CreateAccount", resp, errMissing("user"))
+		return nil, c.malformed("CreateAccount", transport.Write, resp, errMissing("user"))
 	}
 	return out.User, nil
 }

@@ -13,7 +13,12 @@ import (
 //
 // It is a write and is never re-sent once it may have reached the server: a
 // lost answer returns an error matching [cloudkeys.ErrOutcomeUnknown]; list
-// the keys with [Client.GetAccount] to reconcile.
+// the keys with [Client.GetAccount] to reconcile. So does a success answer
+// that cannot be read (a PHP notice or a proxy banner around the JSON, or no
+// api_key or secret_key in it): the key may exist, and the error, a
+// [*cloudkeys.UndecodableAnswerError], keeps the raw answer in its Answer
+// (redacted; it may hold the only copy of the secret). Its text never quotes
+// the answer.
 func (c *Client) CreateAPIKey(ctx context.Context) (*APIKeyPair, error) {
 	return c.apiKeyCall(ctx, "CreateAPIKey", http.MethodPut, "/account/api", nil)
 }
@@ -21,7 +26,10 @@ func (c *Client) CreateAPIKey(ctx context.Context) (*APIKeyPair, error) {
 // RegenerateAPISecret calls POST /v2/account/api-new-secret-key with
 // {"api_key": apiKey}: the key keeps its id and gets a new secret; the old
 // secret stops working at once. It is a write (a lost answer matches
-// [cloudkeys.ErrOutcomeUnknown]; the secret may then have changed).
+// [cloudkeys.ErrOutcomeUnknown]; the secret may then have changed). An
+// answer that cannot be read matches it too, as a
+// [*cloudkeys.UndecodableAnswerError] whose Answer keeps the raw body with
+// the new secret (see [Client.CreateAPIKey]).
 //
 // When apiKey is the key this client signs with, the client switches to the
 // new secret for its later calls; if that answer is lost, the new secret is
@@ -79,7 +87,10 @@ func (c *Client) apiKeyCall(ctx context.Context, op, method, path string, in any
 		return nil, err
 	}
 	if len(out.API) == 0 || out.API[0].APIKey == "" {
-		return nil, c.malformed(op, resp, errMissing("api"))
+		return nil, c.malformed(op, transport.Write, resp, errMissing("api"))
+	}
+	if out.API[0].SecretKey.IsZero() {
+		return nil, c.malformed(op, transport.Write, resp, errMissing("secret_key"))
 	}
 	p := out.API[0]
 	return &p, nil

@@ -125,7 +125,7 @@ func (c *Client) call(ctx context.Context, op string, class transport.Class, met
 	}
 	if out != nil {
 		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return resp, c.malformed(op, resp, err)
+			return resp, c.tc.Undecodable(req, resp, err)
 		}
 	}
 	return resp, nil

@@ -24,13 +24,18 @@
 //
 // # Errors (assumed; the vendor documents none)
 //
-// A non-2xx status, or a 2xx whose body is not a JSON object with
-// "success": true, is an *cloudkeys.APIError. It carries the HTTP status (0
+// A non-2xx status, or a 2xx JSON object whose "success" is there but not
+// true, or that carries an error field, is an *cloudkeys.APIError. It carries the HTTP status (0
 // when a 2xx said success is not true), whatever "error" (a string or an
 // object with code/message), "message", "errors" and "code" fields the body
 // has, or a short excerpt of a body that is not JSON (e.g. a proxy's HTML
-// page). Statuses map to the cloudkeys sentinels (401 → ErrUnauthorized, 404
-// → ErrNotFound, ...). Answers are decoded leniently: ids as numbers or
+// page; credential fields redacted). Statuses map to the cloudkeys sentinels
+// (401 → ErrUnauthorized, 404 → ErrNotFound, ...). A 2xx that cannot be read
+// — not a JSON object (a PHP notice or a proxy banner around it), neither
+// "success" nor an error field, a create without api_key or secret_key — is
+// a *cloudkeys.UndecodableAnswerError that never quotes it: for a write it
+// matches cloudkeys.ErrOutcomeUnknown and keeps the raw answer in Answer,
+// for a read cloudkeys.ErrServer only. Answers are decoded leniently: ids as numbers or
 // strings, trailing fields kept or ignored, "sshkeys" as an object or an
 // array.
 //

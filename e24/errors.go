@@ -22,27 +22,38 @@ type envelope struct {
 }
 
 // checkAnswer is the transport's Check: an answer is a success only when its
-// status is 2xx AND its body is a JSON object with "success": true. Anything
-// else is an *cloudkeys.APIError carrying the status (0 for a 2xx that says
-// success is not true), whatever error/message/code fields the body has, or
-// an excerpt of a body that is not JSON.
+// status is 2xx AND its body is a JSON object with "success": true. A 2xx
+// that is not a JSON object (a PHP notice or a proxy banner around the
+// JSON), or an object with neither "success" nor an error field, cannot be
+// read: a *transport.BadAnswer, never quoted (the transport makes it a
+// *cloudkeys.UndecodableAnswerError, which for a write matches
+// cloudkeys.ErrOutcomeUnknown and keeps the body). Anything else is an
+// *cloudkeys.APIError carrying the status (0 for a 2xx that says success is
+// not true), whatever error/message/code fields the body has, or an excerpt
+// of a body that is not JSON (credential fields redacted).
 func checkAnswer(_ *transport.Request, resp *transport.Response) error {
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	var env envelope
-	isJSON := json.Unmarshal(resp.Body, &env) == nil && bytes.HasPrefix(bytes.TrimSpace(resp.Body), []byte("{"))
+	jerr := json.Unmarshal(resp.Body, &env)
+	isJSON := jerr == nil && bytes.HasPrefix(bytes.TrimSpace(resp.Body), []byte("{"))
 	if ok2xx && isJSON && isTrue(env.Success) {
 		return nil
 	}
 	ae := &cloudkeys.APIError{StatusCode: resp.StatusCode}
 	if !isJSON {
-		ae.Message = transport.Excerpt(resp.Body)
 		if ok2xx {
-			ae.Message = "answer is not a JSON object: " + ae.Message
-			ae.Kind = cloudkeys.ErrServer
+			if jerr != nil {
+				return transport.NewBadAnswer(jerr)
+			}
+			return &transport.BadAnswer{Problem: "not a JSON object"}
 		}
+		ae.Message = transport.Excerpt(resp.Body)
 		return ae
 	}
 	code, msg := errorFields(env)
+	if ok2xx && len(env.Success) == 0 && code == "" && msg == "" {
+		return &transport.BadAnswer{Problem: `neither "success" nor an error in the answer`}
+	}
 	ae.Code, ae.Message = code, msg
 	if ok2xx {
 		// The vendor said "error" inside a 2xx: no status to map.
@@ -158,12 +169,12 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// malformed is the error for a successful answer the client cannot decode.
-func (c *Client) malformed(op string, resp *transport.Response, err error) error {
-	return &cloudkeys.APIError{
-		Vendor: Vendor, Operation: op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
-		Message: c.tc.Scrub("malformed answer: " + err.Error()), Kind: cloudkeys.ErrServer,
-	}
+// malformed is the error for a successful answer to op the client cannot
+// decode, or that lacks what op needs (a new key's id or secret): a
+// *cloudkeys.UndecodableAnswerError, which never quotes the answer and, for
+// a write, matches cloudkeys.ErrOutcomeUnknown and keeps the body.
+func (c *Client) malformed(op string, class transport.Class, resp *transport.Response, err error) error {
+	return c.tc.Undecodable(&transport.Request{Operation: op, Class: class}, resp, err)
 }
 
 // notFound is the error for an id missing from a listing.

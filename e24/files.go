@@ -12,7 +12,9 @@ import (
 // new secret. The vendor does not say which key "api_key" names; the client
 // sends the API key it signs with when apiKey is "". The old e24files secret
 // stops working. It is a write: a lost answer matches
-// [cloudkeys.ErrOutcomeUnknown].
+// [cloudkeys.ErrOutcomeUnknown], and so does an answer that cannot be read,
+// as a [*cloudkeys.UndecodableAnswerError] whose Answer keeps the raw body
+// (see [Client.CreateAPIKey]).
 func (c *Client) RegenerateFilesSecret(ctx context.Context, apiKey string) (*E24Files, error) {
 	if apiKey == "" {
 		apiKey = c.creds.Load().apiKey
@@ -26,7 +28,7 @@ func (c *Client) RegenerateFilesSecret(ctx context.Context, apiKey string) (*E24
 		return nil, err
 	}
 	if out.E24Files == nil || out.E24Files.IsZero() {
-		return nil, c.malformed("RegenerateFilesSecret", resp, errMissing("e24files"))
+		return nil, c.malformed("RegenerateFilesSecret", transport.Write, resp, errMissing("e24files"))
 	}
 	return out.E24Files, nil
 }

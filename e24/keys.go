@@ -27,7 +27,9 @@ func (c *Client) Capabilities(context.Context) (cloudkeys.Capabilities, error) {
 // will), a non-zero ExpiresAt is refused with an error matching
 // [cloudkeys.ErrUnsupported], and Owner must be "" or the account's id (a
 // key of a sub-account needs that sub-account's credentials). A lost answer
-// matches [cloudkeys.ErrOutcomeUnknown].
+// matches [cloudkeys.ErrOutcomeUnknown]; so does an answer that cannot be
+// read, as a [*cloudkeys.UndecodableAnswerError] keeping the raw answer
+// (see [Client.CreateAPIKey]).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if !req.ExpiresAt.IsZero() {
 		return nil, unsupported("CreateKey", "key expiry")
@@ -113,10 +115,10 @@ func (c *Client) accountKeys(ctx context.Context) (*accountKeysPart, error) {
 	}
 	var out accountKeysAnswer
 	if err := json.Unmarshal(resp.Body, &out); err != nil {
-		return nil, c.malformed("GetAccount", resp, err)
+		return nil, c.malformed("GetAccount", transport.Read, resp, err)
 	}
 	if out.Account == nil {
-		return nil, c.malformed("GetAccount", resp, errMissing("account"))
+		return nil, c.malformed("GetAccount", transport.Read, resp, errMissing("account"))
 	}
 	return out.Account, nil
 }
@@ -153,7 +155,8 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // POST /v2/account/api-new-secret-key (same ID; the old secret stops working
 // at once, not reversible). Prefer [cloudkeys.Rotate], which on e24cloud
 // creates a new key and deletes the old one only after the new one is
-// stored.
+// stored. An answer that cannot be read matches
+// [cloudkeys.ErrOutcomeUnknown] (see [Client.RegenerateAPISecret]).
 func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	pair, err := c.RegenerateAPISecret(ctx, id)
 	if err != nil {

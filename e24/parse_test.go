@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,13 +25,16 @@ func TestCheckAnswer(t *testing.T) {
 		code     string
 		msg      string
 		sentinel error
+		bad      string // the problem of a *transport.BadAnswer (a 2xx that cannot be read)
 	}{
 		{name: "success", status: 200, body: `{"success":true}`, ok: true},
 		{name: "success string", status: 200, body: `{"success":"true","x":1}`, ok: true},
 		{name: "200 success false", status: 200, body: `{"success":false,"error":"nope"}`, msg: "nope"},
-		{name: "200 no success", status: 200, body: `{"account":{}}`, msg: `answer has no "success": true`},
-		{name: "200 not json", status: 200, body: `<html>oops</html>`, wantCode: 200, msg: "answer is not a JSON object: oops", sentinel: cloudkeys.ErrServer},
-		{name: "200 json array", status: 200, body: `[1]`, wantCode: 200, sentinel: cloudkeys.ErrServer},
+		{name: "200 success false, no message", status: 200, body: `{"success":false}`, msg: `answer has no "success": true`},
+		{name: "200 neither success nor error", status: 200, body: `{"account":{}}`, bad: `neither "success" nor an error in the answer`},
+		{name: "200 not json", status: 200, body: `<html>oops</html>`, bad: "invalid JSON at offset 1"},
+		{name: "200 PHP notice after the JSON", status: 200, body: `{"success":true,"api":[{"api_key":"K","secret_key":"S"}]}` + "\n<br />\n<b>Notice</b>: Undefined index", bad: "invalid JSON at offset 59"},
+		{name: "200 json array", status: 200, body: `[1]`, bad: "unexpected JSON array"},
 		{name: "401 string error", status: 401, body: `{"success":false,"error":"invalid signature"}`, wantCode: 401, msg: "invalid signature", sentinel: cloudkeys.ErrUnauthorized},
 		{name: "404 object error", status: 404, body: `{"success":false,"error":{"code":42,"message":"gone"}}`, wantCode: 404, code: "42", msg: "gone", sentinel: cloudkeys.ErrNotFound},
 		{name: "400 message and errors", status: 400, body: `{"success":false,"message":"bad","errors":["a",{"message":"b"}]}`, wantCode: 400, msg: "bad; a; b", sentinel: cloudkeys.ErrInvalidRequest},
@@ -44,6 +48,13 @@ func TestCheckAnswer(t *testing.T) {
 			err := checkAnswer(&transport.Request{}, &transport.Response{StatusCode: tc.status, Body: []byte(tc.body)})
 			if tc.ok {
 				require.NoError(t, err)
+				return
+			}
+			if tc.bad != "" {
+				var ba *transport.BadAnswer
+				require.ErrorAs(t, err, &ba)
+				assert.Equal(t, tc.bad, ba.Problem)
+				assert.NotContains(t, err.Error(), "Notice")
 				return
 			}
 			var ae *cloudkeys.APIError
@@ -127,6 +138,15 @@ func FuzzCheckAnswer(f *testing.F) {
 		}
 		if err != nil {
 			_ = err.Error()
+		}
+		var ba *transport.BadAnswer
+		if errors.As(err, &ba) {
+			if status < 200 || status > 299 {
+				t.Fatalf("status %d called unreadable: only a success answer can be", status)
+			}
+			if len(body) >= 8 && strings.Contains(ba.Problem, string(body)) {
+				t.Fatalf("the problem quotes the answer: %q", ba.Problem)
+			}
 		}
 	})
 }

@@ -135,7 +135,7 @@ func (c *Client) AddSSHKey(ctx context.Context, req AddSSHKeyRequest) (*SSHKey, 
 		return nil, err
 	}
 	if len(out.SSHKeys) == 0 {
-		return nil, c.malformed("AddSSHKey", resp, errMissing("sshkeys"))
+		return nil, c.malformed("AddSSHKey", transport.Write, resp, errMissing("sshkeys"))
 	}
 	k := out.SSHKeys[0]
 	if !k.PrivateKey.IsZero() {

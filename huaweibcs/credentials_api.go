@@ -67,7 +67,9 @@ type ListCredentialsResult struct {
 
 // ListCredentials sends GET /v1/{project_id}/node-provider/credentials
 // ?offset=&limit= and returns one page. Reads are retried on 429
-// (APIGW.0308, BCS.03429001), 502, 503, 504 and connection errors.
+// (APIGW.0308, BCS.03429001), 502, 503, 504 and connection errors. An
+// answer that cannot be read is a *cloudkeys.UndecodableAnswerError
+// (cloudkeys.ErrServer) that never quotes it.
 func (c *Client) ListCredentials(ctx context.Context, req ListCredentialsRequest) (*ListCredentialsResult, error) {
 	if req.Offset < 0 || req.Offset > MaxOffset {
 		return nil, cloudkeys.InvalidInput(Vendor, "Offset", "must be 0.."+strconv.Itoa(MaxOffset))
@@ -79,29 +81,30 @@ func (c *Client) ListCredentials(ctx context.Context, req ListCredentialsRequest
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: encode query: %w", Vendor, OpList, err)
 	}
-	resp, err := c.do(ctx, &transport.Request{
+	treq := &transport.Request{
 		Operation: OpList, Class: transport.Read, Method: http.MethodGet,
 		Path: c.basePath, Query: q,
-	})
+	}
+	resp, err := c.do(ctx, treq)
 	if err != nil {
 		return nil, err
 	}
 	res, err := parseList(resp.Body)
 	if err != nil {
-		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: OpList, StatusCode: resp.StatusCode,
-			Message: err.Error(), RequestID: resp.Header.Get(RequestIDHeader), Attempts: resp.Attempts, Kind: cloudkeys.ErrServer}
+		return nil, c.t.Undecodable(treq, resp, err)
 	}
 	return res, nil
 }
 
-// parseList decodes a list answer and parses the times.
+// parseList decodes a list answer and parses the times. Its errors never
+// quote the answer.
 func parseList(body []byte) (*ListCredentialsResult, error) {
 	var res ListCredentialsResult
 	if err := json.Unmarshal(body, &res); err != nil {
-		return nil, errors.New("cannot decode the list answer: " + transport.Excerpt(body))
+		return nil, transport.NewBadAnswer(err)
 	}
 	if res.Count < 0 {
-		return nil, errors.New("negative count in the list answer")
+		return nil, &transport.BadAnswer{Problem: "negative count in the list answer"}
 	}
 	for i := range res.Credentials {
 		cr := &res.Credentials[i]
@@ -192,9 +195,17 @@ type CreatedCredential struct {
 // lost, the error matches cloudkeys.ErrOutcomeUnknown and the key may exist;
 // reconcile with AllCredentials (match the description). The one repeat is
 // with Password credentials after a 401, which proves the create was not
-// carried out: it is sent again once with a fresh token (see Client.do). If the file cannot be read, the
-// result is returned anyway with File set (and ID or APIKey where found),
-// together with a *CreateFileError, which carries the raw file too.
+// carried out: it is sent again once with a fresh token (see Client.do).
+//
+// If the file cannot be read, the result is returned anyway with File set
+// (and ID or APIKey where found), together with a *CreateFileError, which
+// carries the raw file too and also matches cloudkeys.ErrOutcomeUnknown
+// (errors.As finds a *cloudkeys.UndecodableAnswerError in it). An answer
+// that is no key file at all (neither a ZIP archive nor a CSV or JSON
+// naming an id or a secret: a proxy's page, broken JSON) gives a nil result
+// and a *cloudkeys.UndecodableAnswerError, as in every vendor: it matches
+// cloudkeys.ErrOutcomeUnknown and keeps the raw answer in Answer. No error
+// text quotes the answer.
 func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialRequest) (*CreatedCredential, error) {
 	if err := validateDescription("Description", req.Description); err != nil {
 		return nil, err
@@ -205,12 +216,13 @@ func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialReque
 	if err := enc.Encode(req); err != nil { // a trailing "\n", like Huawei's SDK
 		return nil, fmt.Errorf("%s: %s: encode body: %w", Vendor, OpCreate, err)
 	}
-	resp, err := c.do(ctx, &transport.Request{
+	treq := &transport.Request{
 		Operation: OpCreate, Class: transport.Write, Method: http.MethodPost,
 		Path:   c.basePath,
 		Header: http.Header{"Content-Type": {"application/json"}},
 		Body:   buf.Bytes(),
-	})
+	}
+	resp, err := c.do(ctx, treq)
 	if err != nil {
 		return nil, err
 	}
@@ -218,10 +230,44 @@ func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialReque
 	id, secret, perr := ParseCredentialFile(resp.Body)
 	out.ID, out.APIKey = id, cloudkeys.NewSecret(secret)
 	if perr != nil {
-		return out, &CreateFileError{ID: id, File: out.File, ContentType: out.ContentType, Err: perr}
+		ue := c.t.Undecodable(treq, resp, fileProblem(perr))
+		if id == "" && secret == "" && !isZIP(resp.Body) {
+			// Not a key file at all (a proxy's page, broken JSON): the
+			// same error as any unreadable create answer.
+			return nil, ue
+		}
+		return out, &CreateFileError{ID: id, File: out.File, ContentType: out.ContentType,
+			Err: &fileAnswerError{file: perr, answer: ue}}
 	}
 	return out, nil
 }
+
+// isZIP reports a body that starts like a ZIP archive.
+func isZIP(b []byte) bool {
+	return bytes.HasPrefix(b, []byte("PK\x03\x04")) || bytes.HasPrefix(b, []byte("PK\x05\x06"))
+}
+
+// fileProblem describes why a create's answer could not be read, without
+// its content.
+func fileProblem(err error) *transport.BadAnswer {
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return &transport.BadAnswer{Problem: "API key file: " + fe.Problem}
+	}
+	return transport.NewBadAnswer(err)
+}
+
+// fileAnswerError is the Err of a *CreateFileError: it reads as the
+// *FileError it wraps, and wraps the *cloudkeys.UndecodableAnswerError of
+// the answer too, so that a key file that could not be read matches
+// cloudkeys.ErrOutcomeUnknown like every create answer that cannot be read.
+type fileAnswerError struct {
+	file   error // the *FileError
+	answer error // the *cloudkeys.UndecodableAnswerError
+}
+
+func (e *fileAnswerError) Error() string   { return e.file.Error() }
+func (e *fileAnswerError) Unwrap() []error { return []error{e.file, e.answer} }
 
 // DeleteCredential sends DELETE
 // /v1/{project_id}/node-provider/credentials/{credential_id}. It is retried

@@ -40,7 +40,10 @@
 //     row (see [ParseCredentialFile]). The raw file is kept, redacted, in
 //     [CreatedCredential.File]; when it cannot be read, CreateCredential and
 //     CreateKey return a [*CreateFileError] carrying it, so the one-time
-//     secret is never lost.
+//     secret is never lost; it matches cloudkeys.ErrOutcomeUnknown. An
+//     answer that is no key file at all (a proxy's page) is a
+//     [*cloudkeys.UndecodableAnswerError] keeping the raw answer, as with
+//     every vendor. No error text quotes an answer.
 //   - Times are RFC 3339; update_time is the time of last use (Key.LastUsedAt).
 //   - offset is limited to 1000 and pages to 100 items, so only the first 1100
 //     credentials can be listed; past that [Client.AllCredentials] yields an

@@ -266,7 +266,9 @@ func TestParseCredentialFileMemory(t *testing.T) {
 }
 
 // TestCreateCredentialHostileFile: a refused file still reaches the caller
-// whole, as a Secret in the *CreateFileError wrapping the *FileError.
+// whole, as a Secret: in the *CreateFileError wrapping the *FileError for a
+// key file, in the *cloudkeys.UndecodableAnswerError for any answer; both
+// match ErrOutcomeUnknown.
 func TestCreateCredentialHostileFile(t *testing.T) {
 	for _, tc := range hostileFiles() {
 		if tc.problem == "" || len(tc.data) > 4<<20 {
@@ -279,15 +281,23 @@ func TestCreateCredentialHostileFile(t *testing.T) {
 				cloudkeys.WithHTTPClient(&http.Client{Transport: mock}))
 			require.NoError(t, err)
 			cc, err := c.CreateCredential(context.Background(), CreateCredentialRequest{})
+			require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+			var ue *cloudkeys.UndecodableAnswerError
+			require.ErrorAs(t, err, &ue)
+			assert.Equal(t, string(tc.data), ue.Answer.Reveal(), "the raw answer is kept")
+			assert.Contains(t, err.Error(), tc.problem)
+			assert.NotContains(t, err.Error(), "sssssssss")
 			var cfe *CreateFileError
-			require.ErrorAs(t, err, &cfe)
+			if !errors.As(err, &cfe) {
+				// Not a key file at all: the common unreadable answer.
+				assert.Nil(t, cc)
+				return
+			}
 			assert.Equal(t, string(tc.data), cfe.File.Reveal(), "the raw file is kept")
 			var fe *FileError
 			require.True(t, errors.As(cfe.Err, &fe))
-			assert.Contains(t, err.Error(), tc.problem)
 			require.NotNil(t, cc)
 			assert.Equal(t, string(tc.data), cc.File.Reveal())
-			assert.NotContains(t, err.Error(), "sssssssss")
 		})
 	}
 }

@@ -35,7 +35,10 @@ func (c *Client) checkOwner(owner string) error {
 // cloudkeys.ErrUnsupported before any request. If the key was created but
 // the file could not be read, the partial Key (its ID and Secret where
 // found) is returned together with a *CreateFileError, which carries the
-// raw file (errors.As): the secret is never lost.
+// raw file (errors.As): the secret is never lost. That error, and the one
+// for an answer that is no key file at all (a nil Key and a
+// *cloudkeys.UndecodableAnswerError keeping the raw answer), match
+// cloudkeys.ErrOutcomeUnknown (see CreateCredential).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if err := c.checkCreate(req); err != nil {
 		return nil, err

@@ -167,11 +167,13 @@ func (s *tokenSource) login(ctx context.Context) (cloudkeys.Secret, time.Time, e
 	}
 	tok := resp.Header.Get(HeaderSubjectToken)
 	if tok == "" {
-		return cloudkeys.Secret{}, time.Time{}, &cloudkeys.APIError{
+		// A login answer is not a key: a plain error, its request id
+		// (server text) cleaned like every other.
+		return cloudkeys.Secret{}, time.Time{}, s.t.Finish(&cloudkeys.APIError{
 			Vendor: Vendor, Operation: LoginOperation, StatusCode: resp.StatusCode,
 			Message: "no " + HeaderSubjectToken + " header in the answer", Attempts: resp.Attempts,
 			RequestID: resp.Header.Get(RequestIDHeader), Kind: cloudkeys.ErrServer,
-		}
+		})
 	}
 	s.t.AddSecret(tok)
 	var tb struct {

@@ -203,7 +203,7 @@ func TestWireCreateFiles(t *testing.T) {
 		{"zip in folder", zipFile(t, "keys/Credential.CSV", "\ufeffCredential_ID , API Key\n"+wireID+", s2\n"), "application/octet-stream", wireID, "s2", true},
 		{"bare csv", []byte("Description,Secret,ID\r\nd," + "s3," + wireID + "\r\n"), "application/octet-stream", wireID, "s3", true},
 		{"no id column", []byte("apikey\ns4\n"), "application/octet-stream", "", "s4", false},
-		{"garbage", []byte("\x00\x01"), "application/octet-stream", "", "", false},
+		{"zip without a csv", zipFile(t, "readme.txt", "x"), "application/zip", "", "", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,6 +212,13 @@ func TestWireCreateFiles(t *testing.T) {
 			mock.RegisterResponder("POST", `=~/credentials\z`, httpmock.NewBytesResponder(200, tc.body).HeaderSet(http.Header{"Content-Type": {tc.ctype}}))
 			cc, err := c.CreateCredential(context.Background(), huaweibcs.CreateCredentialRequest{})
 			require.NotNil(t, cc, "the raw file is always returned")
+			if !tc.ok {
+				// A file that cannot be read: the key may exist.
+				assert.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+				var ue *cloudkeys.UndecodableAnswerError
+				require.ErrorAs(t, err, &ue)
+				assert.Equal(t, string(tc.body), ue.Answer.Reveal())
+			}
 			assert.Equal(t, string(tc.body), cc.File.Reveal())
 			assert.Equal(t, tc.id, cc.ID)
 			assert.Equal(t, tc.secret, cc.APIKey.Reveal())

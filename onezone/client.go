@@ -68,7 +68,9 @@ func (c *Client) Vendor() string { return vendor }
 // call is one JSON request. in (if not nil) is marshalled as the body and
 // sent with Content-Type: application/json; out (if not nil) receives the
 // answer when its body is non-empty. scrub lists per-call secret values
-// (tokens sent in a body) to remove from error messages.
+// (tokens sent in a body) to remove from error messages. need, when set,
+// checks the decoded answer for what the call cannot do without (a new
+// token's id and secret) and returns a *transport.BadAnswer if it lacks it.
 type call struct {
 	op     string
 	class  transport.Class
@@ -78,6 +80,7 @@ type call struct {
 	out    any
 	public bool // sent without credentials
 	scrub  []string
+	need   func(resp *transport.Response) error
 }
 
 func (c *Client) do(ctx context.Context, k call) (*transport.Response, error) {
@@ -99,26 +102,29 @@ func (c *Client) do(ctx context.Context, k call) (*transport.Response, error) {
 		}
 		var oe *Error
 		if errors.As(err, &oe) && oe.Body != nil {
-			// The parsed body is kept for callers: scrub it like the message.
-			oe.Body.Description = clean(oe.Body.Description)
+			// The parsed body is kept for callers: scrub and clean its
+			// description like the message (Details stays raw JSON).
+			oe.Body.Description = transport.CleanText(clean(oe.Body.Description))
 			oe.Body.Details = json.RawMessage(clean(string(oe.Body.Details)))
 		}
 		return resp, err
 	}
+	// A success answer that cannot be read is never quoted; for a write it
+	// matches ErrOutcomeUnknown and keeps the body (see
+	// transport.Client.Undecodable).
 	if k.out != nil && k.method == http.MethodGet && len(bytes.TrimSpace(resp.Body)) == 0 {
 		// A read answered with nothing is not an empty result: without
 		// this, a proxy's empty 200 would list no tokens at all.
-		return resp, &Error{API: &cloudkeys.APIError{
-			Vendor: vendor, Operation: k.op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
-			Message: "empty answer", Kind: cloudkeys.ErrServer,
-		}}
+		return resp, c.t.Undecodable(req, resp, &transport.BadAnswer{Problem: "empty answer"})
 	}
 	if k.out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
 		if jerr := json.Unmarshal(resp.Body, k.out); jerr != nil {
-			return resp, &Error{API: &cloudkeys.APIError{
-				Vendor: vendor, Operation: k.op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
-				Message: "the answer is not the expected JSON", Kind: cloudkeys.ErrServer,
-			}}
+			return resp, c.t.Undecodable(req, resp, jerr)
+		}
+	}
+	if k.need != nil {
+		if err := k.need(resp); err != nil {
+			return resp, c.t.Undecodable(req, resp, err)
 		}
 	}
 	return resp, nil

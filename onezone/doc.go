@@ -23,6 +23,11 @@
 //     [cloudkeys.ErrInvalidRequest]. Body-less 404/405/415/500 answers
 //     from the HTTP layer map by status (405 → [cloudkeys.ErrUnsupported]).
 //     Branch on ids ([ErrorID], [NestedErrorID]), never on descriptions.
+//   - A 2xx that cannot be read (not the expected JSON, an empty answer to
+//     a read, a create without the token or its id) is a
+//     [*cloudkeys.UndecodableAnswerError] that never quotes it: for a token
+//     create it matches [cloudkeys.ErrOutcomeUnknown] and keeps the raw
+//     answer in Answer; for a read [cloudkeys.ErrServer] only.
 //   - Creating a token (named, temporary, provider registration), deleting
 //     all named tokens and revoking all temporary tokens are never re-sent
 //     once they may have reached the server (a retry would also hit what

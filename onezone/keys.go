@@ -44,7 +44,9 @@ func ownerSubject(owner string) (Subject, error) {
 // owner (a clash matches [cloudkeys.ErrConflict]; [cloudkeys.Rotate] then
 // derives a new name). Description goes to customMetadata.description;
 // ExpiresAt becomes a time caveat. The returned Key carries the token as
-// its Secret; Owner is the given Owner ("" for the caller).
+// its Secret; Owner is the given Owner ("" for the caller). A lost or
+// unreadable answer matches [cloudkeys.ErrOutcomeUnknown] (see
+// [Client.CreateNamedToken]).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if err := checkName("Name", req.Name); err != nil {
 		return nil, err

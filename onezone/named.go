@@ -84,9 +84,12 @@ func validateCaveats(cs Caveats) error {
 //
 // It is a write that is never re-sent once it may have reached the server:
 // a lost answer is an error matching [cloudkeys.ErrOutcomeUnknown]; look
-// the token up by name (GetNamedTokenByName) to reconcile. A name already
-// used by the subject fails with badValueIdentifierOccupied
-// ([cloudkeys.ErrConflict]).
+// the token up by name (GetNamedTokenByName) to reconcile. So is a 2xx
+// answer that cannot be read or lacks the token or its id: a
+// [*cloudkeys.UndecodableAnswerError] whose Answer keeps the raw body
+// (redacted; it may hold the only copy of the token) and whose text never
+// quotes it. A name already used by the subject fails with
+// badValueIdentifierOccupied ([cloudkeys.ErrConflict]).
 func (c *Client) CreateNamedToken(ctx context.Context, subj Subject, req NamedTokenCreateRequest) (*CreatedToken, error) {
 	p, err := subj.prefix()
 	if err != nil {
@@ -107,17 +110,32 @@ func (c *Client) CreateNamedToken(ctx context.Context, subj Subject, req NamedTo
 		return nil, cloudkeys.InvalidInput(vendor, "UsageLimit", "must be positive or Unlimited")
 	}
 	var out CreatedToken
-	resp, err := c.do(ctx, call{op: "createNamedToken", class: transport.Write, method: http.MethodPost,
-		path: p + "/tokens/named", out: &out, in: namedCreateWire(req)})
-	if err != nil {
+	need := func(resp *transport.Response) error {
+		if out.TokenID == "" {
+			if loc := resp.Header.Get("Location"); loc != "" {
+				out.TokenID = path.Base(strings.TrimRight(loc, "/"))
+			}
+		}
+		if out.TokenID == "" {
+			return &transport.BadAnswer{Problem: `no "tokenId" in the answer and no Location`}
+		}
+		return needToken(&out.Token)(resp)
+	}
+	if _, err := c.do(ctx, call{op: "createNamedToken", class: transport.Write, method: http.MethodPost,
+		path: p + "/tokens/named", out: &out, in: namedCreateWire(req), need: need}); err != nil {
 		return nil, err
 	}
-	if out.TokenID == "" {
-		if loc := resp.Header.Get("Location"); loc != "" {
-			out.TokenID = path.Base(strings.TrimRight(loc, "/"))
-		}
-	}
 	return &out, nil
+}
+
+// needToken checks that a create's answer carried the new token.
+func needToken(tok *cloudkeys.Secret) func(*transport.Response) error {
+	return func(*transport.Response) error {
+		if tok.IsZero() {
+			return &transport.BadAnswer{Problem: `no "token" in the answer`}
+		}
+		return nil
+	}
 }
 
 type tokenList struct {

@@ -22,7 +22,9 @@ import (
 // ListNamedTokens. A user may create one for themself when the zone's
 // registration policy is open; otherwise (or for another user) the
 // oz_providers_invite privilege is needed. A lost answer is an error
-// matching [cloudkeys.ErrOutcomeUnknown].
+// matching [cloudkeys.ErrOutcomeUnknown], and so is an answer that cannot
+// be read or holds no token (a [*cloudkeys.UndecodableAnswerError] keeping
+// the raw body).
 //
 // Deprecated: Onezone deprecated this endpoint in 20.02 and may remove it.
 // Use [Client.CreateProviderRegistrationInvite], a temporary
@@ -40,7 +42,7 @@ func (c *Client) CreateProviderRegistrationToken(ctx context.Context, userID str
 		Token cloudkeys.Secret `json:"token"`
 	}
 	if _, err := c.do(ctx, call{op: "createProviderRegistrationToken", class: transport.Write, method: http.MethodPost,
-		path: p + "/clusters/provider_registration_token", out: &out}); err != nil {
+		path: p + "/clusters/provider_registration_token", out: &out, need: needToken(&out.Token)}); err != nil {
 		return cloudkeys.Secret{}, err
 	}
 	return out.Token, nil

@@ -28,7 +28,9 @@ type temporaryWire struct {
 // Temporary tokens are not stored, listed or fetchable: the returned
 // secret is the only copy. They all stop working at once with
 // RevokeAllTemporaryTokens. A lost answer is an error matching
-// [cloudkeys.ErrOutcomeUnknown] (the request is not re-sent).
+// [cloudkeys.ErrOutcomeUnknown] (the request is not re-sent), and so is an
+// answer that cannot be read or holds no token: a
+// [*cloudkeys.UndecodableAnswerError] keeping the raw body in its Answer.
 func (c *Client) CreateTemporaryToken(ctx context.Context, subj Subject, req TemporaryTokenRequest) (cloudkeys.Secret, error) {
 	p, err := subj.prefix()
 	if err != nil {
@@ -49,7 +51,7 @@ func (c *Client) CreateTemporaryToken(ctx context.Context, subj Subject, req Tem
 		Token cloudkeys.Secret `json:"token"`
 	}
 	if _, err := c.do(ctx, call{op: "createTemporaryToken", class: transport.Write, method: http.MethodPost,
-		path: p + "/tokens/temporary", in: temporaryWire(req), out: &out}); err != nil {
+		path: p + "/tokens/temporary", in: temporaryWire(req), out: &out, need: needToken(&out.Token)}); err != nil {
 		return cloudkeys.Secret{}, err
 	}
 	return out.Token, nil

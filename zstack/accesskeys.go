@@ -84,6 +84,28 @@ type inventoryReply struct {
 	Inventory *accessKeyWire `json:"inventory"`
 }
 
+// check: an answer about a key names the key.
+func (r *inventoryReply) check() error {
+	if r.Inventory == nil || r.Inventory.UUID == "" {
+		return &transport.BadAnswer{Problem: "answer without an inventory"}
+	}
+	return nil
+}
+
+// createReply is CreateAccessKey's result, which must carry the new key's
+// id and secret.
+type createReply struct{ inventoryReply }
+
+func (r *createReply) check() error {
+	if err := r.inventoryReply.check(); err != nil {
+		return err
+	}
+	if r.Inventory.AccessKeyID == "" || r.Inventory.AccessKeySecret.IsZero() {
+		return &transport.BadAnswer{Problem: "inventory without AccessKeyID or AccessKeySecret"}
+	}
+	return nil
+}
+
 func (c *Client) oneInventory(op string, r inventoryReply) (*AccessKeyInventory, error) {
 	if r.Inventory == nil || r.Inventory.UUID == "" {
 		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: op, StatusCode: http.StatusOK, Message: "answer without an inventory", Kind: cloudkeys.ErrServer}
@@ -153,6 +175,12 @@ type createAccessKeyWire struct {
 // carries one X-Job-UUID on every retry, so it happens exactly once. The
 // result holds the secret; capture it here, since later queries may not
 // return it. A non-admin account may hold at most 2 keys (SYS.1007).
+//
+// A result that cannot be read (a PHP notice or a proxy banner around the
+// JSON, no AccessKeyID or AccessKeySecret) is a
+// *cloudkeys.UndecodableAnswerError matching cloudkeys.ErrOutcomeUnknown:
+// the key exists, and its Answer keeps the job's raw answer, secret
+// included (redacted). No error text quotes an answer.
 func (c *Client) CreateAccessKey(ctx context.Context, p CreateAccessKeyParams) (*AccessKeyInventory, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -169,11 +197,11 @@ func (c *Client) CreateAccessKey(ctx context.Context, p CreateAccessKeyParams) (
 		},
 		SystemTags: p.SystemTags, UserTags: p.UserTags,
 	}
-	var r inventoryReply
+	var r createReply
 	if err := c.invoke(ctx, apiCall{op: "CreateAccessKey", method: http.MethodPost, path: "/accesskeys", body: body, async: true}, &r); err != nil {
 		return nil, err
 	}
-	inv, err := c.oneInventory("CreateAccessKey", r)
+	inv, err := c.oneInventory("CreateAccessKey", r.inventoryReply)
 	if err == nil {
 		c.tc.AddSecret(inv.AccessKeySecret.Reveal())
 	}

@@ -164,6 +164,30 @@ type apiCall struct {
 	async  bool            // answers 202 + job location; carries X-Job-UUID
 	class  transport.Class // for synchronous calls
 	noAuth bool
+	// session marks a call whose answer is a session (a login, a renewal),
+	// not a key: an unreadable one is reported as a read's, with no
+	// outcome doubt and nothing kept.
+	session bool
+}
+
+// answerCheck is implemented by the answer types that must carry something
+// (a created key's id and secret, a session's uuid); check returns a
+// *transport.BadAnswer when the decoded answer lacks it.
+type answerCheck interface{ check() error }
+
+// view is the request an unreadable answer to call is reported against
+// (transport.Client.Undecodable): an asynchronous call is a write whatever
+// its retry class, so its unreadable result matches
+// cloudkeys.ErrOutcomeUnknown and keeps the answer that holds the result
+// (the job's); a session's answer is reported as a read's.
+func (call apiCall) view(req *transport.Request) *transport.Request {
+	switch {
+	case call.session:
+		return &transport.Request{Operation: call.op, Class: transport.Read}
+	case call.async:
+		return &transport.Request{Operation: call.op, Class: transport.Write}
+	}
+	return req
 }
 
 // invoke runs call, logging in first where needed, and once more after an
@@ -219,14 +243,14 @@ func (c *Client) invokeOnce(ctx context.Context, call apiCall, out any) error {
 		if call.async {
 			if isDuplicateJob(err) {
 				// An earlier attempt arrived: read its job, don't write again.
-				return c.waitJob(ctx, call.op, jobID, out)
+				return c.waitJob(ctx, call.view(req), jobID, out)
 			}
 			var ae *cloudkeys.APIError
 			if errors.As(err, &ae) {
 				if notFromZStack(ae) {
 					// A gateway's 5xx, or an answer too large to read, may
 					// hide a job that ZStack accepted: ask the job itself.
-					return c.reconcileJob(ctx, call.op, jobID, out, err)
+					return c.reconcileJob(ctx, call.view(req), jobID, out, err)
 				}
 				return err // ZStack's own refusal: nothing ran
 			}
@@ -239,17 +263,17 @@ func (c *Client) invokeOnce(ctx context.Context, call apiCall, out any) error {
 	if call.async && resp.StatusCode == http.StatusAccepted {
 		id, err := jobIDFromLocation(resp.Body)
 		if err != nil {
-			return &JobOutcomeUnknownError{Operation: call.op, JobUUID: jobID, Err: err}
+			return &JobOutcomeUnknownError{Operation: call.op, JobUUID: jobID,
+				Err: c.tc.Undecodable(call.view(req), resp, &transport.BadAnswer{Problem: err.Error()})}
 		}
-		return c.waitJob(ctx, call.op, id, out)
+		return c.waitJob(ctx, call.view(req), id, out)
 	}
 	if out != nil && call.method == http.MethodGet && len(bytes.TrimSpace(resp.Body)) == 0 {
 		// A read answered with nothing is not an empty result: without
 		// this, a proxy's empty 200 would list no keys at all.
-		return &cloudkeys.APIError{Vendor: Vendor, Operation: call.op, StatusCode: resp.StatusCode, Attempts: resp.Attempts,
-			Message: "empty answer", Kind: cloudkeys.ErrServer}
+		return c.tc.Undecodable(req, resp, &transport.BadAnswer{Problem: "empty answer"})
 	}
-	return decodeResult(call.op, resp.Body, out)
+	return c.decodeResult(call.view(req), resp, out)
 }
 
 // scrubError removes registered secrets from the Path field of a transport
@@ -262,27 +286,26 @@ func (c *Client) scrubError(err error) {
 	}
 }
 
-func decodeResult(op string, body []byte, out any) error {
-	if out == nil || len(bytes.TrimSpace(body)) == 0 {
+// decodeResult decodes a success answer (a synchronous call's, or a job's
+// result) into out. An answer that cannot be decoded, or that lacks what
+// out must carry (answerCheck), is a *cloudkeys.UndecodableAnswerError
+// reported against view: never quoted; for a write it matches
+// cloudkeys.ErrOutcomeUnknown and keeps the body.
+func (c *Client) decodeResult(view *transport.Request, resp *transport.Response, out any) error {
+	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return &cloudkeys.APIError{Vendor: Vendor, Operation: op, StatusCode: http.StatusOK, Message: "malformed answer: " + shortJSONError(err), Kind: cloudkeys.ErrServer}
+	if len(bytes.TrimSpace(resp.Body)) > 0 {
+		if err := json.Unmarshal(resp.Body, out); err != nil {
+			return c.tc.Undecodable(view, resp, err)
+		}
+	}
+	if a, ok := out.(answerCheck); ok {
+		if err := a.check(); err != nil {
+			return c.tc.Undecodable(view, resp, err)
+		}
 	}
 	return nil
-}
-
-// shortJSONError describes a JSON error without quoting the input.
-func shortJSONError(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("invalid JSON at offset %d", se.Offset)
-	case errors.As(err, &te):
-		return fmt.Sprintf("unexpected %s for field %q", te.Value, te.Field)
-	}
-	return "invalid JSON"
 }
 
 // NewJobUUID returns a random 32-hex job id, the form X-Job-UUID requires.

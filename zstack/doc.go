@@ -38,6 +38,12 @@
 //     an *cloudkeys.APIError with an excerpt; a 403 on AccessKey auth (bad
 //     signature, clock skew, unknown or disabled key) → ErrUnauthorized; an
 //     expired job (404 "the job has been expired") → ErrOutcomeUnknown.
+//   - A success answer that cannot be read (a PHP notice or a proxy banner
+//     around the JSON, a create result without AccessKeyID or
+//     AccessKeySecret) is a *cloudkeys.UndecodableAnswerError, never
+//     quoted. For an asynchronous write it matches ErrOutcomeUnknown and
+//     keeps the job's answer, which holds the result (the new secret), in
+//     Answer; for queries and logins it matches ErrServer only.
 //   - An ID.1001 (expired session) with AccountLogin/UserLogin credentials
 //     makes the client log in again once and repeat the call with a new job
 //     id (the failed job ran nothing).

@@ -74,8 +74,10 @@ func (c *Client) jobURL(id string) *url.URL {
 // into out (may be nil). A 202 means still running; 200 is the result; a
 // 503 is the job's error (an *cloudkeys.APIError with the ZStack code); a
 // 404 ("the job has been expired", results are kept 3 hours) is an error
-// matching [cloudkeys.ErrOutcomeUnknown]. Polling backs off from the retry
-// policy's MinWait to at most 2 s and ends with ctx.
+// matching [cloudkeys.ErrOutcomeUnknown]. A result that cannot be decoded
+// into out is a [*cloudkeys.UndecodableAnswerError] that never quotes it
+// (a read's: it matches cloudkeys.ErrServer). Polling backs off from the
+// retry policy's MinWait to at most 2 s and ends with ctx.
 //
 // Use it to reconcile a [JobOutcomeUnknownError].
 func (c *Client) WaitJob(ctx context.Context, jobUUID string, out any) error {
@@ -85,12 +87,18 @@ func (c *Client) WaitJob(ctx context.Context, jobUUID string, out any) error {
 	if !validJobID(jobUUID) {
 		return cloudkeys.InvalidInput(Vendor, "jobUUID", "must be 1-64 letters, digits or '-'")
 	}
-	return c.waitJob(ctx, "WaitJob", jobUUID, out)
+	return c.waitJob(ctx, &transport.Request{Operation: "WaitJob", Class: transport.Read}, jobUUID, out)
 }
 
-func (c *Client) waitJob(ctx context.Context, op, id string, out any) error {
+// waitJob polls job id until it ends and decodes its result into out. view
+// names the operation and says how an unreadable result is reported: for
+// the job of a write (Class transport.Write) it matches
+// cloudkeys.ErrOutcomeUnknown and keeps the job's answer, which holds the
+// result (a new key's secret).
+func (c *Client) waitJob(ctx context.Context, view *transport.Request, id string, out any) error {
+	op := view.Operation
 	u := c.jobURL(id)
-	var result []byte
+	var result *transport.Response
 	err := transport.Poll(ctx, c.pollMin, c.pollMax, func(ctx context.Context) (bool, error) {
 		resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Class: transport.Read, Method: http.MethodGet, URL: u, NoSign: true})
 		if err != nil {
@@ -99,7 +107,7 @@ func (c *Client) waitJob(ctx context.Context, op, id string, out any) error {
 		if resp.StatusCode == http.StatusAccepted {
 			return false, nil
 		}
-		result = resp.Body
+		result = resp
 		return true, nil
 	})
 	if err != nil {
@@ -110,7 +118,7 @@ func (c *Client) waitJob(ctx context.Context, op, id string, out any) error {
 		// context end, or the node's own trouble outlasting the retries).
 		return &JobOutcomeUnknownError{Operation: op, JobUUID: id, Err: err}
 	}
-	return decodeResult(op, result, out)
+	return c.decodeResult(view, result, out)
 }
 
 // isJobResult reports whether a poll error is the job's own answer: its
@@ -128,8 +136,8 @@ func notFromZStack(ae *cloudkeys.APIError) bool {
 // own: the job's result when ZStack has the job; the original error when it
 // has none (the write never arrived, so it may be sent again); a
 // *JobOutcomeUnknownError when the job cannot be read.
-func (c *Client) reconcileJob(ctx context.Context, op, jobID string, out any, orig error) error {
-	err := c.waitJob(ctx, op, jobID, out)
+func (c *Client) reconcileJob(ctx context.Context, view *transport.Request, jobID string, out any, orig error) error {
+	err := c.waitJob(ctx, view, jobID, out)
 	var ae *cloudkeys.APIError
 	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
 		return fmt.Errorf("%w (ZStack has no job %s: the write did not arrive)", orig, jobID)

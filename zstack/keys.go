@@ -29,7 +29,9 @@ func (c *Client) toKey(inv *AccessKeyInventory) *cloudkeys.Key {
 // The returned Key carries the secret, captured from the create result.
 // req.Name is ignored (ZStack keys have no name); a non-zero ExpiresAt is
 // an error matching [cloudkeys.ErrUnsupported]. The create is exactly-once
-// across retries (X-Job-UUID).
+// across retries (X-Job-UUID). A create result that cannot be read matches
+// [cloudkeys.ErrOutcomeUnknown] and keeps the raw result (see
+// [Client.CreateAccessKey]).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if !req.ExpiresAt.IsZero() {
 		return nil, fmt.Errorf("%s: CreateKey: keys do not expire: %w", Vendor, cloudkeys.ErrUnsupported)

@@ -34,6 +34,14 @@ type sessionReply struct {
 	Inventory *sessionWire `json:"inventory"`
 }
 
+// check: a session answer carries the session's uuid.
+func (r *sessionReply) check() error {
+	if r.Inventory == nil || r.Inventory.UUID.IsZero() {
+		return &transport.BadAnswer{Problem: "answer without a session inventory"}
+	}
+	return nil
+}
+
 func (c *Client) sessionFrom(op string, r sessionReply) (*Session, error) {
 	if r.Inventory == nil || r.Inventory.UUID.IsZero() {
 		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: op, StatusCode: http.StatusOK, Message: "answer without a session inventory", Kind: cloudkeys.ErrServer}
@@ -67,7 +75,7 @@ func (c *Client) LogInByAccount(ctx context.Context, accountName, password strin
 		body: map[string]any{"logInByAccount": map[string]string{"accountName": accountName, "password": hash}},
 		// Every login creates a session (they count toward
 		// session.maxConcurrent): a lost answer is not re-sent.
-		class: transport.Write, noAuth: true,
+		class: transport.Write, noAuth: true, session: true,
 	}, &r)
 	if err != nil {
 		return nil, err
@@ -97,7 +105,7 @@ func (c *Client) LogInByUser(ctx context.Context, accountName, userName, passwor
 		body: map[string]any{"logInByUser": map[string]string{"accountName": accountName, "userName": userName, "password": hash}},
 		// Every login creates a session (they count toward
 		// session.maxConcurrent): a lost answer is not re-sent.
-		class: transport.Write, noAuth: true,
+		class: transport.Write, noAuth: true, session: true,
 	}, &r)
 	if err != nil {
 		return nil, err
@@ -259,7 +267,7 @@ func (c *Client) RenewSession(ctx context.Context, sessionUUID string, duration 
 	var r sessionReply
 	err = c.invoke(ctx, apiCall{
 		op: "RenewSession", method: http.MethodPut, path: "/accounts/sessions/" + seg + "/renew",
-		body: map[string]any{"renewSession": map[string]int64{"duration": int64(duration / time.Second)}}, async: true,
+		body: map[string]any{"renewSession": map[string]int64{"duration": int64(duration / time.Second)}}, async: true, session: true,
 	}, &r)
 	if err != nil {
 		return nil, err

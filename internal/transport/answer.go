@@ -22,16 +22,22 @@ func NewBadAnswer(err error) *BadAnswer { return &BadAnswer{Problem: DecodeProbl
 
 // DecodeProblem describes a decoding error without quoting the input: the
 // offset of a syntax error, the field and JSON kind of a type mismatch, or
-// the text of a *BadAnswer. Any other error becomes "unexpected answer".
+// the problem of a *BadAnswer or a *cloudkeys.UndecodableAnswerError (so an
+// unreadable answer can be reported again for another request, as the
+// outcome of the write it answers). Any other error becomes "unexpected
+// answer".
 func DecodeProblem(err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	var ba *BadAnswer
+	var ue *cloudkeys.UndecodableAnswerError
 	switch {
 	case err == nil:
 		return "unexpected answer"
 	case errors.As(err, &ba):
 		return ba.Problem
+	case errors.As(err, &ue):
+		return ue.Problem
 	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at offset %d", se.Offset)
 	case errors.As(err, &te):
@@ -62,4 +68,18 @@ func (c *Client) Undecodable(req *Request, resp *Response, cause error) error {
 		ue.Write = true
 	}
 	return ue
+}
+
+// Finish completes an *cloudkeys.APIError that a vendor builds outside Do
+// (from an answer already read: an asynchronous job's error, a missing
+// header) the way Do completes the errors its Check returns: Vendor filled
+// in, and Message, Code and RequestID scrubbed of registered secrets and
+// cleaned (CleanText: no control characters, at most 1 KiB). Any
+// *cloudkeys.APIError carrying server text that does not come out of Do must
+// pass here. It returns ae.
+func (c *Client) Finish(ae *cloudkeys.APIError) *cloudkeys.APIError {
+	if ae != nil {
+		c.complete(ae, &Request{}, nil)
+	}
+	return ae
 }

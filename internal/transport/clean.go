@@ -12,8 +12,9 @@ const maxServerText = 1024
 
 // CleanText makes server-supplied text safe to print: invalid UTF-8 becomes
 // '?', control and other non-printing characters (ESC, CR, bidi overrides)
-// become spaces, runs of white space fold to one, and the result is cut at
-// 1 KiB on a rune boundary (with "…").
+// become spaces, runs of white space fold to one (none at either end), and
+// the result is cut at 1 KiB on a rune boundary (with "…", so at most 1027
+// bytes). It is idempotent.
 func CleanText(s string) string {
 	if isClean(s) {
 		return s
@@ -29,16 +30,17 @@ func CleanText(s string) string {
 			space = b.Len() > 0
 			continue
 		}
+		n := utf8.RuneLen(r)
 		if space {
-			if b.Len()+1 > maxServerText {
-				break
-			}
-			b.WriteByte(' ')
-			space = false
+			n++
 		}
-		if b.Len()+utf8.RuneLen(r) > maxServerText {
+		if b.Len()+n > maxServerText {
 			b.WriteString("…")
 			return b.String()
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
 		}
 		b.WriteRune(r)
 	}

@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -130,7 +131,10 @@ func (e *RedirectError) Error() string {
 const excerptLen = 200
 
 // Excerpt returns a short, printable excerpt of a (non-JSON) body for an
-// error message: HTML tags dropped, white space folded, at most 200 bytes.
+// error message: HTML tags dropped, white space folded, the value of every
+// field named like a credential replaced with "[REDACTED]" (see
+// RedactCredentials; in markup, the text of such an element), at most 200
+// bytes. Use it for error answers only: a success answer is never quoted.
 func Excerpt(body []byte) string {
 	s := string(body)
 	if !utf8.ValidString(s) {
@@ -140,6 +144,7 @@ func Excerpt(body []byte) string {
 		s = stripTags(s)
 	}
 	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }), " ")
+	s = RedactCredentials(s)
 	if len(s) > excerptLen {
 		cut := excerptLen
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
@@ -174,8 +179,23 @@ func stripTags(s string) string {
 		if j < 0 {
 			break
 		}
+		name := s[i+1 : i+j]
 		i += j + 1
 		b.WriteByte(' ')
+		if n := strings.IndexAny(name, " \t\r\n/"); n >= 0 {
+			name = name[:n]
+		}
+		if name != "" && isCredentialName(name) {
+			// <SecretKey>value</SecretKey>: the element's text goes.
+			end := strings.IndexByte(s[i:], '<')
+			if end < 0 {
+				end = len(s) - i
+			}
+			if strings.TrimSpace(s[i:i+end]) != "" {
+				b.WriteString(redacted + " ")
+			}
+			i += end
+		}
 	}
 	return b.String()
 }
@@ -197,4 +217,217 @@ func MayHoldKey(body []byte, key string) bool {
 		}
 	}
 	return false
+}
+
+// redacted replaces a credential value in an excerpt.
+const redacted = "[REDACTED]"
+
+// credentialWords are the parts of a field name that make its value a
+// credential, matched case-insensitively with '_', '-' and '.' left out
+// (so api_key, Api-Key and APIKEY all hold "apikey").
+var credentialWords = []string{
+	"secret", "password", "passwd", "token", "apikey", "accesskey", "signature",
+	"sessionkey", "sessionid", "credential", "private", "authorization",
+}
+
+// maxNameLen bounds how far back a field name is looked for.
+const maxNameLen = 128
+
+// isCredentialName reports whether a field name names a credential.
+func isCredentialName(name string) bool {
+	if len(name) > maxNameLen {
+		return false
+	}
+	var buf [maxNameLen]byte
+	n := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c == '_' || c == '-' || c == '.':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	norm := string(buf[:n])
+	for _, w := range credentialWords {
+		if strings.Contains(norm, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayHoldCredential is a quick test that s names no credential at all.
+func mayHoldCredential(s string) bool {
+	lower := strings.ToLower(s)
+	for _, w := range [...]string{"secret", "passw", "token", "api", "access", "signature", "session", "credential", "private", "authoriz"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// RedactCredentials replaces the value of every field whose name looks like
+// a credential (it contains secret, password, passwd, token, apikey/api_key,
+// access_key, signature, sessionkey, sessionid, credential, private or
+// authorization, in any case) with "[REDACTED]", in the shapes an error body shows: JSON
+// ("key": "value", "key": 123, "key": {...}), form or query (key=value) and
+// headers or YAML (key: value; "Bearer <token>" counts as one value).
+// Everything else is kept as it is.
+func RedactCredentials(s string) string {
+	if !mayHoldCredential(s) {
+		return s
+	}
+	var b strings.Builder
+	last := 0 // s[:last] is settled (copied or replaced)
+	from := 0 // where a name may start: a value just replaced may be one
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' && s[i] != '=' {
+			continue
+		}
+		name, ok := nameBefore(s, from, i)
+		if !ok || !isCredentialName(name) {
+			continue
+		}
+		v := i + 1
+		for v < len(s) && s[v] == ' ' {
+			v++
+		}
+		end, quote := valueEnd(s, v)
+		b.WriteString(s[last:v])
+		if quote != 0 {
+			b.WriteByte(quote)
+			b.WriteString(redacted)
+			b.WriteByte(quote)
+		} else {
+			b.WriteString(redacted)
+		}
+		last, from = end, v
+		i = end - 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// nameBefore returns the field name that ends just before the separator at
+// sep (spaces allowed in between): a quoted string or a bare word, not
+// reaching back before from.
+func nameBefore(s string, from, sep int) (string, bool) {
+	j := sep - 1
+	for j >= from && s[j] == ' ' {
+		j--
+	}
+	if j < from {
+		return "", false
+	}
+	if q := s[j]; q == '"' || q == '\'' {
+		for k := j - 1; k >= from && j-k <= maxNameLen+1; k-- {
+			if s[k] == q && (k == 0 || s[k-1] != '\\') {
+				return s[k+1 : j], k+1 < j
+			}
+		}
+		return "", false
+	}
+	k := j
+	for k >= from && j-k < maxNameLen && isNameByte(s[k]) {
+		k--
+	}
+	return s[k+1 : j+1], k < j
+}
+
+// authSchemes are words that start an Authorization-style value whose
+// secret is the next word.
+var authSchemes = []string{"bearer", "basic", "oauth", "digest", "token", "sdk-hmac-sha256"}
+
+// valueEnd returns where the value starting at v ends, and its quote (0 for
+// an unquoted value): a quoted string, a balanced {...} or [...] (to the end
+// of s when unbalanced), or a run up to white space or punctuation that
+// ends a field.
+func valueEnd(s string, v int) (int, byte) {
+	if v >= len(s) {
+		return v, 0
+	}
+	switch c := s[v]; c {
+	case '"', '\'':
+		for k := v + 1; k < len(s); k++ {
+			if s[k] == '\\' {
+				k++
+				continue
+			}
+			if s[k] == c {
+				return k + 1, c
+			}
+		}
+		return len(s), c
+	case '{', '[':
+		depth := 0
+		var inStr byte
+		for k := v; k < len(s); k++ {
+			ch := s[k]
+			switch {
+			case inStr != 0 && ch == '\\':
+				k++
+			case inStr != 0:
+				if ch == inStr {
+					inStr = 0
+				}
+			case ch == '"' || ch == '\'':
+				inStr = ch
+			case ch == '{' || ch == '[':
+				depth++
+			case ch == '}' || ch == ']':
+				depth--
+				if depth == 0 {
+					return k + 1, 0
+				}
+			}
+		}
+		return len(s), 0
+	}
+	end := wordEnd(s, v)
+	if end < len(s) && s[end] == ' ' && slices.Contains(authSchemes, strings.ToLower(s[v:end])) {
+		if next := wordEnd(s, end+1); next > end+1 {
+			end = next
+		}
+	}
+	// A word ending in a separator ("password:" in "secret: password: x")
+	// is a name: its value goes too.
+	for end > v && (s[end-1] == ':' || s[end-1] == '=') {
+		n := end
+		for n < len(s) && s[n] == ' ' {
+			n++
+		}
+		if n < len(s) && strings.IndexByte("\"'{[", s[n]) >= 0 {
+			end, _ = valueEnd(s, n) // quoted or bracketed: ends there
+			break
+		}
+		next := wordEnd(s, n)
+		if next == n {
+			break
+		}
+		end = next
+	}
+	return end, 0
+}
+
+// wordEnd returns the end of an unquoted value starting at v.
+func wordEnd(s string, v int) int {
+	for k := v; k < len(s); k++ {
+		switch s[k] {
+		case ' ', '\t', '\r', '\n', '&', ',', ';', '}', ']', ')', '"', '\'', '<':
+			return k
+		}
+	}
+	return len(s)
 }
