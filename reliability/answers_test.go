@@ -370,7 +370,7 @@ func errorWithCredentialField(t *testing.T, c *cell) {
 // skips.
 func TestAnswerMatrix(t *testing.T) {
 	inMatrix := map[string]bool{}
-	for _, sc := range scenarios() {
+	for _, sc := range allScenarios() {
 		inMatrix[sc.name] = true
 	}
 	var scs []scenario

@@ -203,7 +203,7 @@ func TestBadInput(t *testing.T) {
 	var order []string
 	for _, vc := range vendors {
 		t.Run(vc.name, func(t *testing.T) {
-			r := vc.start(true)
+			r := vc.start(true, false)
 			defer r.srv.Close()
 			km := r.client(cloudkeys.WithRetry(noRetry))
 			ctx := context.Background()

@@ -26,7 +26,7 @@ func TestConcurrentMixedUse(t *testing.T) {
 	for _, vc := range vendors {
 		t.Run(vc.name, func(t *testing.T) {
 			t.Parallel()
-			r := vc.start(false)
+			r := vc.start(false, false)
 			defer r.srv.Close()
 			km := r.client(cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 8, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}))
 			ctx := context.Background()

@@ -127,7 +127,7 @@ var fuzzOps = []func(ctx context.Context, km cloudkeys.KeyManager, r *rig, id st
 // created, so its first request through sw is the login and the login
 // answer's decoder is fuzzed too.
 func responseFixture(vc vendorCase, sw *swapTransport, session bool) (*rig, cloudkeys.KeyManager, string) {
-	r := vc.start(true)
+	r := vc.start(true, false)
 	sw.base = r.srv.Transport()
 	sw.target = -1
 	opts := []cloudkeys.Option{cloudkeys.WithHTTPClient(&http.Client{Transport: sw}), cloudkeys.WithRetry(noRetry)}
@@ -202,7 +202,7 @@ var headerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 // fuzzFakeRequests sends fuzzed requests to one fake for the whole run;
 // the seeds are a real client session's requests to that fake.
 func fuzzFakeRequests(f *testing.F, vc vendorCase) {
-	r := vc.start(true)
+	r := vc.start(true, false)
 	f.Cleanup(r.srv.Close)
 	km := r.client(cloudkeys.WithRetry(noRetry))
 	ctx := context.Background()

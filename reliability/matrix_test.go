@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,10 +29,22 @@ import (
 type cell struct {
 	rc  *recorder
 	vc  vendorCase
+	net network
 	log *cellLog
+	r   *rig   // the rig start started
 	obs string // the observed figure
 	na  bool   // the scenario does not apply to this vendor
 }
+
+// network is how the matrix reaches the fakes: plain HTTP/1.1, or TLS with
+// HTTP/2 (negotiated by ALPN, as a real HTTPS endpoint offers it). Every
+// scenario runs over both.
+type network struct {
+	name string
+	tls  bool
+}
+
+var networks = []network{{"HTTP/1.1", false}, {"TLS + HTTP/2", true}}
 
 func (c *cell) logger() cloudkeys.Option { return cloudkeys.WithLogger(c.rc.logger(c.log)) }
 
@@ -57,7 +71,8 @@ var (
 // start starts the vendor's fake for the cell (in memory inside a bubble)
 // and registers its secrets with the recorder when the cell ends.
 func (c *cell) start(t *testing.T, inMemory bool) *rig {
-	r := c.vc.start(inMemory)
+	r := c.vc.start(inMemory, c.net.tls)
+	c.r = r
 	t.Cleanup(func() {
 		c.rc.harvest(r)
 		r.srv.Close()
@@ -81,6 +96,18 @@ func warm(t *testing.T, c *cell, km cloudkeys.KeyManager) {
 	require.NoError(t, err)
 	_, err = listAll(c, ctx, km)
 	require.NoError(t, err)
+	if c.net.tls {
+		assertHTTP2(t, c)
+	}
+}
+
+// assertHTTP2 checks that the cell's fake was reached over TLS with HTTP/2.
+func assertHTTP2(t *testing.T, c *cell) {
+	t.Helper()
+	require.NotNil(t, c.r)
+	reqs := c.r.srv.Requests()
+	require.NotEmpty(t, reqs)
+	assert.Equal(t, "HTTP/2.0", reqs[len(reqs)-1].Proto, "TLS + HTTP/2")
 }
 
 func scenarios() []scenario {
@@ -270,7 +297,8 @@ func cancelDuringJobPoll(t *testing.T, c *cell) {
 		c.notApplicable("no async jobs")
 		return
 	}
-	r := c.vc.stalled(true)
+	r := c.vc.stalled(true, c.net.tls)
+	c.r = r
 	t.Cleanup(func() { c.rc.harvest(r); r.srv.Close() })
 	km := r.client(c.logger())
 	warm(t, c, km)
@@ -336,43 +364,65 @@ func clip(s string, n int) string {
 
 // redirect puts an httptest server in front that redirects every request
 // to a second server on another host (or from https to http); the call
-// fails and the second server receives nothing.
-func redirect(t *testing.T, c *cell, fromHost, toHost string, tls bool) {
+// fails and the second server receives nothing. Over TLS + HTTP/2 both
+// servers speak HTTPS with HTTP/2 (the second plain HTTP when the row is
+// the downgrade).
+func redirect(t *testing.T, c *cell, fromHost, toHost string, downgrade bool) {
 	r := c.start(t, false)
 	var hits atomic.Int64
 	var mu sync.Mutex
 	var got []*http.Request
-	second := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	secureFront := downgrade || c.net.tls
+	// One certificate for both servers, valid for 127.0.0.1 and localhost.
+	cert, pool, err := fakeserver.NewTLSPair()
+	require.NoError(t, err)
+	second := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		mu.Lock()
 		got = append(got, req.Clone(context.Background()))
 		mu.Unlock()
 		http.Error(w, "second host", http.StatusTeapot)
 	}))
+	secondScheme := "http"
+	if c.net.tls && !downgrade {
+		second.EnableHTTP2 = true
+		second.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+		second.StartTLS()
+		secondScheme = "https"
+	} else {
+		second.Start()
+	}
 	defer second.Close()
 	_, secondPort, _ := net.SplitHostPort(second.Listener.Addr().String())
-	target := "http://" + net.JoinHostPort(toHost, secondPort)
+	target := secondScheme + "://" + net.JoinHostPort(toHost, secondPort)
+	var protos sync.Map
 	front := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		hits.Add(1)
+		protos.Store(req.Proto, true)
 		http.Redirect(w, req, target+req.URL.RequestURI(), http.StatusTemporaryRedirect)
 	}))
 	opts := []cloudkeys.Option{c.logger(), cloudkeys.WithRetry(fastRetry)}
-	if tls {
+	scheme := "http"
+	if secureFront {
+		front.EnableHTTP2 = c.net.tls
+		front.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		front.StartTLS()
-		opts = append(opts, cloudkeys.WithHTTPClient(front.Client()))
+		// Through the client's own pooled transport, as users get it.
+		opts = append(opts, cloudkeys.WithTLSConfig(&tls.Config{RootCAs: pool}))
+		scheme = "https"
 	} else {
 		front.Start()
 	}
 	defer front.Close()
 	_, frontPort, _ := net.SplitHostPort(front.Listener.Addr().String())
-	scheme := "http"
-	if tls {
-		scheme = "https"
-	}
 	km, err := r.at(scheme+"://"+net.JoinHostPort(fromHost, frontPort), opts...)
 	require.NoError(t, err)
 	_, err = listAll(c, context.Background(), km)
 	require.Error(t, err)
 	require.Positive(t, hits.Load(), "the front server redirected")
+	if c.net.tls {
+		_, h2 := protos.Load("HTTP/2.0")
+		assert.True(t, h2, "the front was reached over HTTP/2")
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	for _, q := range got {
@@ -425,8 +475,9 @@ func wrongCredentials(t *testing.T, c *cell) {
 	c.observe("ErrUnauthorized after %d request(s), no wait", n)
 }
 
-// TestFaultMatrix runs every scenario for every vendor and prints the
-// table (with -v); then it scans everything the runs printed for secrets.
+// TestFaultMatrix runs every scenario for every vendor over every network
+// (plain HTTP/1.1, TLS with HTTP/2) and prints one table per network (with
+// -v); then it scans everything the runs printed for secrets.
 func TestFaultMatrix(t *testing.T) {
 	rc := newRecorder()
 	type result struct {
@@ -434,58 +485,60 @@ func TestFaultMatrix(t *testing.T) {
 		obs string
 		na  bool
 	}
-	res := map[string]map[string]result{}
-	scs := scenarios()
-	for _, sc := range scs {
-		res[sc.name] = map[string]result{}
-		for _, vc := range vendors {
-			c := &cell{rc: rc, vc: vc, log: &cellLog{}}
-			body := func(t *testing.T) {
-				defer func() {
-					if p := recover(); p != nil {
-						t.Errorf("panic: %v", p)
-					}
-				}()
-				sc.run(t, c)
-			}
-			ok := t.Run(sc.name+"/"+vc.name, func(t *testing.T) {
-				if sc.bubble {
-					synctest.Test(t, body)
-				} else {
-					body(t)
-				}
-			})
-			res[sc.name][vc.name] = result{ok: ok, obs: c.obs, na: c.na}
-		}
-	}
-
+	scs := allScenarios()
 	var b strings.Builder
-	b.WriteString("| scenario |")
-	for _, vc := range vendors {
-		b.WriteString(" " + vc.name + " |")
-	}
-	b.WriteString("\n|---|")
-	for range vendors {
-		b.WriteString("---|")
-	}
-	b.WriteString("\n")
-	for _, sc := range scs {
-		b.WriteString("| " + sc.name + " |")
-		for _, vc := range vendors {
-			r := res[sc.name][vc.name]
-			switch {
-			case r.na:
-				b.WriteString(" n/a: " + r.obs + " |")
-			case r.ok:
-				b.WriteString(" PASS " + r.obs + " |")
-			default:
-				b.WriteString(" **FAIL** " + r.obs + " |")
+	for _, nw := range networks {
+		res := map[string]map[string]result{}
+		for _, sc := range scs {
+			res[sc.name] = map[string]result{}
+			for _, vc := range vendors {
+				c := &cell{rc: rc, vc: vc, net: nw, log: &cellLog{}}
+				body := func(t *testing.T) {
+					defer func() {
+						if p := recover(); p != nil {
+							t.Errorf("panic: %v", p)
+						}
+					}()
+					sc.run(t, c)
+				}
+				ok := t.Run(nw.name+"/"+sc.name+"/"+vc.name, func(t *testing.T) {
+					if sc.bubble {
+						synctest.Test(t, body)
+					} else {
+						body(t)
+					}
+				})
+				res[sc.name][vc.name] = result{ok: ok, obs: c.obs, na: c.na}
 			}
+		}
+		b.WriteString("### " + nw.name + "\n\n| scenario |")
+		for _, vc := range vendors {
+			b.WriteString(" " + vc.name + " |")
+		}
+		b.WriteString("\n|---|")
+		for range vendors {
+			b.WriteString("---|")
+		}
+		b.WriteString("\n")
+		for _, sc := range scs {
+			b.WriteString("| " + sc.name + " |")
+			for _, vc := range vendors {
+				r := res[sc.name][vc.name]
+				switch {
+				case r.na:
+					b.WriteString(" n/a: " + r.obs + " |")
+				case r.ok:
+					b.WriteString(" PASS " + r.obs + " |")
+				default:
+					b.WriteString(" **FAIL** " + r.obs + " |")
+				}
+			}
+			b.WriteString("\n")
 		}
 		b.WriteString("\n")
 	}
 	if testing.Verbose() {
-		fmt.Fprintln(os.Stdout, b.String())
+		fmt.Fprint(os.Stdout, b.String())
 	}
 
 	t.Run("leak scan", func(t *testing.T) {
@@ -497,6 +550,12 @@ func TestFaultMatrix(t *testing.T) {
 			fmt.Fprintf(os.Stdout, "leak scan: %d secrets × %d bytes of logs, errors and %%+v results: %d found\n%s", n, scanned, len(leaked), rc.kinds())
 		}
 	})
+}
+
+// allScenarios is the matrix's list: the network and server faults, the
+// HTTP/2 stream faults and stalls, and the unreadable answers.
+func allScenarios() []scenario {
+	return slices.Concat(scenarios(), streamScenarios(), answerScenarios())
 }
 
 // TestLeakScanFindsPlantedSecret proves the scan is not blind: a secret in

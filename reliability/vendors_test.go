@@ -38,6 +38,7 @@ type fake interface {
 	ClearFaults()
 	Transport() http.RoundTripper
 	Handler() http.Handler
+	ClientOptions(opts ...cloudkeys.Option) []cloudkeys.Option
 }
 
 // rig is one vendor's fake with everything a scenario needs, so that each
@@ -71,21 +72,24 @@ type rig struct {
 }
 
 type vendorCase struct {
-	name  string
-	start func(inMemory bool) *rig
+	name string
+	// start starts the vendor's fake: in memory (no socket; in a synctest
+	// bubble) or on 127.0.0.1, over plain HTTP/1.1 or over TLS with HTTP/2
+	// (in memory: real TLS and HTTP/2 over net.Pipe).
+	start func(inMemory, tls bool) *rig
 	// stalled starts a fake whose key creates run as jobs that never
 	// finish (the client polls until cancelled); nil where creates are not
 	// polled jobs.
-	stalled func(inMemory bool) *rig
+	stalled func(inMemory, tls bool) *rig
 }
 
 // vendors is the adapter table: every suite in this package ranges over it.
 var vendors = []vendorCase{
-	{"cloudstack", func(m bool) *rig { return startCloudStack(m) }, func(m bool) *rig {
-		return startCloudStack(m, cloudstacktest.WithPendingPolls(1<<30))
+	{"cloudstack", func(m, tls bool) *rig { return startCloudStack(m, tls) }, func(m, tls bool) *rig {
+		return startCloudStack(m, tls, cloudstacktest.WithPendingPolls(1<<30))
 	}},
-	{"zstack", startZStack, func(m bool) *rig {
-		r := startZStack(m)
+	{"zstack", startZStack, func(m, tls bool) *rig {
+		r := startZStack(m, tls)
 		r.srv.(*zstacktest.Server).SetPendingPolls(1 << 30)
 		return r
 	}},
@@ -94,23 +98,22 @@ var vendors = []vendorCase{
 	{"onezone", startOnezone, nil},
 }
 
-func memOpts(srv fake, inMemory bool, opts []cloudkeys.Option) []cloudkeys.Option {
-	if inMemory {
-		return append([]cloudkeys.Option{cloudkeys.WithHTTPClient(&http.Client{Transport: srv.Transport()})}, opts...)
-	}
-	return opts
-}
-
 func sha512Hex(s string) string {
 	h := sha512.Sum512([]byte(s))
 	return hex.EncodeToString(h[:])
 }
 
-func inMem[T any](inMemory bool, opt T) []T {
+// where returns the fake's options for where it runs: in memory and/or
+// over TLS with HTTP/2.
+func where[T any](inMemory, tls bool, memOpt, tlsOpt T) []T {
+	var out []T
 	if inMemory {
-		return []T{opt}
+		out = append(out, memOpt)
 	}
-	return nil
+	if tls {
+		out = append(out, tlsOpt)
+	}
+	return out
 }
 
 // param reads a request parameter from the query or a form body, leaving
@@ -128,8 +131,8 @@ func param(r *http.Request, name string) string {
 	return q.Get(name)
 }
 
-func startCloudStack(inMemory bool, extra ...cloudstacktest.Option) *rig {
-	opts := append(inMem(inMemory, cloudstacktest.WithInMemory()), cloudstacktest.WithVersion("4.23.0.0"))
+func startCloudStack(inMemory, tls bool, extra ...cloudstacktest.Option) *rig {
+	opts := append(where(inMemory, tls, cloudstacktest.WithInMemory(), cloudstacktest.WithTLS()), cloudstacktest.WithVersion("4.23.0.0"))
 	srv := cloudstacktest.NewServer(append(opts, extra...)...)
 	admin := srv.AdminID()
 	logins := func() int {
@@ -180,11 +183,11 @@ func startCloudStack(inMemory bool, extra ...cloudstacktest.Option) *rig {
 	}
 }
 
-func startZStack(inMemory bool) *rig {
-	srv := zstacktest.NewServer(inMem(inMemory, zstacktest.WithInMemory())...)
+func startZStack(inMemory, tls bool) *rig {
+	srv := zstacktest.NewServer(where(inMemory, tls, zstacktest.WithInMemory(), zstacktest.WithTLS())...)
 	const wrongPassword = "WrongZStackPassword-42"
 	newClient := func(creds zstack.Credentials, opts []cloudkeys.Option) *zstack.Client {
-		all := memOpts(srv, inMemory, append([]cloudkeys.Option{cloudkeys.WithServerLocation(srv.Location())}, opts...))
+		all := srv.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithServerLocation(srv.Location())}, opts...)...)
 		c, err := zstack.New(srv.URL(), creds, all...)
 		if err != nil {
 			panic(err)
@@ -226,8 +229,8 @@ func startZStack(inMemory bool) *rig {
 	}
 }
 
-func startE24(inMemory bool) *rig {
-	srv := e24test.NewServer(append(inMem(inMemory, e24test.WithInMemory()),
+func startE24(inMemory, tls bool) *rig {
+	srv := e24test.NewServer(append(where(inMemory, tls, e24test.WithInMemory(), e24test.WithTLS()),
 		e24test.WithAdminKey("E24RELIABILITYKEY0001", "e24-reliability-secret-0123456789abcdef"))...)
 	const wrongSecret = "e24-wrong-secret-0123456789abcdef"
 	key, sec := srv.AdminKey()
@@ -249,8 +252,8 @@ func startE24(inMemory bool) *rig {
 	}
 }
 
-func startHuawei(inMemory bool) *rig {
-	srv := huaweibcstest.NewServer(inMem(inMemory, huaweibcstest.WithInMemory())...)
+func startHuawei(inMemory, tls bool) *rig {
+	srv := huaweibcstest.NewServer(where(inMemory, tls, huaweibcstest.WithInMemory(), huaweibcstest.WithTLS())...)
 	const wrongSK = "WrongHuaweiSecretKey0123456789abcdefghij"
 	return &rig{
 		vendor: "huaweibcs",
@@ -260,7 +263,7 @@ func startHuawei(inMemory bool) *rig {
 			return huaweibcs.New(base, huaweibcstest.ProjectID, huaweibcs.AKSK(huaweibcstest.AccessKey, huaweibcstest.SecretKey), opts...)
 		},
 		wrong: func(opts ...cloudkeys.Option) cloudkeys.KeyManager {
-			all := memOpts(srv, inMemory, append([]cloudkeys.Option{cloudkeys.WithClock(srv.Now)}, opts...))
+			all := srv.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithClock(srv.Now)}, opts...)...)
 			c, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.AKSK(huaweibcstest.AccessKey, wrongSK), all...)
 			if err != nil {
 				panic(err)
@@ -284,8 +287,8 @@ func startHuawei(inMemory bool) *rig {
 	}
 }
 
-func startOnezone(inMemory bool) *rig {
-	srv := onezonetest.NewServer(inMem(inMemory, onezonetest.WithInMemory())...)
+func startOnezone(inMemory, tls bool) *rig {
+	srv := onezonetest.NewServer(where(inMemory, tls, onezonetest.WithInMemory(), onezonetest.WithTLS())...)
 	const wrongPassword = "WrongOnezonePassword-42"
 	return &rig{
 		vendor: "onezone",

@@ -59,3 +59,16 @@ func newCertificate() (*certificate, error) {
 		pem:  pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 	}, nil
 }
+
+// NewTLSPair returns a fresh self-signed certificate of the kind the fakes
+// use (127.0.0.1, ::1, localhost) and a pool trusting it, for tests that put
+// servers of their own beside a fake (a redirecting front, a proxy).
+func NewTLSPair() (tls.Certificate, *x509.CertPool, error) {
+	c, err := newCertificate()
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(c.leaf)
+	return c.tls, pool, nil
+}
