@@ -1,6 +1,6 @@
 module github.com/cloudkeys/cloudkeys/bench/peers
 
-go 1.25
+go 1.25.0
 
 require (
 	github.com/cloudkeys/cloudkeys v0.0.0
