@@ -71,7 +71,7 @@ func requestPathAndQuery(r *http.Request) string {
 // request that fails authentication is marked fakeserver.Unauthenticated:
 // the request log keeps no body.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byte) *account {
-	w = rejectWriter{w, r}
+	w = fakeserver.RejectingWriter(w, r)
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json") {
 		writeError(w, http.StatusBadRequest, "Content-Type must be application/json")
 		return nil
@@ -108,21 +108,4 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		return nil
 	}
 	return acc
-}
-
-// rejectWriter marks the request fakeserver.Unauthenticated before any
-// answer is written through it: authenticate answers only refusals.
-type rejectWriter struct {
-	http.ResponseWriter
-	r *http.Request
-}
-
-func (w rejectWriter) WriteHeader(code int) {
-	fakeserver.Unauthenticated(w.r)
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w rejectWriter) Write(p []byte) (int, error) {
-	fakeserver.Unauthenticated(w.r)
-	return w.ResponseWriter.Write(p)
 }

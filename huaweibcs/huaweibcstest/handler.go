@@ -77,7 +77,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // ("" when the path has none). A failure is marked
 // fakeserver.Unauthenticated: the request log keeps no body.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byte, pid string) bool {
-	w = rejectWriter{w, r}
+	w = fakeserver.RejectingWriter(w, r)
 	if tok := r.Header.Get(huaweibcs.HeaderAuthToken); tok != "" {
 		s.mu.Lock()
 		rec, ok := s.tokens[tok]
@@ -274,21 +274,4 @@ func (s *Server) deleteCredential(w http.ResponseWriter, id string) {
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-}
-
-// rejectWriter marks the request fakeserver.Unauthenticated before any
-// answer is written through it: authenticate answers only refusals.
-type rejectWriter struct {
-	http.ResponseWriter
-	r *http.Request
-}
-
-func (w rejectWriter) WriteHeader(code int) {
-	fakeserver.Unauthenticated(w.r)
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w rejectWriter) Write(p []byte) (int, error) {
-	fakeserver.Unauthenticated(w.r)
-	return w.ResponseWriter.Write(p)
 }

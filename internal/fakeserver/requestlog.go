@@ -157,6 +157,28 @@ func Unauthenticated(r *http.Request) {
 	}
 }
 
+// RejectingWriter wraps the ResponseWriter of an authentication step whose
+// every answer is a refusal: the first header or body written through it
+// marks r Unauthenticated, so the refused request's body is not kept.
+func RejectingWriter(w http.ResponseWriter, r *http.Request) http.ResponseWriter {
+	return rejectWriter{w, r}
+}
+
+type rejectWriter struct {
+	http.ResponseWriter
+	r *http.Request
+}
+
+func (w rejectWriter) WriteHeader(code int) {
+	Unauthenticated(w.r)
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w rejectWriter) Write(p []byte) (int, error) {
+	Unauthenticated(w.r)
+	return w.ResponseWriter.Write(p)
+}
+
 type logMark struct {
 	log *requestLog
 	e   *logEntry
