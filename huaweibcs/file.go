@@ -442,3 +442,8 @@ func jsonMembers(data []byte) int {
 	}
 	return n
 }
+
+// CreatedKeyID returns ID: the new credential's id when the answer gave
+// it. Tools use it (through an interface) to delete a key whose secret could
+// not be read, so that no key is left whose secret nobody has.
+func (e *CreateFileError) CreatedKeyID() string { return e.ID }

@@ -30,7 +30,7 @@ var (
 func init() {
 	register(&Vendor{
 		Name: "mem", Summary: "in-memory test vendor",
-		Env: []EnvVar{{"MEM_ID", "which in-memory store to use"}},
+		Env: []EnvVar{{"MEM_ID", "which in-memory store to use", false}},
 		Connect: func(_ context.Context, getenv func(string) string, _ string, _ []cloudkeys.Option) (cloudkeys.KeyManager, error) {
 			memMu.Lock()
 			defer memMu.Unlock()
@@ -172,7 +172,7 @@ func TestSecretFile(t *testing.T) {
 	assert.NotContains(t, r.stdout, "secret-3", "the secret goes to the file only")
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
-	assert.Equal(t, "secret-3\n", string(b))
+	assert.Equal(t, "secret-3", string(b), "no trailing newline")
 	st, err := os.Stat(path)
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
@@ -186,7 +186,7 @@ func TestSecretFile(t *testing.T) {
 	r = runCLI(t, "mem", "create", "--secret-file", path, "--force")
 	require.Equal(t, 0, r.code, r.stderr)
 	b, _ = os.ReadFile(path)
-	assert.Equal(t, "secret-4\n", string(b))
+	assert.Equal(t, "secret-4", string(b))
 	st, _ = os.Stat(path)
 	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "--force keeps the file private")
 }
@@ -258,7 +258,7 @@ func TestExitCodes(t *testing.T) {
 			r := runCLI(t, append([]string{"mem"}, tt.args...)...)
 			assert.Equal(t, tt.code, r.code, "stderr: %s", r.stderr)
 			if tt.code != 0 {
-				assert.Equal(t, 1, strings.Count(strings.TrimSuffix(strings.SplitN(r.stderr, "Run 'cloudkeys help'", 2)[0], "\n"), "\n")+1, "one line: %q", r.stderr)
+				assert.Equal(t, 1, strings.Count(strings.TrimSuffix(strings.SplitN(r.stderr, "Run '", 2)[0], "\n"), "\n")+1, "one line: %q", r.stderr)
 			}
 		})
 	}

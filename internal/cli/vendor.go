@@ -11,6 +11,9 @@ import (
 type EnvVar struct {
 	Name string
 	Doc  string
+	// Secret marks a credential: it may instead come from the file named
+	// by NAME_FILE, and it is kept out of --store commands' environment.
+	Secret bool
 }
 
 // Vendor wires one vendor package into the command.
@@ -25,6 +28,9 @@ type Vendor struct {
 	Connect func(ctx context.Context, getenv func(string) string, endpoint string, opts []cloudkeys.Option) (cloudkeys.KeyManager, error)
 	// Fake starts the vendor's fake server.
 	Fake func(opts FakeOptions) (*FakeHandle, error)
+	// CreateFields says whether create keeps a name and a description on
+	// a server with these capabilities; nil: both.
+	CreateFields func(caps cloudkeys.Capabilities) (name, description bool)
 }
 
 // FakeOptions configure "cloudkeys fake <vendor>".

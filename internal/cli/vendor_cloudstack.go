@@ -19,16 +19,17 @@ func init() {
 		Summary: "Apache CloudStack user API keys. Up to 4.22 a user holds one pair (ID = apikey; create refuses\n" +
 			"when the user has one, rotate regenerates it in place); from 4.23 many pairs (ID = key-pair id).",
 		Env: []EnvVar{
-			{cloudstack.EnvAPIURL, "API URL, e.g. https://cs.example.com/client/api (required; --endpoint overrides it)"},
-			{cloudstack.EnvAPIKey, "API key, for signed requests (with " + cloudstack.EnvSecretKey + ")"},
-			{cloudstack.EnvSecretKey, "secret key"},
-			{cloudstack.EnvUsername, "or a session login: user name (with the next two)"},
-			{cloudstack.EnvPassword, "password"},
-			{cloudstack.EnvDomain, "login domain path, default /"},
-			{cloudstack.EnvIntegrationPort, "or \"true\": the unauthenticated integration port (GET, no signature)"},
+			{cloudstack.EnvAPIURL, "API URL, e.g. https://cs.example.com/client/api (required; --endpoint overrides it)", false},
+			{cloudstack.EnvAPIKey, "API key, for signed requests (with " + cloudstack.EnvSecretKey + ")", false},
+			{cloudstack.EnvSecretKey, "secret key", true},
+			{cloudstack.EnvUsername, "or a session login: user name (with the next two)", false},
+			{cloudstack.EnvPassword, "password", true},
+			{cloudstack.EnvDomain, "login domain path, default /", false},
+			{cloudstack.EnvIntegrationPort, "or \"true\": the unauthenticated integration port (GET, no signature)", false},
 		},
 		Notes: "create and list take --owner <user id>; without it, create makes keys for the caller.\n" +
 			"'cloudkeys fake cloudstack' emulates " + fakeCloudStackVersion + "; --version 4.22.0.0 gives the one-pair semantics.",
+		CreateFields: func(caps cloudkeys.Capabilities) (bool, bool) { return caps.MultipleKeys, caps.MultipleKeys },
 		Connect: func(_ context.Context, getenv func(string) string, endpoint string, opts []cloudkeys.Option) (cloudkeys.KeyManager, error) {
 			return cloudstack.NewFromEnv(getenv, endpoint, opts...)
 		},

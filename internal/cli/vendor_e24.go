@@ -13,11 +13,12 @@ func init() {
 		Name:    "e24",
 		Summary: "e24cloud API v2: the account's REST/EC2 API keys (ID = api_key).",
 		Env: []EnvVar{
-			{"E24_API_KEY", "API key of the account (required)"},
-			{"E24_API_SECRET", "its secret (required)"},
-			{"E24_REGION", "region, default eu-poland-1poznan (endpoint https://<region>.api.e24cloud.com)"},
-			{"E24_ENDPOINT", "full endpoint URL instead of the region's (e.g. a fake); --endpoint overrides both"},
+			{"E24_API_KEY", "API key of the account (required)", false},
+			{"E24_API_SECRET", "its secret (required)", true},
+			{"E24_REGION", "region, default eu-poland-1poznan (endpoint https://<region>.api.e24cloud.com)", false},
+			{"E24_ENDPOINT", "full endpoint URL instead of the region's (e.g. a fake); --endpoint overrides both", false},
 		},
+		CreateFields: func(cloudkeys.Capabilities) (bool, bool) { return false, false },
 		Connect: func(_ context.Context, getenv func(string) string, endpoint string, opts []cloudkeys.Option) (cloudkeys.KeyManager, error) {
 			key, err := need(getenv, "e24", "E24_API_KEY")
 			if err != nil {

@@ -14,9 +14,9 @@ func init() {
 		Name:    "onezone",
 		Summary: "Onedata Onezone named access tokens (ID = tokenId; the token string is the secret).",
 		Env: []EnvVar{
-			{"ONEZONE_HOST", "Onezone URL, e.g. https://zone.example.com (required; --endpoint overrides it)"},
-			{"ONEZONE_API_KEY", "an access token, sent as X-Auth-Token"},
-			{"ONEZONE_BASIC_AUTH", "or user:password for basic auth, where the zone allows it"},
+			{"ONEZONE_HOST", "Onezone URL, e.g. https://zone.example.com (required; --endpoint overrides it)", false},
+			{"ONEZONE_API_KEY", "an access token, sent as X-Auth-Token", true},
+			{"ONEZONE_BASIC_AUTH", "or user:password for basic auth, where the zone allows it", true},
 		},
 		Notes: "create needs --name (unique per owner); --owner <user id> creates for another user, --expires adds a time caveat.\n" +
 			"disable/enable set the token's revoked flag.",

@@ -14,15 +14,16 @@ func init() {
 		Name:    "zstack",
 		Summary: "ZStack AccessKeys (ID = uuid, access key = AccessKeyID); creates are exactly-once.",
 		Env: []EnvVar{
-			{"ZSTACK_ENDPOINT", "management node, e.g. http://mn:8080 (required; --endpoint overrides it)"},
-			{"ZSTACK_ACCOUNT", "account name, for a session login (with ZSTACK_PASSWORD)"},
-			{"ZSTACK_USER", "IAM user name within ZSTACK_ACCOUNT (optional: log in as that user)"},
-			{"ZSTACK_PASSWORD", "password of the account or user"},
-			{"ZSTACK_ACCESS_KEY_ID", "or an AccessKey id, for signed requests (with ZSTACK_ACCESS_KEY_SECRET)"},
-			{"ZSTACK_ACCESS_KEY_SECRET", "its secret"},
-			{"ZSTACK_TIMEZONE", "the server's time zone, e.g. Asia/Shanghai (default: this machine's); AccessKey dates must match it"},
+			{"ZSTACK_ENDPOINT", "management node, e.g. http://mn:8080 (required; --endpoint overrides it)", false},
+			{"ZSTACK_ACCOUNT", "account name, for a session login (with ZSTACK_PASSWORD)", false},
+			{"ZSTACK_USER", "IAM user name within ZSTACK_ACCOUNT (optional: log in as that user)", false},
+			{"ZSTACK_PASSWORD", "password of the account or user", true},
+			{"ZSTACK_ACCESS_KEY_ID", "or an AccessKey id, for signed requests (with ZSTACK_ACCESS_KEY_SECRET)", false},
+			{"ZSTACK_ACCESS_KEY_SECRET", "its secret", true},
+			{"ZSTACK_TIMEZONE", "the server's time zone, e.g. Asia/Shanghai (default: this machine's); AccessKey dates must match it", false},
 		},
-		Notes: "Give either ZSTACK_ACCOUNT and ZSTACK_PASSWORD, or ZSTACK_ACCESS_KEY_ID and ZSTACK_ACCESS_KEY_SECRET.\ncreate needs --owner <account uuid>, or creates for the logged-in account.",
+		Notes:        "Give either ZSTACK_ACCOUNT and ZSTACK_PASSWORD, or ZSTACK_ACCESS_KEY_ID and ZSTACK_ACCESS_KEY_SECRET.\ncreate needs --owner <account uuid>, or creates for the logged-in account.",
+		CreateFields: func(cloudkeys.Capabilities) (bool, bool) { return false, true },
 		Connect: func(_ context.Context, getenv func(string) string, endpoint string, opts []cloudkeys.Option) (cloudkeys.KeyManager, error) {
 			ep := endpointOr(endpoint, getenv, "ZSTACK_ENDPOINT")
 			if ep == "" {
