@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -89,6 +90,18 @@ func TestBinaryAgainstCloudkeysFake(t *testing.T) {
 	assert.Equal(t, 6, code, errs)
 	code, _, _ = run("e24", "frobnicate")
 	assert.Equal(t, 2, code)
+
+	// Killed (SIGKILL) while --store runs: the new key's id is already on
+	// stderr, so the run can be cleaned up; before, nothing named it.
+	code, _, errs = run("e24", "rotate", k.ID, "--store", "kill -9 $PPID")
+	assert.Equal(t, -1, code, "killed by a signal: %s", errs)
+	m := regexp.MustCompile(`new key (\S+) created to replace `+regexp.QuoteMeta(k.ID)).FindStringSubmatch(errs)
+	require.NotNil(t, m, "stderr names the new key: %q", errs)
+	code, out, _ = run("e24", "list", "-o", "json")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, `"id":"`+m[1]+`"`, "the named key exists and can be cleaned up")
+	code, _, errs = run("e24", "delete", m[1])
+	assert.Equal(t, 0, code, errs)
 
 	require.NoError(t, fake.Process.Signal(syscall.SIGINT))
 	require.NoError(t, fake.Wait(), "the fake stops cleanly on SIGINT")

@@ -90,6 +90,7 @@ func helpCmd(st *state, root *cobra.Command) *cobra.Command {
 			if err != nil || target == root && len(args) > 0 || len(rest) > 0 {
 				if len(args) == 1 {
 					if tmpl := templateKeyCmd(st, args[0]); tmpl != nil {
+						tmpl.SetOut(cmd.OutOrStdout())
 						return tmpl.Help()
 					}
 				}
@@ -104,7 +105,10 @@ func helpCmd(st *state, root *cobra.Command) *cobra.Command {
 // "<vendor>", for "cloudkeys help create".
 func templateKeyCmd(st *state, name string) *cobra.Command {
 	generic := &Vendor{Name: "<vendor>", Summary: "any vendor"}
-	for _, c := range vendorCmd(st, generic).Commands() {
+	root := &cobra.Command{Use: "cloudkeys"}
+	vc := vendorCmd(st, generic)
+	root.AddCommand(vc)
+	for _, c := range vc.Commands() {
 		if c.Name() == name {
 			return c
 		}

@@ -46,6 +46,9 @@ func Run(ctx context.Context, args []string, io IO) int {
 	}
 	st := &state{io: io}
 	root := newRoot(st)
+	// Known before parsing, so that even a flag error is reported in the
+	// format asked for.
+	st.output = outputArg(args)
 	root.SetArgs(args)
 	root.SetIn(io.Stdin)
 	root.SetOut(io.Stdout)
@@ -125,4 +128,27 @@ func (st *state) clientOptions() []cloudkeys.Option {
 		opts = append(opts, cloudkeys.WithLogger(slog.New(slog.NewTextHandler(st.io.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	}
 	return append(opts, st.io.Options...)
+}
+
+// outputArg finds the value of --output/-o among args (the last one wins),
+// or "table".
+func outputArg(args []string) string {
+	out := outTable
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return out
+		case (a == "-o" || a == "--output") && i+1 < len(args):
+			out = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--output="):
+			out = strings.TrimPrefix(a, "--output=")
+		case strings.HasPrefix(a, "-o="):
+			out = strings.TrimPrefix(a, "-o=")
+		case strings.HasPrefix(a, "-o") && len(a) > 2:
+			out = a[2:]
+		}
+	}
+	return out
 }
