@@ -95,7 +95,7 @@ func TestBinaryAgainstCloudkeysFake(t *testing.T) {
 	// stderr, so the run can be cleaned up; before, nothing named it.
 	code, _, errs = run("e24", "rotate", k.ID, "--store", "kill -9 $PPID")
 	assert.Equal(t, -1, code, "killed by a signal: %s", errs)
-	m := regexp.MustCompile(`new key (\S+) created to replace `+regexp.QuoteMeta(k.ID)).FindStringSubmatch(errs)
+	m := regexp.MustCompile(`new key (\S+) created to replace ` + regexp.QuoteMeta(k.ID)).FindStringSubmatch(errs)
 	require.NotNil(t, m, "stderr names the new key: %q", errs)
 	code, out, _ = run("e24", "list", "-o", "json")
 	require.Equal(t, 0, code)
