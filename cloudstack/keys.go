@@ -73,6 +73,18 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 // command is never sent twice. So is an answer that cannot be read (see
 // RegisterUserKeys): its *cloudkeys.UndecodableAnswerError keeps the raw
 // answer that holds the new pair.
+//
+// The returned Key is as complete as GetKey's, from the answer and the
+// request alone: up to 4.22 ID and AccessKey (the API key), Secret, Owner
+// (the given user, or the caller's id) and Enabled (false where the
+// answer's apikeyaccess, 4.20+, is false); GetKey knows no name, dates or
+// more there. From 4.23 the answer's pair carries everything GetKey reads
+// (name, description, userid, state, created, enddate). No request is made
+// for completeness: the requests are listCapabilities (once per Client),
+// for Owner "" the caller's user id (getUser userapikey=… with API keys;
+// none with a session, whose login answer named the user), up to 4.22 the
+// getUserKeys (or listUsers) check, registerUserKeys (from 4.23 with its
+// job polls), and listUserKeys only when no answer names the new pair.
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	kp, err := c.keyPairs(ctx)
 	if err != nil {
@@ -186,6 +198,11 @@ func (c *Client) toKey(op string, p *KeyPair, owner string, kp bool) (*cloudkeys
 	}
 	if p.UserID != "" {
 		k.Owner = p.UserID
+	}
+	if !kp && strings.EqualFold(p.APIKeyAccess, "false") {
+		// 4.20+: the answer of registerUserKeys (and getUserKeys) says
+		// whether the user may sign with API keys at all.
+		k.Enabled = false
 	}
 	if kp {
 		k.ID = p.ID
@@ -328,6 +345,10 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // invalidates the old pair at once. Not reversible; the new Key has a new ID
 // (the new API key). From 4.23 use cloudkeys.Rotate (create, store, delete):
 // cloudkeys.ErrUnsupported.
+//
+// The returned Key is as complete as GetKey's, with no extra request:
+// Owner is the user getUser found, and Enabled follows that user's state
+// and API-key access as GetKey reads them (and the answer's apikeyaccess).
 func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	if id == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "id", "must not be empty")
@@ -347,7 +368,15 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 	if err != nil {
 		return nil, err
 	}
-	return c.toKey("registerUserKeys", pair, u.ID, false)
+	k, err := c.toKey("registerUserKeys", pair, u.ID, false)
+	if err != nil {
+		return nil, err
+	}
+	if !userKey(u).Enabled {
+		// The user's state and API-key access, as GetKey reads them.
+		k.Enabled = false
+	}
+	return k, nil
 }
 
 // SetKeyEnabled is not offered by CloudStack for a single key:

@@ -36,6 +36,9 @@ func RegionEndpoint(region string) string {
 type Client struct {
 	tc    *transport.Client
 	creds atomic.Pointer[credState]
+	// account is the id of the account the API key belongs to (the Owner
+	// of its keys), once an answer of GET /v2/account has shown it.
+	account atomic.Pointer[string]
 }
 
 // credState is the key pair the client signs with. It changes only when

@@ -21,35 +21,68 @@ func (c *Client) Capabilities(context.Context) (cloudkeys.Capabilities, error) {
 }
 
 // CreateKey creates an API key of the authenticated account with
-// PUT /v2/account/api; the returned Key carries the secret. e24cloud keys
-// have no name, description or expiry: Name and Description are accepted
-// but not stored anywhere (the returned Key leaves them empty, as GetKey
-// will), a non-zero ExpiresAt is refused with an error matching
+// PUT /v2/account/api. The returned Key carries the secret and is as
+// complete as GetKey's: ID and AccessKey (the api_key), Owner (the
+// account's id, whether Owner was given or "") and Enabled. e24cloud keys
+// have no name, description, expiry or creation time: Name and Description
+// are accepted but not stored anywhere (the returned Key leaves them empty,
+// as GetKey will), a non-zero ExpiresAt is refused with an error matching
 // [cloudkeys.ErrUnsupported], and Owner must be "" or the account's id (a
-// key of a sub-account needs that sub-account's credentials). A lost answer
-// matches [cloudkeys.ErrOutcomeUnknown]; so does an answer that cannot be
-// read, as a [*cloudkeys.UndecodableAnswerError] keeping the raw answer
-// (see [Client.CreateAPIKey]).
+// key of a sub-account needs that sub-account's credentials). A lost
+// answer matches [cloudkeys.ErrOutcomeUnknown]; so does an answer that
+// cannot be read, as a [*cloudkeys.UndecodableAnswerError] keeping the raw
+// answer (see [Client.CreateAPIKey]).
+//
+// Extra request: the create answer names no account, so the account id is
+// read with one GET /v2/account — once per Client: the id is kept from the
+// first answer of GET /v2/account that shows it (CreateKey's, RotateKey's,
+// GetKey's, ListKeys'), and later calls send nothing more. With an Owner
+// the read comes before the PUT (a failure there creates nothing); with
+// Owner "" it comes after, and if it fails the key is returned all the
+// same, with its secret, no error and Owner "" (GetKey fills it in).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if !req.ExpiresAt.IsZero() {
 		return nil, unsupported("CreateKey", "key expiry")
 	}
-	owner := ""
 	if req.Owner != "" {
-		acc, err := c.GetAccount(ctx)
+		id, err := c.accountID(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if acc.ID != req.Owner {
+		if id != req.Owner {
 			return nil, cloudkeys.InvalidInput(Vendor, "Owner", "must be empty or the authenticated account's id")
 		}
-		owner = acc.ID
 	}
 	pair, err := c.CreateAPIKey(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return toKey(pair, owner), nil
+	return toKey(pair, c.ownerAfterWrite(ctx)), nil
+}
+
+// accountID returns the id of the authenticated account: the one an
+// earlier answer showed, else read with GET /v2/account (see accountKeys).
+func (c *Client) accountID(ctx context.Context) (string, error) {
+	if id := c.account.Load(); id != nil {
+		return *id, nil
+	}
+	acc, err := c.accountKeys(ctx)
+	if err != nil {
+		return "", err
+	}
+	return string(acc.ID), nil
+}
+
+// ownerAfterWrite returns the Owner of a key just created or given a new
+// secret: the account id, or "" when it is unknown and cannot be read. The
+// key exists and its secret is in hand, so a failed read is not an error:
+// the secret must not be lost for a field GetKey can fill in later.
+func (c *Client) ownerAfterWrite(ctx context.Context) string {
+	id, err := c.accountID(ctx)
+	if err != nil {
+		return ""
+	}
+	return id
 }
 
 // GetKey reads GET /v2/account and returns the API key whose api_key is id,
@@ -111,6 +144,7 @@ func (c *Client) accountKeys(ctx context.Context) (*accountKeysPart, error) {
 		for i, k := range plain.Account.API {
 			part.API[i] = APIKeyPair{APIKey: k.APIKey, SecretKey: k.SecretKey}
 		}
+		c.noteAccount(part.ID)
 		return part, nil
 	}
 	var out accountKeysAnswer
@@ -120,7 +154,17 @@ func (c *Client) accountKeys(ctx context.Context) (*accountKeysPart, error) {
 	if out.Account == nil {
 		return nil, c.malformed("GetAccount", transport.Read, resp, errMissing("account"))
 	}
+	c.noteAccount(out.Account.ID)
 	return out.Account, nil
+}
+
+// noteAccount keeps the account id an answer showed, for the Owner of the
+// keys CreateKey and RotateKey return.
+func (c *Client) noteAccount(id flexString) {
+	if id != "" {
+		s := string(id)
+		c.account.Store(&s)
+	}
 }
 
 // ListKeys yields the API keys of the authenticated account, secrets
@@ -157,12 +201,16 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // creates a new key and deletes the old one only after the new one is
 // stored. An answer that cannot be read matches
 // [cloudkeys.ErrOutcomeUnknown] (see [Client.RegenerateAPISecret]).
+//
+// The returned Key is as complete as GetKey's, Owner included; the account
+// id is read as for CreateKey (one GET /v2/account after the POST, once per
+// Client; if it fails, Owner is "" and there is no error).
 func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	pair, err := c.RegenerateAPISecret(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return toKey(pair, ""), nil
+	return toKey(pair, c.ownerAfterWrite(ctx)), nil
 }
 
 // SetKeyEnabled is not supported: e24cloud keys cannot be disabled. It

@@ -39,6 +39,17 @@ func (c *Client) checkOwner(owner string) error {
 // for an answer that is no key file at all (a nil Key and a
 // *cloudkeys.UndecodableAnswerError keeping the raw answer), match
 // cloudkeys.ErrOutcomeUnknown (see CreateCredential).
+//
+// The Key of a create that succeeded is the one GetKey returns, with the
+// secret: the file holds the id and the secret only, so CreateKey reads
+// the new credential back as GetKey does — one extra request,
+// GET …/credentials?offset=0&limit=1000, and the following pages only
+// where the project has more credentials than the first page holds (NES
+// has no get-one call) — for its create_time (CreatedAt), its description
+// as stored, and update_time (LastUsedAt). If that read fails, or does not
+// list the new credential yet, the key is returned all the same, with its
+// secret and no error, filled from the request (CreatedAt zero). A create
+// whose file could not be read is not read back.
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if err := c.checkCreate(req); err != nil {
 		return nil, err
@@ -47,14 +58,32 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if cc == nil {
 		return nil, err
 	}
-	return &cloudkeys.Key{
+	k := &cloudkeys.Key{
 		Vendor:      Vendor,
 		ID:          cc.ID,
 		Secret:      cc.APIKey,
 		Owner:       c.projectID,
 		Description: req.Description,
 		Enabled:     true,
-	}, err
+	}
+	if err != nil {
+		return k, err
+	}
+	return c.readBack(ctx, k), nil
+}
+
+// readBack returns the Key of k, a credential just created, as GetKey
+// shows it (the list), with k's Secret: the create's file has no times.
+// When the read fails, or the list does not show k yet, it returns k as it
+// is: the key exists and its secret is in hand, which a field the read
+// would add is not worth losing.
+func (c *Client) readBack(ctx context.Context, k *cloudkeys.Key) *cloudkeys.Key {
+	got, err := c.GetKey(ctx, k.ID)
+	if err != nil {
+		return k
+	}
+	got.Secret = k.Secret
+	return got
 }
 
 // HasAccessPolicy reports whether the credential is restricted: scoped to

@@ -49,7 +49,9 @@
 // ID is the token id. CreateKey needs a Name (unique per owner) and
 // creates an access token for Owner (a user id; "" = the caller);
 // Description is stored as customMetadata.description and ExpiresAt as a
-// time caveat. ListKeys lists the owner's token ids and fetches each one
+// time caveat; it reads the new token back (GET /tokens/named/{id}, one
+// extra request) so that the Key it returns is GetKey's, CreatedAt and
+// Owner included. ListKeys lists the owner's token ids and fetches each one
 // (at most 8 at a time), sorted by id: every named token, access,
 // identity and invite tokens alike, and a Key shows neither the token
 // type nor the caveats other than the expiry ([Client.GetNamedToken]

@@ -43,10 +43,17 @@ func ownerSubject(owner string) (Subject, error) {
 // /users/{Owner}/tokens/named. Name is required and must be unique for the
 // owner (a clash matches [cloudkeys.ErrConflict]; [cloudkeys.Rotate] then
 // derives a new name). Description goes to customMetadata.description;
-// ExpiresAt becomes a time caveat. The returned Key carries the token as
-// its Secret; Owner is the given Owner ("" for the caller). A lost or
-// unreadable answer matches [cloudkeys.ErrOutcomeUnknown] (see
-// [Client.CreateNamedToken]).
+// ExpiresAt becomes a time caveat. A lost or unreadable answer matches
+// [cloudkeys.ErrOutcomeUnknown] (see [Client.CreateNamedToken]).
+//
+// The returned Key carries the token as its Secret and is the Key GetKey
+// returns for it: the create answers with the token and its id only, so
+// CreateKey makes one extra request, GET /tokens/named/{id}, for the
+// server's creationTime (CreatedAt) and the token's subject (Owner, also
+// when Owner was "" for the caller). If that read fails, the created key is
+// returned all the same, with its secret and no error, filled from the
+// request: then CreatedAt is zero and Owner is the given Owner ("" for the
+// caller).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if err := checkName("Name", req.Name); err != nil {
 		return nil, err
@@ -73,7 +80,23 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if !req.ExpiresAt.IsZero() {
 		k.ExpiresAt = time.Unix(req.ExpiresAt.Unix(), 0).UTC()
 	}
-	return k, nil
+	return c.readBack(ctx, k), nil
+}
+
+// readBack returns the Key of k, a named token just created, as GetKey
+// shows it (one GET /tokens/named/{id}), with k's Secret: the create's
+// answer has no creationTime and no subject. When the read fails (or
+// answers for another token) it returns k as it is: the token exists and
+// its secret is in hand, which a field the read would add is not worth
+// losing.
+func (c *Client) readBack(ctx context.Context, k *cloudkeys.Key) *cloudkeys.Key {
+	t, err := c.GetNamedToken(ctx, k.ID)
+	if err != nil || t == nil || (t.ID != "" && t.ID != k.ID) {
+		return k
+	}
+	got := KeyOf(t)
+	got.ID, got.Secret = k.ID, k.Secret
+	return got
 }
 
 // ReplaceKey implements [cloudkeys.KeyReplacer]: [cloudkeys.Rotate] creates
@@ -105,6 +128,10 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 //     (a [RawCaveat] of type "time"), whose expiry it cannot move.
 //
 // Identity tokens are replaced like access tokens.
+//
+// The returned Key is the new token's as GetKey shows it, read as by
+// CreateKey (one GET /tokens/named/{id} after the create; if it fails,
+// CreatedAt is zero and there is no error).
 func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if old == nil || old.ID == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "old", "the key to replace needs an ID")
@@ -149,7 +176,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 	if until, ok := cavs.ValidUntil(); ok {
 		k.ExpiresAt = until
 	}
-	return k, nil
+	return c.readBack(ctx, k), nil
 }
 
 func unsupportedReplacement(nt *NamedToken, why string) error {

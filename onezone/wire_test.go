@@ -326,21 +326,6 @@ func TestWire(t *testing.T) {
 			body: `{"type":{"inviteToken":{"inviteType":"registerOneprovider","adminUserId":"u1"}},"caveats":[{"type":"time","validUntil":1700000000}]}`,
 		},
 		{
-			name: "CreateKey",
-			resp: answer(201, `{"tokenId":"k1","token":"MDAxKEY"}`),
-			call: func(c *onezone.Client) (any, error) {
-				return c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: "u1", Name: "k1", Description: "d", ExpiresAt: until})
-			},
-			method: "POST", path: "/users/u1/tokens/named",
-			body: `{"name":"k1","type":{"accessToken":{}},"caveats":[{"type":"time","validUntil":1700000000}],"customMetadata":{"description":"d"}}`,
-			check: func(t *testing.T, v any) {
-				k := v.(*cloudkeys.Key)
-				assert.Equal(t, "k1", k.ID)
-				assert.Equal(t, "u1", k.Owner)
-				assert.Equal(t, until.UTC(), k.ExpiresAt)
-			},
-		},
-		{
 			name:   "SetKeyEnabled",
 			resp:   answer(204, ""),
 			call:   func(c *onezone.Client) (any, error) { return nil, c.SetKeyEnabled(ctx, "k1", false) },

@@ -26,7 +26,11 @@ func (c *Client) toKey(inv *AccessKeyInventory) *cloudkeys.Key {
 
 // CreateKey creates an AccessKey (CreateAccessKey) for req.Owner, an
 // account uuid; "" means the logged-in account (session credentials only).
-// The returned Key carries the secret, captured from the create result.
+// The returned Key carries the secret, captured from the create result,
+// and is as complete as GetKey's: the result is the new key's inventory
+// (uuid, AccessKeyID, accountUuid, description, state, createDate), so no
+// request is made for completeness (with Owner "" the login, if the
+// client has no session yet, names the account).
 // req.Name is ignored (ZStack keys have no name); a non-zero ExpiresAt is
 // an error matching [cloudkeys.ErrUnsupported]. The create is exactly-once
 // across retries (X-Job-UUID). A create result that cannot be read matches

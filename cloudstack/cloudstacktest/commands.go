@@ -232,7 +232,8 @@ func (s *Server) registerUserKeys(cmd string, p params, c caller, now time.Time)
 	}
 	if !s.keyPairs() {
 		kp := s.newPairLocked(u.id, "", "", time.Time{}, time.Time{}, nil)
-		return map[string]any{"userkeys": map[string]any{"apikey": kp.apiKey, "secretkey": kp.secret, "apikeyaccess": true}}, nil
+		return map[string]any{"userkeys": map[string]any{"apikey": kp.apiKey, "secretkey": kp.secret,
+			"apikeyaccess": !strings.EqualFold(u.apiKeyAccess, "disabled")}}, nil
 	}
 	if len(p.get("description")) > 1024 {
 		return nil, paramError("description is longer than 1024 characters")
