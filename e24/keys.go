@@ -146,7 +146,8 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 }
 
 // DeleteKey deletes the API key id with DELETE /v2/account/api; see
-// [Client.DeleteAPIKey].
+// [Client.DeleteAPIKey]. Deleting the key the client signs with locks the
+// client out ([cloudkeys.IsOwnCredential] tells).
 func (c *Client) DeleteKey(ctx context.Context, id string) error {
 	return c.DeleteAPIKey(ctx, id)
 }
@@ -156,7 +157,8 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // at once, not reversible). Prefer [cloudkeys.Rotate], which on e24cloud
 // creates a new key and deletes the old one only after the new one is
 // stored. An answer that cannot be read matches
-// [cloudkeys.ErrOutcomeUnknown] (see [Client.RegenerateAPISecret]).
+// [cloudkeys.ErrOutcomeUnknown] (see [Client.RegenerateAPISecret]). Rotating
+// the key the client signs with switches the client to the new secret.
 func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	pair, err := c.RegenerateAPISecret(ctx, id)
 	if err != nil {
