@@ -227,8 +227,7 @@ func uuidSegment(field, uuid string) (string, error) {
 // DeleteAccessKey deletes an AccessKey with DELETE
 // /zstack/v1/accesskeys/{uuid}?deleteMode=<mode> (asynchronous; mode ""
 // means Permissive). Deleting an unknown uuid succeeds. Deleting the
-// AccessKey the client signs with locks it out, and may already fail
-// while the job is polled.
+// AccessKey the client signs with locks the client out.
 func (c *Client) DeleteAccessKey(ctx context.Context, uuid string, mode DeleteMode) error {
 	seg, err := uuidSegment("uuid", uuid)
 	if err != nil {
