@@ -124,9 +124,6 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkOwnReplacement(ctx, nt); err != nil {
-		return nil, err
-	}
 	if req.Owner != "" && req.Owner != nt.Subject.ID {
 		return nil, cloudkeys.InvalidInput(vendor, "Owner", "must be the subject of the token being replaced")
 	}
@@ -136,6 +133,9 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 	}
 	cavs, err := replacementCaveats(nt, req.ExpiresAt)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.checkOwnReplacement(ctx, nt); err != nil {
 		return nil, err
 	}
 	r := NamedTokenCreateRequest{Name: req.Name, Type: typ, Caveats: cavs, Revoked: nt.Revoked}

@@ -86,11 +86,12 @@ func (c *Client) UseCredential(k *cloudkeys.Key) error {
 // checkOwnReplacement refuses to replace nt when it is the named token the
 // client authenticates with a confined copy of: cloudkeys.Rotate would
 // switch the client to the replacement, a full named token, and so widen
-// what the client may do. It asks nothing for another token, and examines
-// the client's token at most once.
+// what the client may do. It asks nothing when the client's token is nt's
+// own serialization or another named token, and examines the client's
+// token at most once otherwise.
 func (c *Client) checkOwnReplacement(ctx context.Context, nt *NamedToken) error {
 	st := c.cred.Load()
-	if st.creds.basic {
+	if st.creds.basic || (!nt.Token.IsZero() && nt.Token.Reveal() == st.creds.token.Reveal()) {
 		return nil
 	}
 	if !st.idKnown || st.caveats < 0 {
