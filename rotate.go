@@ -97,14 +97,10 @@ func Rotate(ctx context.Context, km KeyManager, id string, store func(context.Co
 	if err != nil {
 		return nil, fmt.Errorf("rotate: %w", err)
 	}
-	switch {
-	case caps.MultipleKeys && caps.Delete:
+	if caps.MultipleKeys && caps.Delete {
 		return rotateByReplacement(ctx, km, caps, id, store, own)
-	case caps.Rotate:
-		return rotateInPlace(ctx, km, id, store, own)
-	default:
-		return nil, fmt.Errorf("rotate: %s can neither replace nor rotate a key: %w", km.Vendor(), ErrUnsupported)
 	}
+	return rotateInPlace(ctx, km, id, store, own)
 }
 
 // rotateByReplacement creates, stores and deletes; own is km when id is
