@@ -64,3 +64,28 @@ func ExampleRotate() {
 	// new key: k2 ci [REDACTED]
 	// old key gone: true
 }
+
+// A tool refuses to delete the key its own client authenticates with,
+// which would lock the client out, and rotates it with Rotate instead: the
+// client switches to the new key before the old one is deleted.
+func ExampleIsOwnCredential() {
+	ctx := context.Background()
+	mem := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	own := mem.Add("alice", "ci", "")
+	mem.AuthenticateAs(own.ID) // the client's credential is key own
+	var km cloudkeys.KeyManager = mem
+
+	if yes, err := cloudkeys.IsOwnCredential(ctx, km, own.ID); err == nil && yes {
+		fmt.Println("refusing to delete", own.ID, "(the client's own credential)")
+	}
+	nk, err := cloudkeys.Rotate(ctx, km, own.ID, func(context.Context, *cloudkeys.Key) error { return nil })
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	id, _ := km.(cloudkeys.CredentialRotator).CredentialKeyID(ctx)
+	fmt.Println("the client now authenticates with", id, id == nk.ID)
+	// Output:
+	// refusing to delete k1 (the client's own credential)
+	// the client now authenticates with k2 true
+}

@@ -28,13 +28,20 @@ type KeyManager interface {
 	// once, as the last element.
 	ListKeys(ctx context.Context, opts ListKeysOptions) iter.Seq2[*Key, error]
 	// DeleteKey deletes a key. Deleting by ID is idempotent: a key found gone
-	// after a retried delete counts as deleted.
+	// after a retried delete counts as deleted. Deleting the key the client
+	// itself authenticates with is allowed and locks the client out (see
+	// [CredentialRotator] and [IsOwnCredential]; [Rotate] replaces such a
+	// key safely).
 	DeleteKey(ctx context.Context, id string) error
 	// RotateKey is the vendor's own in-place rotation: a new secret, or a
 	// replacement pair, in one server call. It is not reversible; prefer
-	// [Rotate], which avoids downtime where the vendor allows it.
+	// [Rotate], which avoids downtime where the vendor allows it. Where the
+	// key is the client's own credential, a vendor's RotateKey switches the
+	// client to the new secret (CloudStack, e24cloud).
 	RotateKey(ctx context.Context, id string) (*Key, error)
 	// SetKeyEnabled enables or disables a key without deleting it.
+	// Disabling the key the client itself authenticates with locks the
+	// client out (see [IsOwnCredential]).
 	SetKeyEnabled(ctx context.Context, id string, enabled bool) error
 }
 

@@ -43,6 +43,39 @@ const rollbackTimeout = 30 * time.Second
 // once. If store then fails, the new key is returned with the error so that
 // its secret is not lost. Where neither works, Rotate returns an error
 // matching [ErrUnsupported].
+//
+// # The client's own credential
+//
+// When km implements [CredentialRotator] and id is the key km itself
+// authenticates with (its CredentialKeyID, asked before anything is
+// created; if that fails, Rotate fails and changes nothing), Rotate keeps
+// the client working:
+//
+//   - by replacement: create the new key, call store(new), switch the client
+//     to the new key (UseCredential), and only then delete the old key — with
+//     the new credential. If store fails, the new key is deleted with the old
+//     credential, which the client still uses, and the old key stays. If the
+//     switch fails, the new key is returned with an error and the old key is
+//     kept (the client still uses it). If deleting the old key fails after
+//     the switch, the new key is returned with an error: the client already
+//     uses it. A new key that comes without a secret cannot be switched to:
+//     it is deleted and Rotate fails before store is called;
+//   - in place: RotateKey, then UseCredential(new) before store (a vendor's
+//     RotateKey may already have switched the client, as CloudStack's and
+//     e24cloud's do for their own key; switching again is harmless). If the
+//     answer to the in-place rotation is lost, the new secret is lost with
+//     it and the client can no longer authenticate: rotate a key in place
+//     from another credential where that matters.
+//
+// Requests of other goroutines that were signed with the old credential
+// before the switch may fail with [ErrUnauthorized] once the old key is
+// deleted; retries sign afresh with the new one. A vendor that cannot
+// replace its own credential safely refuses before creating anything, with
+// an error matching [ErrUnsupported] that says why (Onezone: a client
+// authenticating with a confined copy of the named token, which the
+// replacement would not be). Where km does not implement
+// CredentialRotator, Rotate cannot tell, and rotating the client's own key
+// locks it out.
 func Rotate(ctx context.Context, km KeyManager, id string, store func(context.Context, *Key) error) (*Key, error) {
 	if km == nil {
 		return nil, InvalidInput("", "km", "nil KeyManager")
@@ -57,17 +90,23 @@ func Rotate(ctx context.Context, km KeyManager, id string, store func(context.Co
 	if err != nil {
 		return nil, fmt.Errorf("rotate: capabilities: %w", err)
 	}
-	switch {
-	case caps.MultipleKeys && caps.Delete:
-		return rotateByReplacement(ctx, km, caps, id, store)
-	case caps.Rotate:
-		return rotateInPlace(ctx, km, id, store)
-	default:
+	if !(caps.MultipleKeys && caps.Delete) && !caps.Rotate {
 		return nil, fmt.Errorf("rotate: %s can neither replace nor rotate a key: %w", km.Vendor(), ErrUnsupported)
 	}
+	own, err := ownCredential(ctx, km, id)
+	if err != nil {
+		return nil, fmt.Errorf("rotate: %w", err)
+	}
+	if caps.MultipleKeys && caps.Delete {
+		return rotateByReplacement(ctx, km, caps, id, store, own)
+	}
+	return rotateInPlace(ctx, km, id, store, own)
 }
 
-func rotateByReplacement(ctx context.Context, km KeyManager, caps Capabilities, id string, store func(context.Context, *Key) error) (*Key, error) {
+// rotateByReplacement creates, stores and deletes; own is km when id is
+// the client's own credential (else nil): the client is switched to the new
+// key between store and the delete.
+func rotateByReplacement(ctx context.Context, km KeyManager, caps Capabilities, id string, store func(context.Context, *Key) error, own CredentialRotator) (*Key, error) {
 	old, err := km.GetKey(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("rotate: read old key: %w", err)
@@ -84,11 +123,22 @@ func rotateByReplacement(ctx context.Context, km KeyManager, caps Capabilities, 
 	if err != nil {
 		return nil, fmt.Errorf("rotate: create new key: %w", err)
 	}
+	if own != nil && nk.Secret.IsZero() {
+		if derr := cleanup(ctx, km, nk.ID); derr != nil {
+			return nil, fmt.Errorf("rotate: key %s is the client's own credential, but its replacement %s came without a secret to switch to, and deleting it failed: %w", id, nk.ID, derr)
+		}
+		return nil, fmt.Errorf("rotate: key %s is the client's own credential, but its replacement came without a secret to switch to; the replacement was deleted, the old key kept", id)
+	}
 	if err := store(ctx, nk); err != nil {
 		if derr := cleanup(ctx, km, nk.ID); derr != nil {
 			return nil, fmt.Errorf("rotate: store failed (%w) and deleting the new key %s failed too: %w", err, nk.ID, derr)
 		}
 		return nil, fmt.Errorf("rotate: store failed, new key deleted, old key kept: %w", err)
+	}
+	if own != nil {
+		if err := own.UseCredential(nk); err != nil {
+			return nk, fmt.Errorf("rotate: new key %s stored, but the client could not switch to it, so the old key %s, its credential, was kept: %w", nk.ID, id, err)
+		}
 	}
 	if err := km.DeleteKey(ctx, id); err != nil {
 		return nk, fmt.Errorf("rotate: new key %s stored, but deleting the old key failed: %w", nk.ID, err)
@@ -124,10 +174,19 @@ func cleanup(ctx context.Context, km KeyManager, id string) error {
 	return km.DeleteKey(rctx, id)
 }
 
-func rotateInPlace(ctx context.Context, km KeyManager, id string, store func(context.Context, *Key) error) (*Key, error) {
+func rotateInPlace(ctx context.Context, km KeyManager, id string, store func(context.Context, *Key) error, own CredentialRotator) (*Key, error) {
 	nk, err := km.RotateKey(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("rotate: in-place rotation: %w", err)
+	}
+	if own != nil {
+		if err := own.UseCredential(nk); err != nil {
+			// The old secret is dead: the new key is all the caller has.
+			if serr := store(ctx, nk); serr != nil {
+				err = fmt.Errorf("%w; store failed too: %w", err, serr)
+			}
+			return nk, fmt.Errorf("rotate: key %s, the client's own credential, was rotated in place, but the client could not switch to the new secret: %w", id, err)
+		}
 	}
 	if err := store(ctx, nk); err != nil {
 		return nk, fmt.Errorf("rotate: key rotated in place (not reversible), but store failed; the new key is returned: %w", err)

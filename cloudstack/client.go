@@ -38,6 +38,7 @@ const (
 type Client struct {
 	tc    *transport.Client
 	creds Credentials
+	key   atomic.Pointer[keyState] // the pair API-key credentials sign with (see apiKeyPair)
 
 	pollMin, pollMax atomic.Int64
 
@@ -49,7 +50,28 @@ type Client struct {
 	sess    *session
 }
 
-var _ cloudkeys.KeyManager = (*Client)(nil)
+var (
+	_ cloudkeys.KeyManager        = (*Client)(nil)
+	_ cloudkeys.CredentialRotator = (*Client)(nil)
+)
+
+// keyState is the API key pair an APIKey client signs with: the one it was
+// built with until UseCredential (or RotateKey of the client's own key)
+// switches it. pairID is the 4.23 key-pair id of the pair once known, else
+// "".
+type keyState struct {
+	apiKey string
+	secret cloudkeys.Secret
+	pairID string
+}
+
+// apiKeyPair returns the pair the client signs with now.
+func (c *Client) apiKeyPair() *keyState {
+	if k := c.key.Load(); k != nil {
+		return k
+	}
+	return &keyState{apiKey: c.creds.apiKey.Reveal(), secret: c.creds.secretKey}
+}
 
 // New returns a client for endpoint, the API URL such as
 // https://cs.example.com/client/api (or http://host:8096/client/api for the
@@ -90,6 +112,9 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 		return nil, err
 	}
 	c := &Client{tc: tc, creds: creds}
+	if creds.kind == credAPIKey {
+		c.key.Store(&keyState{apiKey: creds.apiKey.Reveal(), secret: creds.secretKey})
+	}
 	c.pollMin.Store(int64(DefaultPollMin))
 	c.pollMax.Store(int64(DefaultPollMax))
 	return c, nil
@@ -229,16 +254,18 @@ func (c *Client) send(ctx context.Context, req *transport.Request) (*transport.R
 }
 
 // signedRequest builds an API-key request whose signer sets apikey,
-// signatureversion=3, a fresh expires and the signature on every attempt.
+// signatureversion=3, a fresh expires and the signature on every attempt,
+// with the pair the client holds at that attempt (see UseCredential).
 func (c *Client) signedRequest(cl call, full url.Values) *transport.Request {
 	method := http.MethodGet
 	if cl.post {
 		method = http.MethodPost
 	}
-	apiKey, secret := c.creds.apiKey.Reveal(), c.creds.secretKey.Reveal()
 	return &transport.Request{
 		Operation: cl.command, Class: cl.class, Method: method,
 		Sign: func(_ context.Context, o *transport.Outgoing) error {
+			k := c.apiKeyPair()
+			apiKey, secret := k.apiKey, k.secret.Reveal()
 			p := cloneValues(full)
 			p.Set("apikey", apiKey)
 			p.Set("signatureversion", "3")

@@ -33,7 +33,7 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 	}
 	switch c.creds.kind {
 	case credAPIKey:
-		u, err := c.GetUserByAPIKey(ctx, c.creds.apiKey.Reveal())
+		u, err := c.GetUserByAPIKey(ctx, c.apiKeyPair().apiKey)
 		if err != nil {
 			return "", fmt.Errorf("cloudstack: finding the caller's user id: %w", err)
 		}
@@ -314,7 +314,12 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 
 // DeleteKey deletes a 4.23 key pair by id (deleteUserKeys). A repeat that
 // finds the pair gone after a lost answer counts as deleted. Before 4.23 keys
-// cannot be deleted: cloudkeys.ErrUnsupported.
+// cannot be deleted: cloudkeys.ErrUnsupported. Deleting the pair the client
+// signs with is allowed and locks the client out: later calls fail with
+// cloudkeys.ErrUnauthorized, and so does the poll of the delete's own job,
+// which makes the delete itself end in an error matching
+// cloudkeys.ErrOutcomeUnknown ([cloudkeys.IsOwnCredential] tells;
+// cloudkeys.Rotate replaces the pair safely).
 func (c *Client) DeleteKey(ctx context.Context, id string) error {
 	if id == "" {
 		return cloudkeys.InvalidInput(vendor, "id", "must not be empty")
@@ -349,6 +354,12 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // The returned Key is as complete as GetKey's, with no extra request:
 // Owner is the user getUser found, and Enabled follows that user's state
 // and API-key access as GetKey reads them (and the answer's apikeyaccess).
+//
+// When id is the API key the client signs with, the client switches to the
+// new pair as soon as the answer arrives (see [Client.UseCredential]). If
+// that answer is lost, the new pair is lost with it and the client can no
+// longer authenticate: rotate the client's own key from another credential
+// where that matters.
 func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	if id == "" {
 		return nil, cloudkeys.InvalidInput(vendor, "id", "must not be empty")
@@ -360,6 +371,7 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 	if kp {
 		return nil, fmt.Errorf("cloudstack: 4.23 adds key pairs instead of rotating; use cloudkeys.Rotate: %w", cloudkeys.ErrUnsupported)
 	}
+	own := c.creds.kind == credAPIKey && c.apiKeyPair().apiKey == id
 	u, err := c.GetUserByAPIKey(ctx, id)
 	if err != nil {
 		return nil, err
@@ -367,6 +379,9 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 	pair, err := c.RegisterUserKeys(ctx, RegisterUserKeysParams{ID: u.ID})
 	if err != nil {
 		return nil, err
+	}
+	if own {
+		c.useKey(pair.APIKey, pair.SecretKey, "")
 	}
 	k, err := c.toKey("registerUserKeys", pair, u.ID, false)
 	if err != nil {

@@ -214,7 +214,9 @@ func (p RegisterUserKeysParams) values() (url.Values, error) {
 // only here (and by getUserKeys).
 //
 // Up to 4.22 the user has one pair and this REPLACES it: the old key stops
-// working at once. On 4.23 it adds a pair; the server may answer with a job
+// working at once. For the client's own user that is the client's
+// credential, and RegisterUserKeys does not switch the client to the new
+// pair: use [Client.RotateKey] or cloudkeys.Rotate, which do. On 4.23 it adds a pair; the server may answer with a job
 // id, which is polled with queryAsyncJobResult until done.
 //
 // It is never re-sent after it may have reached the server: a lost answer

@@ -34,7 +34,9 @@ func (c *Client) CreateAPIKey(ctx context.Context) (*APIKeyPair, error) {
 // When apiKey is the key this client signs with, the client switches to the
 // new secret for its later calls; if that answer is lost, the new secret is
 // lost with it and the client can no longer authenticate, so rotate the
-// client's own key from another key (or use cloudkeys.Rotate).
+// client's own key from another key, or use cloudkeys.Rotate, which on
+// e24cloud creates a new key, stores it, switches the client to it and only
+// then deletes the old one.
 func (c *Client) RegenerateAPISecret(ctx context.Context, apiKey string) (*APIKeyPair, error) {
 	if err := checkAPIKey(apiKey); err != nil {
 		return nil, err
@@ -54,8 +56,10 @@ func (c *Client) RegenerateAPISecret(ctx context.Context, apiKey string) (*APIKe
 // {"api_key": apiKey} (signed like any body). Deleting by id is idempotent:
 // it is retried on transient failures, and a 404 answering a retry counts
 // as success. A key unknown on the first attempt matches
-// [cloudkeys.ErrNotFound]. Deleting the key this client signs with leaves the
-// client unable to authenticate.
+// [cloudkeys.ErrNotFound]. Deleting the key this client signs with (see
+// [Client.CredentialKeyID]) is allowed and leaves the client unable to
+// authenticate: every later call fails with [cloudkeys.ErrUnauthorized]
+// (cloudkeys.Rotate replaces it safely).
 func (c *Client) DeleteAPIKey(ctx context.Context, apiKey string) error {
 	if err := checkAPIKey(apiKey); err != nil {
 		return err

@@ -41,14 +41,17 @@ type Client struct {
 	account atomic.Pointer[string]
 }
 
-// credState is the key pair the client signs with. It changes only when
-// RegenerateAPISecret renews the client's own key.
+// credState is the key pair the client signs with. It changes when
+// RegenerateAPISecret renews the client's own key and on UseCredential.
 type credState struct {
 	apiKey string
 	secret string
 }
 
-var _ cloudkeys.KeyManager = (*Client)(nil)
+var (
+	_ cloudkeys.KeyManager        = (*Client)(nil)
+	_ cloudkeys.CredentialRotator = (*Client)(nil)
+)
 
 // New returns a client for endpoint, e.g. "https://eu-poland-1poznan.api.e24cloud.com"
 // (see [RegionEndpoint]); the client adds "/v2" (a trailing "/v2" on endpoint is
@@ -98,13 +101,49 @@ func (c *Client) sign(_ context.Context, o *transport.Outgoing) error {
 	return nil
 }
 
-// setOwnSecret switches the client to a renewed secret of its own key.
+// setOwnSecret switches the client to a renewed secret of its own key, or
+// to another key: the secret is pinned in the scrub list first, then every
+// later attempt signs with the pair.
 func (c *Client) setOwnSecret(apiKey string, secret cloudkeys.Secret) {
 	if secret.IsZero() {
 		return
 	}
 	c.tc.PinSecret(secret.Reveal())
 	c.creds.Store(&credState{apiKey: apiKey, secret: secret.Reveal()})
+}
+
+// CredentialKeyID implements [cloudkeys.CredentialRotator]: an e24cloud
+// client always authenticates with one of its account's API keys, and a
+// key's id is its api_key, so this is [Client.APIKeyID]. It sends nothing.
+func (c *Client) CredentialKeyID(context.Context) (string, error) {
+	return c.APIKeyID(), nil
+}
+
+// UseCredential implements [cloudkeys.CredentialRotator]: from its next
+// request attempt on, the client signs with k.AccessKey (k.ID when that is
+// empty; both are the api_key) and k.Secret, which is first pinned in the
+// client's scrub list. A request already signed keeps its signature. It
+// sends nothing and does not check that the key works; a key without an id
+// or a secret, or with ':' or a line break in its id, is refused with an
+// error matching [cloudkeys.ErrInvalidRequest] and changes nothing.
+func (c *Client) UseCredential(k *cloudkeys.Key) error {
+	if k == nil {
+		return cloudkeys.InvalidInput(Vendor, "k", "nil key")
+	}
+	apiKey := k.AccessKey
+	if apiKey == "" {
+		apiKey = k.ID
+	}
+	switch {
+	case apiKey == "":
+		return cloudkeys.InvalidInput(Vendor, "k.AccessKey", "must not be empty")
+	case strings.ContainsAny(apiKey, ":\r\n"):
+		return cloudkeys.InvalidInput(Vendor, "k.AccessKey", "must not contain ':' or line breaks")
+	case k.Secret.IsZero():
+		return cloudkeys.InvalidInput(Vendor, "k.Secret", "must not be empty")
+	}
+	c.setOwnSecret(apiKey, k.Secret)
+	return nil
 }
 
 // call sends one request. in, when non-nil, is marshalled as the JSON body;

@@ -190,7 +190,8 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 }
 
 // DeleteKey deletes the API key id with DELETE /v2/account/api; see
-// [Client.DeleteAPIKey].
+// [Client.DeleteAPIKey]. Deleting the key the client signs with locks the
+// client out ([cloudkeys.IsOwnCredential] tells).
 func (c *Client) DeleteKey(ctx context.Context, id string) error {
 	return c.DeleteAPIKey(ctx, id)
 }
@@ -200,7 +201,8 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // at once, not reversible). Prefer [cloudkeys.Rotate], which on e24cloud
 // creates a new key and deletes the old one only after the new one is
 // stored. An answer that cannot be read matches
-// [cloudkeys.ErrOutcomeUnknown] (see [Client.RegenerateAPISecret]).
+// [cloudkeys.ErrOutcomeUnknown] (see [Client.RegenerateAPISecret]). Rotating
+// the key the client signs with switches the client to the new secret.
 //
 // The returned Key is as complete as GetKey's, Owner included; the account
 // id is read as for CreateKey (one GET /v2/account after the POST, once per

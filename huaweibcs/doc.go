@@ -32,6 +32,12 @@
 //     time), and renewed once when a call answers 401, after which the call
 //     is repeated.
 //
+// None of these is an NES credential: the keys this package manages are
+// bearer secrets for blockchain nodes, never what the client itself
+// authenticates with. So deleting or rotating any of them cannot lock the
+// client out, and *Client does not implement cloudkeys.CredentialRotator
+// (cloudkeys.IsOwnCredential is always false for it).
+//
 // # Assumptions where Huawei's reference is silent
 //
 //   - The endpoint default is https://bcs.ap-southeast-3.myhuaweicloud.com

@@ -232,7 +232,9 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 	}
 }
 
-// DeleteKey deletes a credential with DeleteCredential.
+// DeleteKey deletes a credential with DeleteCredential. An NES credential
+// is never the client's own (IAM) credential, so this cannot lock the
+// client out (see the package doc).
 func (c *Client) DeleteKey(ctx context.Context, id string) error {
 	return c.DeleteCredential(ctx, id)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
@@ -22,15 +23,17 @@ const BasePath = "/api/v3/onezone"
 // use. It implements [cloudkeys.KeyManager] (keys are named access tokens)
 // and exposes the token API under Onezone's own names.
 type Client struct {
-	t *transport.Client
+	t    *transport.Client
+	cred atomic.Pointer[credState] // what every attempt is signed with (see UseCredential)
 
 	cfgMu sync.Mutex
 	cfg   *Configuration // cached GET /configuration, for version gating
 }
 
 var (
-	_ cloudkeys.KeyManager  = (*Client)(nil)
-	_ cloudkeys.KeyReplacer = (*Client)(nil)
+	_ cloudkeys.KeyManager        = (*Client)(nil)
+	_ cloudkeys.KeyReplacer       = (*Client)(nil)
+	_ cloudkeys.CredentialRotator = (*Client)(nil)
 )
 
 // New returns a client for the Onezone at endpoint, e.g.
@@ -49,17 +52,20 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	p = strings.TrimSuffix(p, BasePath)
 	u.Path = p + BasePath
 	u.RawPath = ""
+	c := &Client{}
+	c.cred.Store(&credState{creds: creds, caveats: -1})
 	t, err := transport.New(transport.Config{
 		Vendor:  vendor,
 		BaseURL: u.String(),
-		Sign:    signer(creds),
+		Sign:    c.sign,
 		Check:   check,
 		Secrets: creds.secrets(),
 	}, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{t: t}, nil
+	c.t = t
+	return c, nil
 }
 
 // Vendor returns "onezone".

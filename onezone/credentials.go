@@ -79,14 +79,24 @@ func (c Credentials) basicValue() string {
 // function of its inputs.
 func signer(creds Credentials) transport.Signer {
 	return func(_ context.Context, o *transport.Outgoing) error {
-		for _, h := range []string{"X-Auth-Token", "Authorization", "Macaroon"} {
-			o.Header.Del(h)
-		}
-		if creds.basic {
-			o.Header.Set("Authorization", "Basic "+creds.basicValue())
-			return nil
-		}
-		o.Header.Set("X-Auth-Token", creds.token.Reveal())
+		setCredential(creds, o)
 		return nil
 	}
+}
+
+func setCredential(creds Credentials, o *transport.Outgoing) {
+	for _, h := range []string{"X-Auth-Token", "Authorization", "Macaroon"} {
+		o.Header.Del(h)
+	}
+	if creds.basic {
+		o.Header.Set("Authorization", "Basic "+creds.basicValue())
+		return
+	}
+	o.Header.Set("X-Auth-Token", creds.token.Reveal())
+}
+
+// sign is the client's signer: the credentials current at this attempt.
+func (c *Client) sign(_ context.Context, o *transport.Outgoing) error {
+	setCredential(c.cred.Load().creds, o)
+	return nil
 }

@@ -125,7 +125,11 @@ func (c *Client) readBack(ctx context.Context, k *cloudkeys.Key) *cloudkeys.Key 
 //   - token types this package does not know (kept in [TokenType].Raw);
 //   - subjects other than a user or provider with an id;
 //   - when req.ExpiresAt is set, a time caveat this package could not read
-//     (a [RawCaveat] of type "time"), whose expiry it cannot move.
+//     (a [RawCaveat] of type "time"), whose expiry it cannot move;
+//   - the named token the client itself authenticates with a confined copy
+//     of (its token, examined, carries more caveats than the named token):
+//     cloudkeys.Rotate would switch the client to the unconfined
+//     replacement (see [Client.CredentialKeyID]).
 //
 // Identity tokens are replaced like access tokens.
 //
@@ -156,6 +160,9 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 	}
 	cavs, err := replacementCaveats(nt, req.ExpiresAt)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.checkOwnReplacement(ctx, nt); err != nil {
 		return nil, err
 	}
 	r := NamedTokenCreateRequest{Name: req.Name, Type: typ, Caveats: cavs, Revoked: nt.Revoked}
@@ -346,7 +353,11 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 }
 
 // DeleteKey deletes a named token: DELETE /tokens/named/{id}. A 404 after
-// a retry counts as deleted.
+// a retry counts as deleted. Deleting the named token the client
+// authenticates with (or a confined copy of) is allowed and locks the
+// client out: later calls fail with [cloudkeys.ErrUnauthorized]
+// ([cloudkeys.IsOwnCredential] tells; [cloudkeys.Rotate] replaces it
+// safely).
 func (c *Client) DeleteKey(ctx context.Context, id string) error {
 	return c.DeleteNamedToken(ctx, id)
 }
@@ -359,7 +370,9 @@ func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
 }
 
 // SetKeyEnabled revokes (false) or unrevokes (true) a named token:
-// PATCH /tokens/named/{id} {"revoked": !enabled}.
+// PATCH /tokens/named/{id} {"revoked": !enabled}. Revoking the token the
+// client authenticates with locks the client out, and it cannot unrevoke
+// it itself.
 func (c *Client) SetKeyEnabled(ctx context.Context, id string, enabled bool) error {
 	revoked := !enabled
 	return c.ModifyNamedToken(ctx, id, NamedTokenUpdate{Revoked: &revoked})

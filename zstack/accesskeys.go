@@ -226,7 +226,8 @@ func uuidSegment(field, uuid string) (string, error) {
 
 // DeleteAccessKey deletes an AccessKey with DELETE
 // /zstack/v1/accesskeys/{uuid}?deleteMode=<mode> (asynchronous; mode ""
-// means Permissive). Deleting an unknown uuid succeeds.
+// means Permissive). Deleting an unknown uuid succeeds. Deleting the
+// AccessKey the client signs with locks the client out.
 func (c *Client) DeleteAccessKey(ctx context.Context, uuid string, mode DeleteMode) error {
 	seg, err := uuidSegment("uuid", uuid)
 	if err != nil {
@@ -248,7 +249,8 @@ func (c *Client) DeleteAccessKey(ctx context.Context, uuid string, mode DeleteMo
 // ChangeAccessKeyState enables or disables an AccessKey with PUT
 // /zstack/v1/accesskeys/{uuid}/actions
 // {"changeAccessKeyState":{"stateEvent":"enable"|"disable"}}
-// (asynchronous). A disabled key's signatures are refused (403).
+// (asynchronous). A disabled key's signatures are refused (403): disabling
+// the AccessKey the client signs with locks it out.
 func (c *Client) ChangeAccessKeyState(ctx context.Context, uuid string, event StateEvent) (*AccessKeyInventory, error) {
 	seg, err := uuidSegment("uuid", uuid)
 	if err != nil {

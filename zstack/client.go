@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
@@ -25,7 +26,10 @@ const Vendor = "zstack"
 // contextPath is the servlet context every REST path lives under.
 const contextPath = "/zstack"
 
-var _ cloudkeys.KeyManager = (*Client)(nil)
+var (
+	_ cloudkeys.KeyManager        = (*Client)(nil)
+	_ cloudkeys.CredentialRotator = (*Client)(nil)
+)
 
 // Client talks to a ZStack management node's REST API
 // (<endpoint>/zstack/v1/...). It is safe for concurrent use. A Client
@@ -42,6 +46,17 @@ type Client struct {
 	mu       sync.RWMutex
 	session  *Session // current login session (login credentials only)
 	basePath string   // e.g. "/zstack/v1"
+
+	ak atomic.Pointer[akState] // the AccessKey signing every attempt (AccessKey credentials only)
+}
+
+// akState is the AccessKey pair a client with AccessKey credentials signs
+// with: the one it was built with until UseCredential switches it. uuid is
+// the key's uuid once known (CredentialKeyID), else "".
+type akState struct {
+	id     string
+	secret cloudkeys.Secret
+	uuid   string
 }
 
 // New returns a client for the management node at endpoint, e.g.
@@ -68,6 +83,9 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
 	c := &Client{creds: creds, loc: s.ServerLocation, basePath: base.Path}
+	if creds.kind == credAccessKey {
+		c.ak.Store(&akState{id: creds.akID, secret: creds.akSecret})
+	}
 	if c.loc == nil {
 		c.loc = time.Local
 	}
@@ -118,7 +136,8 @@ func (c *Client) ServerLocation() *time.Location { return c.loc }
 func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
 	switch c.creds.kind {
 	case credAccessKey:
-		return accessKeySigner(c.creds.akID, c.creds.akSecret.Reveal(), c.loc, c.contextPrefix())(ctx, o)
+		ak := c.ak.Load()
+		return accessKeySigner(ak.id, ak.secret.Reveal(), c.loc, c.contextPrefix())(ctx, o)
 	case credSession:
 		o.Header.Set("Authorization", "OAuth "+c.creds.session.Reveal())
 		return nil

@@ -93,7 +93,10 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 }
 
 // DeleteKey deletes an AccessKey (DeleteAccessKey, Permissive). Deleting
-// an unknown uuid succeeds, as on the server.
+// an unknown uuid succeeds, as on the server. Deleting the AccessKey the
+// client signs with is allowed and locks the client out: later calls fail
+// with [cloudkeys.ErrUnauthorized] ([cloudkeys.IsOwnCredential] tells;
+// [cloudkeys.Rotate] replaces it safely).
 func (c *Client) DeleteKey(ctx context.Context, id string) error {
 	if _, err := uuidSegment("id", id); err != nil {
 		return err
@@ -108,6 +111,7 @@ func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
 }
 
 // SetKeyEnabled enables or disables an AccessKey (ChangeAccessKeyState).
+// Disabling the AccessKey the client signs with locks the client out.
 func (c *Client) SetKeyEnabled(ctx context.Context, id string, enabled bool) error {
 	if _, err := uuidSegment("id", id); err != nil {
 		return err

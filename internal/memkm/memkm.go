@@ -32,11 +32,19 @@ type KM struct {
 	FailDelete map[string]error
 	// Now stamps CreatedAt; nil means a fixed 2026-01-01 UTC.
 	Now func() time.Time
+	// FailUseCredential, when set, is returned by UseCredential.
+	FailUseCredential error
+
+	// The credential set by AuthenticateAs or UseCredential ("" = none).
+	credID, credSecret string
 
 	calls []string
 }
 
-var _ cloudkeys.KeyManager = (*KM)(nil)
+var (
+	_ cloudkeys.KeyManager        = (*KM)(nil)
+	_ cloudkeys.CredentialRotator = (*KM)(nil)
+)
 
 // New returns an empty KM with the given capabilities.
 func New(caps cloudkeys.Capabilities) *KM {
@@ -81,6 +89,66 @@ func (m *KM) Len() int {
 
 func (m *KM) log(s string) { m.mu.Lock(); m.calls = append(m.calls, s); m.mu.Unlock() }
 
+// AuthenticateAs makes m behave like a client that authenticates with the
+// stored key id and its current secret: CredentialKeyID returns id, and
+// every KeyManager call except Vendor and Capabilities fails with an error
+// matching ErrUnauthorized while that key is deleted or disabled, or its
+// secret was rotated — until UseCredential switches to a live key. Without
+// it, m has no credential (CredentialKeyID returns "") and never refuses.
+func (m *KM) AuthenticateAs(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.credID, m.credSecret = id, ""
+	if k := m.keys[id]; k != nil {
+		m.credSecret = k.Secret.Reveal()
+	}
+}
+
+// authLocked refuses a call of a client whose credential no longer works.
+func (m *KM) authLocked(op string) error {
+	if m.credID == "" {
+		return nil
+	}
+	if k := m.keys[m.credID]; k != nil && k.Enabled && k.Secret.Reveal() == m.credSecret {
+		return nil
+	}
+	return &cloudkeys.APIError{Vendor: "mem", Operation: op, StatusCode: 401, Message: "the credential was deleted, disabled or rotated"}
+}
+
+func (m *KM) auth(op string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.authLocked(op)
+}
+
+// CredentialKeyID returns the key set by AuthenticateAs or UseCredential,
+// or "". Like a server, it fails with ErrUnauthorized when that key no
+// longer works.
+func (m *KM) CredentialKeyID(context.Context) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.authLocked("CredentialKeyID"); err != nil {
+		return "", err
+	}
+	return m.credID, nil
+}
+
+// UseCredential makes k.ID with k.Secret m's credential (logged as
+// "use <id>"). It does not check that k exists.
+func (m *KM) UseCredential(k *cloudkeys.Key) error {
+	m.log("use " + k.ID)
+	if m.FailUseCredential != nil {
+		return m.FailUseCredential
+	}
+	if k.ID == "" || k.Secret.IsZero() {
+		return cloudkeys.InvalidInput("mem", "k", "needs an ID and a Secret")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.credID, m.credSecret = k.ID, k.Secret.Reveal()
+	return nil
+}
+
 // Vendor returns "mem".
 func (m *KM) Vendor() string { return "mem" }
 
@@ -90,6 +158,9 @@ func (m *KM) Capabilities(context.Context) (cloudkeys.Capabilities, error) { ret
 // CreateKey stores a new key.
 func (m *KM) CreateKey(_ context.Context, r cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	m.log("create " + r.Name)
+	if err := m.auth("CreateKey"); err != nil {
+		return nil, err
+	}
 	if m.FailCreate != nil {
 		return nil, m.FailCreate
 	}
@@ -120,6 +191,9 @@ func (m *KM) GetKey(_ context.Context, id string) (*cloudkeys.Key, error) {
 	m.log("get " + id)
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if err := m.authLocked("GetKey"); err != nil {
+		return nil, err
+	}
 	k, ok := m.keys[id]
 	if !ok {
 		return nil, notFound("GetKey")
@@ -133,6 +207,11 @@ func (m *KM) GetKey(_ context.Context, id string) (*cloudkeys.Key, error) {
 func (m *KM) ListKeys(_ context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
 	return func(yield func(*cloudkeys.Key, error) bool) {
 		m.mu.Lock()
+		if err := m.authLocked("ListKeys"); err != nil {
+			m.mu.Unlock()
+			yield(nil, err)
+			return
+		}
 		var ks []*cloudkeys.Key
 		for _, k := range m.keys {
 			if opts.Owner == "" || k.Owner == opts.Owner {
@@ -156,6 +235,9 @@ func (m *KM) ListKeys(_ context.Context, opts cloudkeys.ListKeysOptions) iter.Se
 // DeleteKey removes a key.
 func (m *KM) DeleteKey(_ context.Context, id string) error {
 	m.log("delete " + id)
+	if err := m.auth("DeleteKey"); err != nil {
+		return err
+	}
 	if !m.caps.Delete {
 		return fmt.Errorf("mem: delete: %w", cloudkeys.ErrUnsupported)
 	}
@@ -174,6 +256,9 @@ func (m *KM) DeleteKey(_ context.Context, id string) error {
 // RotateKey gives the key a new secret in place.
 func (m *KM) RotateKey(_ context.Context, id string) (*cloudkeys.Key, error) {
 	m.log("rotate " + id)
+	if err := m.auth("RotateKey"); err != nil {
+		return nil, err
+	}
 	if !m.caps.Rotate {
 		return nil, fmt.Errorf("mem: rotate: %w", cloudkeys.ErrUnsupported)
 	}
@@ -191,6 +276,9 @@ func (m *KM) RotateKey(_ context.Context, id string) (*cloudkeys.Key, error) {
 // SetKeyEnabled enables or disables a key.
 func (m *KM) SetKeyEnabled(_ context.Context, id string, enabled bool) error {
 	m.log(fmt.Sprintf("enable %s %v", id, enabled))
+	if err := m.auth("SetKeyEnabled"); err != nil {
+		return err
+	}
 	if !m.caps.Enable {
 		return fmt.Errorf("mem: enable: %w", cloudkeys.ErrUnsupported)
 	}
