@@ -127,3 +127,44 @@ func Subsets(vals map[string]string, f func(env map[string]string)) {
 		f(env)
 	}
 }
+
+// Builder builds a KeyManager with the given options (a NewFromEnv call, or
+// a reference implementation of it).
+type Builder = func(opts ...cloudkeys.Option) (cloudkeys.KeyManager, error)
+
+// Diff compares got with want: "" when both fail with an
+// *cloudkeys.InvalidInputError naming the same field (any field when
+// sameField is false) or both send the same first request; otherwise a
+// description of the difference. An error of got that contains one of
+// secrets is a difference too.
+func Diff(got, want Builder, sameField bool, secrets ...string) string {
+	g, gerr := FirstRequest(got)
+	w, werr := FirstRequest(want)
+	if gerr != nil {
+		for _, s := range secrets {
+			if s != "" && strings.Contains(gerr.Error(), s) {
+				return "error contains a secret: " + gerr.Error()
+			}
+		}
+	}
+	switch {
+	case werr != nil && gerr == nil:
+		return "want error " + werr.Error() + ", got none"
+	case werr == nil && gerr != nil:
+		return "want no error, got " + gerr.Error()
+	case werr != nil:
+		var gi, wi *cloudkeys.InvalidInputError
+		if !errors.As(gerr, &gi) || !errors.As(werr, &wi) {
+			return "want two *cloudkeys.InvalidInputError, got " + gerr.Error() + " and " + werr.Error()
+		}
+		if sameField && gi.Field != wi.Field {
+			return "want an error about " + wi.Field + " (" + werr.Error() + "), got " + gerr.Error()
+		}
+		return ""
+	case g == "":
+		return "no request captured"
+	case g != w:
+		return "want request\n" + w + "\ngot\n" + g
+	}
+	return ""
+}
