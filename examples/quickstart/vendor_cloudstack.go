@@ -2,7 +2,6 @@ package main
 
 import (
 	"github.com/cloudkeys/cloudkeys"
-
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
 )
 
