@@ -71,8 +71,12 @@ type Vendor struct {
 // Configured reports whether getenv has any of v's variables set (a
 // secret's _FILE variant included): a program that falls back to a fake or
 // a default when nothing is configured should use the environment only
-// when this is true, so that it never mixes the two.
+// when this is true, so that it never mixes the two. A nil getenv has
+// nothing set.
 func (v *Vendor) Configured(getenv func(string) string) bool {
+	if getenv == nil {
+		return false
+	}
 	for _, e := range v.Env {
 		if getenv(e.Name) != "" || e.Secret && getenv(e.FileName()) != "" {
 			return true

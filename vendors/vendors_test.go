@@ -199,6 +199,7 @@ func TestConfigured(t *testing.T) {
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, v.Configured(envcfgtest.Getenv(tc.env)), "%v", tc.env)
 	}
+	assert.False(t, v.Configured(nil))
 }
 
 // TestNoFakesInTheRegistry: package vendors and everything it imports
