@@ -25,7 +25,6 @@ import (
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/e24"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
-	"github.com/cloudkeys/cloudkeys/internal/envcfg"
 	"github.com/cloudkeys/cloudkeys/onezone"
 	"github.com/cloudkeys/cloudkeys/zstack"
 )
@@ -33,7 +32,7 @@ import (
 // FileSuffix is appended to a secret variable's name to name the variable
 // that holds the path of a file with its value: E24_API_SECRET →
 // E24_API_SECRET_FILE.
-const FileSuffix = envcfg.FileSuffix
+const FileSuffix = "_FILE"
 
 // FileNote explains the FileSuffix rule in one sentence, for help texts.
 const FileNote = "Each secret variable VAR may instead be read from a file: set VAR_FILE to its path (one trailing newline is removed; setting both is an error)."

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/envcfg"
 	"github.com/cloudkeys/cloudkeys/internal/envcfg/envcfgtest"
 	"github.com/cloudkeys/cloudkeys/vendors"
 )
@@ -71,6 +72,7 @@ func TestNames(t *testing.T) {
 	}
 	_, ok := vendors.Lookup("aws")
 	assert.False(t, ok)
+	assert.Equal(t, envcfg.FileSuffix, vendors.FileSuffix)
 }
 
 // TestLookupCopies: what Lookup and All return is the caller's to change.
