@@ -1,13 +1,16 @@
 // Command cloudstack runs the cloudkeys KeyManager lifecycle against Apache
 // CloudStack: capabilities, create, list, get, rotate, delete.
 //
-// With CLOUDSTACK_API_URL set it talks to that server, with the credentials
-// of CLOUDSTACK_API_KEY and CLOUDSTACK_SECRET_KEY (or CLOUDSTACK_USERNAME,
-// CLOUDSTACK_PASSWORD and CLOUDSTACK_DOMAIN; see cloudstack.NewFromEnv). Creating and rotating keys there needs
-// CLOUDSTACK_KEY_OWNER, the id of a (test) user whose keys may be replaced —
-// before 4.23 rotation invalidates the old key at once, so it is never your
-// own. Without the variables it starts the in-process fake, once as 4.22 and
-// once as 4.23. No secret is ever printed.
+// With any of the variables cloudstack.NewFromEnv reads set (see
+// "cloudkeys help cloudstack") it uses the environment only: the server at
+// CLOUDSTACK_API_URL, with the credentials of CLOUDSTACK_API_KEY and
+// CLOUDSTACK_SECRET_KEY (or CLOUDSTACK_USERNAME, CLOUDSTACK_PASSWORD and
+// CLOUDSTACK_DOMAIN); the secrets may come from files named by
+// CLOUDSTACK_SECRET_KEY_FILE and CLOUDSTACK_PASSWORD_FILE. Creating and
+// rotating keys there needs CLOUDSTACK_KEY_OWNER, the id of a (test) user
+// whose keys may be replaced — before 4.23 rotation invalidates the old key
+// at once, so it is never your own. With none of them set it starts the
+// in-process fake, once as 4.22 and once as 4.23. No secret is ever printed.
 package main
 
 import (
@@ -21,12 +24,13 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
+	"github.com/cloudkeys/cloudkeys/vendors"
 )
 
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if os.Getenv(cloudstack.EnvAPIURL) != "" {
+	if v, _ := vendors.Lookup("cloudstack"); v.Configured(os.Getenv) {
 		c, err := cloudstack.NewFromEnv(os.Getenv, "")
 		if err != nil {
 			log.Fatal(err)

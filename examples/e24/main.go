@@ -1,7 +1,10 @@
-// Command e24 runs the cloudkeys KeyManager lifecycle on e24cloud: it reads
-// E24_API_KEY, E24_API_SECRET and E24_REGION (default eu-poland-1poznan) and
-// talks to the real API; when the key or secret is unset it starts the
-// in-process fake (package e24test) instead. It prints no secret.
+// Command e24 runs the cloudkeys KeyManager lifecycle on e24cloud. With any
+// of the variables e24.NewFromEnv reads set (see "cloudkeys help e24") it
+// uses the environment only: E24_API_KEY and E24_API_SECRET (or a file named
+// by E24_API_SECRET_FILE) at E24_ENDPOINT, else at E24_REGION's endpoint
+// (default eu-poland-1poznan) — a missing variable is an error, never a
+// reason to fall back. With none of them set it starts the in-process fake
+// (package e24test) instead. It prints no secret.
 //
 // Against a real account it creates one API key, rotates it (creating a
 // second one and deleting the first) and deletes the result, so the account
@@ -9,6 +12,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log"
@@ -19,6 +23,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/e24"
 	"github.com/cloudkeys/cloudkeys/e24/e24test"
+	"github.com/cloudkeys/cloudkeys/vendors"
 )
 
 func main() {
@@ -33,20 +38,18 @@ func run() error {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	var c *e24.Client
-	key, secret := os.Getenv("E24_API_KEY"), os.Getenv("E24_API_SECRET")
-	if key != "" && secret != "" {
-		endpoint := e24.RegionEndpoint(os.Getenv("E24_REGION"))
+	if v, _ := vendors.Lookup("e24"); v.Configured(os.Getenv) {
 		var err error
-		c, err = e24.New(endpoint, e24.APIKey(key, secret), cloudkeys.WithLogger(logger))
+		c, err = e24.NewFromEnv(os.Getenv, "", cloudkeys.WithLogger(logger))
 		if err != nil {
 			return err
 		}
-		fmt.Println("using", endpoint)
+		fmt.Println("using", cmp.Or(os.Getenv(e24.EnvEndpoint), e24.RegionEndpoint(os.Getenv(e24.EnvRegion))))
 	} else {
 		srv := e24test.NewServer()
 		defer srv.Close()
 		c = srv.Client(cloudkeys.WithLogger(logger))
-		fmt.Println("E24_API_KEY/E24_API_SECRET unset: using the fake at", srv.URL())
+		fmt.Println("no E24_ variable set: using the fake at", srv.URL())
 	}
 
 	caps, err := c.Capabilities(ctx)

@@ -10,7 +10,10 @@
 //	HUAWEICLOUD_SDK_IAM_ENDPOINT, HUAWEICLOUD_SDK_DOMAIN, HUAWEICLOUD_SDK_USER,
 //	HUAWEICLOUD_SDK_PASSWORD     or a password login
 //
-// With none of the credentials set it starts the in-process fake and uses it.
+// The secrets may instead come from files named by the same variables with
+// _FILE appended (HUAWEICLOUD_SDK_SK_FILE, ...). With any of the variables
+// set (see "cloudkeys help huaweibcs") it uses the environment only; with
+// none it starts the in-process fake and uses it.
 package main
 
 import (
@@ -23,6 +26,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
+	"github.com/cloudkeys/cloudkeys/vendors"
 )
 
 func main() {
@@ -32,9 +36,8 @@ func main() {
 }
 
 func fromEnv() (*huaweibcs.Client, func(), error) {
-	if os.Getenv(huaweibcs.EnvAK) == "" && os.Getenv(huaweibcs.EnvSK) == "" && os.Getenv(huaweibcs.EnvToken) == "" &&
-		os.Getenv(huaweibcs.EnvPassword) == "" && os.Getenv(huaweibcs.EnvUser) == "" {
-		fmt.Println("no Huawei Cloud credentials in the environment: using the in-process fake")
+	if v, _ := vendors.Lookup("huaweibcs"); !v.Configured(os.Getenv) {
+		fmt.Println("no Huawei Cloud variables in the environment: using the in-process fake")
 		srv := huaweibcstest.NewServer()
 		return srv.Client(), srv.Close, nil
 	}

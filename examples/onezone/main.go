@@ -2,10 +2,13 @@
 // Onezone: capabilities, create, list, get, rotate (cloudkeys.Rotate),
 // delete. Keys are named access tokens of the caller.
 //
-// With ONEZONE_HOST (e.g. https://zone.example.com) and ONEZONE_API_KEY (an
-// access token, sent as X-Auth-Token) or ONEZONE_BASIC_AUTH ("user:password")
-// it talks to that zone; otherwise it starts the in-process fake. It never
-// prints a secret, only its length.
+// With any of the variables onezone.NewFromEnv reads set (see "cloudkeys
+// help onezone") it uses the environment only: the zone at ONEZONE_HOST
+// (e.g. https://zone.example.com) with ONEZONE_API_KEY (an access token,
+// sent as X-Auth-Token) or ONEZONE_BASIC_AUTH ("user:password"), either of
+// them possibly from a file named by ONEZONE_API_KEY_FILE or
+// ONEZONE_BASIC_AUTH_FILE. With none set it starts the in-process fake. It
+// never prints a secret, only its length.
 package main
 
 import (
@@ -13,12 +16,12 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/onezone"
 	"github.com/cloudkeys/cloudkeys/onezone/onezonetest"
+	"github.com/cloudkeys/cloudkeys/vendors"
 )
 
 func main() {
@@ -28,26 +31,12 @@ func main() {
 }
 
 func client() (*onezone.Client, func(), error) {
-	host := os.Getenv("ONEZONE_HOST")
-	if host == "" {
+	if v, _ := vendors.Lookup("onezone"); !v.Configured(os.Getenv) {
 		srv := onezonetest.NewServer()
-		fmt.Println("ONEZONE_HOST not set: using the fake Onezone at", srv.URL())
+		fmt.Println("no ONEZONE_ variable set: using the fake Onezone at", srv.URL())
 		return srv.Client(), srv.Close, nil
 	}
-	if !strings.Contains(host, "://") {
-		host = "https://" + host
-	}
-	var creds onezone.Credentials
-	switch {
-	case os.Getenv("ONEZONE_API_KEY") != "":
-		creds = onezone.Token(os.Getenv("ONEZONE_API_KEY"))
-	case os.Getenv("ONEZONE_BASIC_AUTH") != "":
-		user, pass, _ := strings.Cut(os.Getenv("ONEZONE_BASIC_AUTH"), ":")
-		creds = onezone.Basic(user, pass)
-	default:
-		return nil, nil, fmt.Errorf("set ONEZONE_API_KEY or ONEZONE_BASIC_AUTH with ONEZONE_HOST")
-	}
-	c, err := onezone.New(host, creds)
+	c, err := onezone.NewFromEnv(os.Getenv, "")
 	return c, func() {}, err
 }
 

@@ -5,8 +5,11 @@
 //
 //	go run ./examples/quickstart
 //
-// The same code runs against a real cloud: only the constructor changes
-// (see examples/<vendor> for each vendor's environment variables).
+// Each client is built the way a program builds one for a real cloud:
+// vendors.FromEnv with the vendor's environment variables (here the ones
+// that point at its fake, the values "cloudkeys fake <vendor> --output env"
+// prints). Against a real cloud the same call takes os.Getenv; see
+// examples/<vendor> and "cloudkeys help <vendor>" for the variables.
 package main
 
 import (
@@ -19,28 +22,43 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/vendors"
 )
 
 // vendor starts one vendor's fake and returns a client for it, the create
 // request that fits the vendor, and a stop function.
 type vendor struct {
 	name  string
-	start func() (km cloudkeys.KeyManager, req cloudkeys.CreateKeyRequest, stop func())
+	start func() (km cloudkeys.KeyManager, req cloudkeys.CreateKeyRequest, stop func(), err error)
 }
 
-// vendors is filled by one file per vendor (vendor_<name>.go).
-var vendors []vendor
+// fromEnv builds a client for vendor with vendors.FromEnv, from env (the
+// variables a fake's credentials come as) instead of os.Getenv. opts are
+// what the fake needs (fakeserver ClientOptions: none on plain HTTP).
+func fromEnv(vendor string, env [][2]string, opts ...cloudkeys.Option) (cloudkeys.KeyManager, error) {
+	m := make(map[string]string, len(env))
+	for _, kv := range env {
+		m[kv[0]] = kv[1]
+	}
+	return vendors.FromEnv(vendor, func(name string) string { return m[name] }, "", opts...)
+}
+
+// fakes is filled by one file per vendor (vendor_<name>.go).
+var fakes []vendor
 
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var rows [][]string
 	failed := false
-	for _, v := range vendors {
-		km, req, stop := v.start()
+	for _, v := range fakes {
 		fmt.Printf("== %s\n", v.name)
-		row, err := lifecycle(ctx, km, req)
-		stop()
+		km, req, stop, err := v.start()
+		row := []string{"FAIL", "-", "-", "-", "-", "-"}
+		if err == nil {
+			row, err = lifecycle(ctx, km, req)
+			stop()
+		}
 		if err != nil {
 			fmt.Printf("   FAILED: %v\n", err)
 			failed = true

@@ -2,15 +2,19 @@
 // management node: capabilities, create, list, get, disable/enable, rotate
 // (create-then-delete via cloudkeys.Rotate) and delete. It prints no secret.
 //
-// Environment:
+// Environment (zstack.NewFromEnv; "cloudkeys help zstack"):
 //
 //	ZSTACK_ENDPOINT                              e.g. http://mn:8080
-//	ZSTACK_ACCOUNT, ZSTACK_PASSWORD              account login, or
+//	ZSTACK_ACCOUNT, ZSTACK_PASSWORD              account login (ZSTACK_USER: as that user), or
 //	ZSTACK_ACCESS_KEY_ID, ZSTACK_ACCESS_KEY_SECRET  AccessKey signing
-//	ZSTACK_OWNER_UUID   the account owning the new key (required with an AccessKey)
 //	ZSTACK_TIMEZONE     the server's zone, e.g. Asia/Shanghai (default: local)
+//	ZSTACK_OWNER_UUID   the account owning the new key (this program's own;
+//	                    required with an AccessKey)
 //
-// Without ZSTACK_ENDPOINT it starts the in-process fake and uses it.
+// ZSTACK_PASSWORD and ZSTACK_ACCESS_KEY_SECRET may instead come from files
+// named by ZSTACK_PASSWORD_FILE and ZSTACK_ACCESS_KEY_SECRET_FILE. With any
+// of the ZSTACK_ variables NewFromEnv reads set it uses the environment
+// only; with none it starts the in-process fake and uses it.
 package main
 
 import (
@@ -21,6 +25,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/vendors"
 	"github.com/cloudkeys/cloudkeys/zstack"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
@@ -34,34 +39,19 @@ func main() {
 func run(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	var opts []cloudkeys.Option
-	if tz := os.Getenv("ZSTACK_TIMEZONE"); tz != "" {
-		loc, err := time.LoadLocation(tz)
-		if err != nil {
-			return fmt.Errorf("ZSTACK_TIMEZONE: %w", err)
-		}
-		opts = append(opts, cloudkeys.WithServerLocation(loc))
-	}
 	owner := os.Getenv("ZSTACK_OWNER_UUID")
 
 	var c *zstack.Client
-	if ep := os.Getenv("ZSTACK_ENDPOINT"); ep != "" {
-		var creds zstack.Credentials
-		switch {
-		case os.Getenv("ZSTACK_ACCESS_KEY_ID") != "":
-			creds = zstack.AccessKey(os.Getenv("ZSTACK_ACCESS_KEY_ID"), os.Getenv("ZSTACK_ACCESS_KEY_SECRET"))
-		default:
-			creds = zstack.AccountLogin(os.Getenv("ZSTACK_ACCOUNT"), os.Getenv("ZSTACK_PASSWORD"))
-		}
+	if v, _ := vendors.Lookup("zstack"); v.Configured(os.Getenv) {
 		var err error
-		if c, err = zstack.New(ep, creds, opts...); err != nil {
+		if c, err = zstack.NewFromEnv(os.Getenv, ""); err != nil {
 			return err
 		}
-		fmt.Println("using", ep)
+		fmt.Println("using", os.Getenv(zstack.EnvEndpoint))
 	} else {
 		srv := zstacktest.NewServer()
 		defer srv.Close()
-		c = srv.Client(opts...)
+		c = srv.Client()
 		fmt.Println("using the in-process fake at", srv.URL())
 	}
 
