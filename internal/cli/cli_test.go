@@ -30,7 +30,7 @@ var (
 func init() {
 	register(&Vendor{
 		Name: "mem", Summary: "in-memory test vendor",
-		Env: []EnvVar{{"MEM_ID", "which in-memory store to use", false}},
+		Env: []EnvVar{{Name: "MEM_ID", Doc: "which in-memory store to use"}},
 		Connect: func(_ context.Context, getenv func(string) string, _ string, _ []cloudkeys.Option) (cloudkeys.KeyManager, error) {
 			memMu.Lock()
 			defer memMu.Unlock()

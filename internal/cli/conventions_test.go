@@ -156,3 +156,14 @@ func TestFakeEnvFile(t *testing.T) {
 	assert.Equal(t, 0, r.code, r.stderr)
 	assert.NoFileExists(t, path)
 }
+
+// TestMessagesSpeakOfCommands: errors named Go methods ("GetKey") and
+// advice ("use RotateKey") a shell user cannot follow.
+func TestMessagesSpeakOfCommands(t *testing.T) {
+	t.Parallel()
+	seeded(t)
+	r := runCLI(t, "mem", "get", "nope")
+	assert.Equal(t, ExitNotFound, r.code)
+	assert.Contains(t, r.stderr, "mem: get: ")
+	assert.NotContains(t, r.stderr, "GetKey")
+}

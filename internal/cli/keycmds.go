@@ -201,7 +201,13 @@ func cliWords(err error, vendor string) error {
 	repl := strings.NewReplacer(
 		"use RotateKey", "use 'cloudkeys "+vendor+" rotate ID'",
 		"use cloudkeys.Rotate", "use 'cloudkeys "+vendor+" rotate ID'",
-		"(see 'cloudkeys help "+vendor+"')", "(see 'cloudkeys help "+vendor+"')",
+		// The KeyManager methods, as the commands that call them.
+		": GetKey: ", ": get: ",
+		": ListKeys: ", ": list: ",
+		": CreateKey: ", ": create: ",
+		": DeleteKey: ", ": delete: ",
+		": RotateKey: ", ": rotate: ",
+		": SetKeyEnabled: ", ": enable/disable: ",
 	)
 	if out := repl.Replace(msg); out != msg {
 		return &reworded{err: err, msg: out}

@@ -199,15 +199,5 @@ func checkCreateFields(ctx context.Context, v *Vendor, km cloudkeys.KeyManager, 
 
 // isOwnCredential reports whether id is the key km authenticates with.
 func isOwnCredential(ctx context.Context, km cloudkeys.KeyManager, id string) (bool, error) {
-	r, ok := km.(interface {
-		CredentialKeyID(context.Context) (string, error)
-	})
-	if !ok {
-		return false, nil
-	}
-	own, err := r.CredentialKeyID(ctx)
-	if err != nil {
-		return false, err
-	}
-	return own != "" && own == id, nil
+	return cloudkeys.IsOwnCredential(ctx, km, id)
 }

@@ -3,18 +3,16 @@ package cli
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/vendors"
 )
 
-// EnvVar documents one environment variable a vendor reads.
-type EnvVar struct {
-	Name string
-	Doc  string
-	// Secret marks a credential: it may instead come from the file named
-	// by NAME_FILE, and it is kept out of --store commands' environment.
-	Secret bool
-}
+// EnvVar documents one environment variable a vendor reads: the
+// registry's, whose Secret variables may come from NAME_FILE and are kept
+// out of --store commands' environment.
+type EnvVar = vendors.EnvVar
 
 // Vendor wires one vendor package into the command.
 type Vendor struct {
@@ -50,6 +48,24 @@ var registry = map[string]*Vendor{}
 
 // register adds a vendor; vendors_*.go files call it from init.
 func register(v *Vendor) { registry[v.Name] = v }
+
+// registerVendor adds the vendor called name in the library's registry
+// (package vendors: its summary, variables, notes and NewFromEnv), with
+// the command's own additions: more notes, what create keeps, the fake.
+func registerVendor(name, notes string, fields func(cloudkeys.Capabilities) (bool, bool), fake func(FakeOptions) (*FakeHandle, error)) {
+	lv, ok := vendors.Lookup(name)
+	if !ok {
+		panic("cli: no vendor " + name + " in package vendors")
+	}
+	v := &Vendor{Name: lv.Name, Summary: lv.Summary, Env: lv.Env, Notes: lv.Notes, CreateFields: fields, Fake: fake,
+		Connect: func(_ context.Context, getenv func(string) string, endpoint string, opts []cloudkeys.Option) (cloudkeys.KeyManager, error) {
+			return lv.FromEnv(getenv, endpoint, opts...)
+		}}
+	if notes != "" {
+		v.Notes = strings.TrimRight(v.Notes, "\n") + "\n" + notes
+	}
+	register(v)
+}
 
 func vendorNames() []string {
 	names := make([]string, 0, len(registry))

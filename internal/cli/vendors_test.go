@@ -76,6 +76,13 @@ func TestEveryVendorAgainstItsFake(t *testing.T) {
 			r = runEnv(env, name, "get", k.ID, "-o", "json")
 			require.Equal(t, 0, r.code, r.stderr)
 			assert.NotContains(t, r.stdout, *k.Secret)
+			// create -o json showed owner "" (e24, Onezone) and created_at
+			// null (Huawei, Onezone) where get and list fill them.
+			var got keyJSON
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+			created := k
+			created.Secret, created.LastUsedAt, got.LastUsedAt = nil, nil, nil
+			assert.Equal(t, got, created, "create shows the key as get does")
 
 			stored := filepath.Join(t.TempDir(), "stored.json")
 			r = runEnv(env, name, "rotate", k.ID, "--store", "cat > "+stored, "-o", "json")
