@@ -162,9 +162,34 @@ func createReplacement(ctx context.Context, km KeyManager, create func(context.C
 		if derr := cleanup(ctx, km, nk.ID); derr != nil {
 			return nil, fmt.Errorf("%w (the half-created key %s could not be deleted: %w)", err, nk.ID, derr)
 		}
-		return nil, fmt.Errorf("%w (the half-created key %s was deleted)", err, nk.ID)
+		return nil, &settledError{msg: fmt.Sprintf("%v (the half-created key %s was deleted)", err, nk.ID), err: err}
 	}
 	return nk, err
+}
+
+// settledError is a create's error once Rotate has deleted the key it
+// half-created: the outcome is known (there is no new key), so it no longer
+// matches ErrOutcomeUnknown even where its cause did (an answer that could
+// not be read). It still wraps the cause's *APIError, so the status
+// sentinels match.
+type settledError struct {
+	msg string
+	err error
+}
+
+func (e *settledError) Error() string { return e.msg }
+
+// Unwrap returns the *APIError in the cause, if any, and never
+// ErrOutcomeUnknown.
+func (e *settledError) Unwrap() error {
+	var ae *APIError
+	if errors.As(e.err, &ae) {
+		return ae
+	}
+	if errors.Is(e.err, ErrOutcomeUnknown) {
+		return nil
+	}
+	return e.err
 }
 
 // cleanup deletes a key Rotate created, even when ctx is already done.

@@ -240,7 +240,8 @@ func (h halfCreating) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequ
 		return nil, err
 	}
 	k.Secret = cloudkeys.Secret{}
-	return k, errors.New("credential file unreadable")
+	return k, &cloudkeys.UndecodableAnswerError{Vendor: "mem", Operation: "CreateKey", StatusCode: 200, Write: true,
+		Answer: cloudkeys.NewSecret("raw"), Problem: "credential file unreadable"}
 }
 
 func TestRotateDeletesAHalfCreatedKey(t *testing.T) {
@@ -251,6 +252,9 @@ func TestRotateDeletesAHalfCreatedKey(t *testing.T) {
 	_, err := cloudkeys.Rotate(context.Background(), h, old.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
 	require.ErrorContains(t, err, "credential file unreadable")
 	assert.Contains(t, err.Error(), "half-created key")
+	// Deleted again: the outcome is known, whatever the cause said.
+	assert.NotErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+	assert.ErrorIs(t, err, cloudkeys.ErrServer, "the cause's *APIError still matches")
 	assert.False(t, stored)
 	assert.Equal(t, 1, h.Len(), "the half-created key is deleted, the old one stays")
 	_, err = h.GetKey(context.Background(), old.ID)
