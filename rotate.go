@@ -170,8 +170,8 @@ func createReplacement(ctx context.Context, km KeyManager, create func(context.C
 // settledError is a create's error once Rotate has deleted the key it
 // half-created: the outcome is known (there is no new key), so it no longer
 // matches ErrOutcomeUnknown even where its cause did (an answer that could
-// not be read). It still wraps the cause's *APIError, so the status
-// sentinels match.
+// not be read). Every other sentinel and type of the cause still matches
+// (errors.Is, errors.As: a Huawei *CreateFileError, the *APIError).
 type settledError struct {
 	msg string
 	err error
@@ -179,18 +179,13 @@ type settledError struct {
 
 func (e *settledError) Error() string { return e.msg }
 
-// Unwrap returns the *APIError in the cause, if any, and never
-// ErrOutcomeUnknown.
-func (e *settledError) Unwrap() error {
-	var ae *APIError
-	if errors.As(e.err, &ae) {
-		return ae
-	}
-	if errors.Is(e.err, ErrOutcomeUnknown) {
-		return nil
-	}
-	return e.err
+// Is matches what the cause matches, except ErrOutcomeUnknown.
+func (e *settledError) Is(target error) bool {
+	return target != ErrOutcomeUnknown && errors.Is(e.err, target)
 }
+
+// As finds what errors.As finds in the cause.
+func (e *settledError) As(target any) bool { return errors.As(e.err, target) }
 
 // cleanup deletes a key Rotate created, even when ctx is already done.
 func cleanup(ctx context.Context, km KeyManager, id string) error {

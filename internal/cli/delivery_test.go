@@ -62,7 +62,7 @@ func recovered(t *testing.T, dir string) []string {
 	return out
 }
 
-var failDisk = errors.New("no space left on device")
+var errDiskFull = errors.New("no space left on device")
 
 // TestSecretFileInAMissingDirectoryIsRefusedFirst: the README promised the
 // file is checked before anything is created, but only Lstat was: a key was
@@ -91,7 +91,7 @@ func TestCreateWhoseSecretCannotBeWrittenDeletesTheKey(t *testing.T) {
 	t.Parallel()
 	km := seeded(t)
 	path := filepath.Join(t.TempDir(), "secret")
-	r, rec := runWith(t, func(io *IO) { io.failSecretWrite = failDisk }, "mem", "create", "--secret-file", path)
+	r, rec := runWith(t, func(io *IO) { io.failSecretWrite = errDiskFull }, "mem", "create", "--secret-file", path)
 	assert.Equal(t, ExitOther, r.code)
 	assert.Contains(t, r.stderr, "key k3 was created, but its secret could not be written")
 	assert.Contains(t, r.stderr, "the key was deleted again")
@@ -107,7 +107,7 @@ func TestCreateWhoseKeyCannotBeDeletedRecoversTheSecret(t *testing.T) {
 	t.Parallel()
 	km := newMem(t, cloudkeys.Capabilities{Rotate: true})
 	km.Add("alice", "", "")
-	r, rec := runWith(t, func(io *IO) { io.failSecretWrite = failDisk }, "mem", "create", "--secret-file", filepath.Join(t.TempDir(), "s"))
+	r, rec := runWith(t, func(io *IO) { io.failSecretWrite = errDiskFull }, "mem", "create", "--secret-file", filepath.Join(t.TempDir(), "s"))
 	assert.Equal(t, ExitOther, r.code)
 	assert.Contains(t, r.stderr, "its secret was saved to "+rec)
 	assert.Equal(t, []string{"secret-2"}, recovered(t, rec))
@@ -135,7 +135,7 @@ func TestInPlaceRotationNeverLosesTheSecret(t *testing.T) {
 	t.Run("secret file fails", func(t *testing.T) {
 		km := newMem(t, inPlace)
 		km.Add("alice", "", "")
-		r, rec := runWith(t, func(io *IO) { io.failSecretWrite = failDisk }, "mem", "rotate", "k1", "--secret-file", filepath.Join(t.TempDir(), "s"))
+		r, rec := runWith(t, func(io *IO) { io.failSecretWrite = errDiskFull }, "mem", "rotate", "k1", "--secret-file", filepath.Join(t.TempDir(), "s"))
 		assert.Equal(t, ExitOther, r.code)
 		assert.Contains(t, r.stderr, "old secret no longer works")
 		assert.Equal(t, []string{"secret-2"}, recovered(t, rec))
@@ -163,7 +163,7 @@ func TestStoreNeverGetsAKeyThatIsThenDeleted(t *testing.T) {
 	km := seeded(t)
 	dir := t.TempDir()
 	path, stored := filepath.Join(dir, "secret"), filepath.Join(dir, "stored.json")
-	r, _ := runWith(t, func(io *IO) { io.failSecretWrite = failDisk }, "mem", "rotate", "k1", "--secret-file", path, "--store", "cat > "+stored)
+	r, _ := runWith(t, func(io *IO) { io.failSecretWrite = errDiskFull }, "mem", "rotate", "k1", "--secret-file", path, "--store", "cat > "+stored)
 	assert.Equal(t, ExitOther, r.code)
 	assert.NoFileExists(t, stored, "the store command never ran")
 	assert.Contains(t, r.stderr, "was deleted again and the old key is kept")

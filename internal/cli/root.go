@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -141,5 +140,3 @@ func oneID(cmd string) cobra.PositionalArgs {
 
 // durationFlag is --timeout.
 type durationFlag = time.Duration
-
-var errNoSubcommand = errors.New("missing command")
