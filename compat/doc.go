@@ -1,0 +1,2 @@
+// Package compat drives third-party clients against cloudkeys' fakes.
+package compat
