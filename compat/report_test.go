@@ -21,6 +21,7 @@ type Result string
 const (
 	Pass          Result = "PASS"
 	KnownBug      Result = "known client bug"
+	Limitation    Result = "client limitation"
 	NotApplicable Result = "not applicable"
 )
 
@@ -38,6 +39,10 @@ func pass(figure string, args ...any) outcome {
 
 func knownBug(id, figure string, args ...any) outcome {
 	return outcome{Result: KnownBug, Bug: id, Figure: fmt.Sprintf(figure, args...)}
+}
+
+func limitation(id, figure string, args ...any) outcome {
+	return outcome{Result: Limitation, Bug: id, Figure: fmt.Sprintf(figure, args...)}
 }
 
 func notApplicable(figure string, args ...any) outcome {
@@ -81,9 +86,9 @@ func TestCompatibility(t *testing.T) {
 		ok := t.Run(name, func(t *testing.T) {
 			ran = true
 			got = c.run(t)
-			if got.Result == KnownBug {
-				if _, found := bugByID(got.Bug); !found {
-					t.Errorf("case names unknown bug %q", got.Bug)
+			if got.Result == KnownBug || got.Result == Limitation {
+				if b, found := bugByID(got.Bug); !found || (b.Kind == bugKind) != (got.Result == KnownBug) {
+					t.Errorf("case names unknown %s %q", got.Result, got.Bug)
 				}
 			}
 		})
@@ -129,7 +134,7 @@ func renderTable(rows []row) string {
 	b.WriteString("|---|---|---|---|---|\n")
 	for _, r := range rows {
 		res := string(r.Result)
-		if r.Result == KnownBug {
+		if r.Bug != "" {
 			res = fmt.Sprintf("%s [%s](#%s)", res, r.Bug, strings.ToLower(r.Bug))
 		}
 		if r.failed {
@@ -145,14 +150,19 @@ func renderDocument(rows []row) []byte {
 	b.WriteString(docHeader)
 	b.WriteString("\n## Results\n\n")
 	b.WriteString(renderTable(rows))
-	b.WriteString("\n## Known client bugs\n\n")
-	b.WriteString("Each is asserted as it is today: when a client fixes one, its case fails and this file must be regenerated.\n")
-	for _, bug := range bugs {
-		fmt.Fprintf(&b, "\n### %s\n\n", bug.ID)
-		fmt.Fprintf(&b, "**%s** (%s)\n\n", bug.Title, bug.Client)
-		fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(bug.Detail))
-		fmt.Fprintf(&b, "Evidence: %s\n\n", strings.TrimSpace(bug.Evidence))
-		fmt.Fprintf(&b, "Workaround: %s\n", strings.TrimSpace(bug.Workaround))
+	for _, sec := range []struct{ kind, title string }{{bugKind, "Known client bugs"}, {limitationKind, "Client limitations"}} {
+		fmt.Fprintf(&b, "\n## %s\n\n", sec.title)
+		b.WriteString("Each is asserted as it is today: when a client changes, its case fails and this file must be regenerated.\n")
+		for _, bug := range bugs {
+			if bug.Kind != sec.kind {
+				continue
+			}
+			fmt.Fprintf(&b, "\n### %s\n\n", bug.ID)
+			fmt.Fprintf(&b, "**%s** (%s)\n\n", bug.Title, bug.Client)
+			fmt.Fprintf(&b, "%s\n\n", strings.TrimSpace(bug.Detail))
+			fmt.Fprintf(&b, "Evidence: %s\n\n", strings.TrimSpace(bug.Evidence))
+			fmt.Fprintf(&b, "Workaround: %s\n", strings.TrimSpace(bug.Workaround))
+		}
 	}
 	b.WriteString("\n## Notes\n")
 	for _, n := range notes {
@@ -170,7 +180,14 @@ func bugByID(id string) (clientBug, bool) {
 	return clientBug{}, false
 }
 
-// clientBug is a defect of a third-party client that the suite asserts.
+// Kinds of clientBug.
+const (
+	bugKind        = "bug"        // the client is wrong
+	limitationKind = "limitation" // the client lacks something, or works only in some setups
+)
+
+// clientBug is a defect or limitation of a third-party client that the
+// suite asserts.
 type clientBug struct {
-	ID, Client, Title, Detail, Evidence, Workaround string
+	ID, Kind, Client, Title, Detail, Evidence, Workaround string
 }
