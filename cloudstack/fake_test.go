@@ -30,11 +30,19 @@ func TestSignedValuesVerifiedByFake(t *testing.T) {
 	for ch := 32; ch < 127; ch++ {
 		values = append(values, string(rune(ch)), "a"+string(rune(ch))+"b")
 	}
-	values = append(values, "café 日本", "Ünïcødé ✓", "😀 emoji", "tab\tnew\nline", "%41", "a+b/c=d&e", "Of4N~H$JP9", strings.Repeat("~*", 50))
+	values = append(values, "café 日本", "Ünïcødé ✓", "😀 emoji", "new\nline\r\n", "%41", "a+b/c=d&e", "Of4N~H$JP9", strings.Repeat("~*", 50))
 	for _, v := range values {
 		_, err := c.DoRead(ctx, "listUsers", url.Values{"keyword": {v}})
 		require.NoError(t, err, "value %q", v)
 	}
+	// A TAB (or another control character but LF and CR) is signed right
+	// and then refused by checkCharacterInkParams: 431.
+	_, err := c.DoRead(ctx, "listUsers", url.Values{"keyword": {"tab\there"}})
+	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	var ae *cloudkeys.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "431/9999", ae.Code)
+	assert.Equal(t, "Received value containing illegal ASCII non-printable characters for parameter keyword", ae.Message)
 	names := []url.Values{
 		{"templateId": {"abc"}, "templatefilter": {"featured"}},
 		{"Keyword": {"x"}, "keyword": {"y"}},
