@@ -587,7 +587,9 @@ func TestCloudStackStockServer(t *testing.T) {
 	rc := newRecorder()
 	vc := vendorCase{"cloudstack",
 		func(m, tls bool) *rig { return startCloudStackMode(false, m, tls) },
-		func(m, tls bool) *rig { return startCloudStackMode(false, m, tls, cloudstacktest.WithPendingPolls(1<<30)) }}
+		func(m, tls bool) *rig {
+			return startCloudStackMode(false, m, tls, cloudstacktest.WithPendingPolls(1<<30))
+		}}
 	for _, sc := range scenarios() {
 		c := &cell{rc: rc, vc: vc, net: networks[0], log: &cellLog{}}
 		t.Run(sc.name, func(t *testing.T) {
