@@ -47,9 +47,9 @@
 // 532 → ErrForbidden; 530 and 533–537 → ErrServer. Application errors are
 // never retried; reads are retried on connection errors, 429 and gateway
 // 502/503/504. registerUserKeys, updateUser and login are never re-sent
-// after they may have arrived: a lost answer is
-// an error matching cloudkeys.ErrOutcomeUnknown. deleteUserKeys by id is
-// idempotent by nature and is retried like a read.
+// after they may have arrived: a lost answer is an error matching
+// cloudkeys.ErrOutcomeUnknown. deleteUserKeys by id is idempotent by nature
+// and is retried like a read.
 //
 // A 200 that cannot be read (not a CloudStack envelope: a PHP notice or a
 // proxy banner around it, a value of the wrong type, a registration without

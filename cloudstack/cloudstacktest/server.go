@@ -130,8 +130,9 @@ func WithPendingPolls(n int) Option { return func(c *config) { c.pending = n } }
 //   - signed requests must carry signatureversion=3 and an expires no more
 //     than 15 minutes ahead (otherwise 401, as ApiServer.verifyRequest);
 //   - every command whose lowercased name does not match
-//     ^(get|list|query|find)\w+$ (and is not one of the few read-only
-//     exceptions, see [Server] docs) must be sent as POST: otherwise 400
+//     ^(get|list|query|find)\w+$ (and is not one of a few read-only
+//     exceptions such as quotaBalance or readyForShutdown; updateConfiguration
+//     of this very setting may be a GET) must be sent as POST: otherwise 400
 //     "State changing command <cmd> needs to be sent using POST request",
 //     checked before authentication (ApiServlet.processRequestInContext,
 //     isStateChangingCommandUsingPOST). login and logout are exempt (they
