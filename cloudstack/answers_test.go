@@ -89,7 +89,7 @@ func TestUnreadableRegistration(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := cloudstacktest.NewServer(append([]cloudstacktest.Option{cloudstacktest.WithInMemory()}, tt.opts...)...)
+			srv := cloudstacktest.NewServer(append([]cloudstacktest.Option{cloudstacktest.WithInMemory(), cloudstacktest.WithEnforcement()}, tt.opts...)...)
 			defer srv.Close()
 			rt := &corrupting{base: srv.Transport(), command: tt.command, when: holdsSecret, rewrite: tt.rewrite, done: tt.rotate}
 			c := srv.Client(cloudkeys.WithHTTPClient(&http.Client{Transport: rt}))
@@ -154,7 +154,7 @@ func TestUnreadableReadsAndLogin(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithVersion("4.23.0.0"))
+			srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithEnforcement(), cloudstacktest.WithVersion("4.23.0.0"))
 			defer srv.Close()
 			u := srv.AddUser(cloudstacktest.UserSpec{Username: "bob", Password: "pw-bob-1"})
 			seed := srv.Client()
@@ -184,7 +184,7 @@ func TestUnreadableReadsAndLogin(t *testing.T) {
 // arrives after the call, in the job's result) is cleaned and bounded.
 func TestJobErrorTextIsCleaned(t *testing.T) {
 	t.Parallel()
-	srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithVersion("4.23.0.0"))
+	srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithEnforcement(), cloudstacktest.WithVersion("4.23.0.0"))
 	defer srv.Close()
 	srv.FailJobs(1, 530, "failed\x1b[2K\r\u202E"+strings.Repeat("x", 1<<20))
 	c := srv.Client()

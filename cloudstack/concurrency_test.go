@@ -49,7 +49,7 @@ func TestConcurrentUse(t *testing.T) {
 func TestPollingWithDefaultIntervals(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithVersion("4.23.0.0"), cloudstacktest.WithPendingPolls(6))
+		srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithEnforcement(), cloudstacktest.WithVersion("4.23.0.0"), cloudstacktest.WithPendingPolls(6))
 		defer srv.Close()
 		c := srv.Client(fastRetry)
 		c.SetPollInterval(cloudstack.DefaultPollMin, cloudstack.DefaultPollMax)

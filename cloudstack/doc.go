@@ -1,6 +1,7 @@
 // Package cloudstack manages Apache CloudStack API keys: a signed client for
 // the management server API (registerUserKeys, getUserKeys, getUser,
-// listUsers, listCapabilities, queryAsyncJobResult, and the 4.23 key-pair
+// listUsers, updateUser — which sets keys the caller chooses —,
+// listCapabilities, queryAsyncJobResult, and the 4.23 key-pair
 // commands listUserKeys, deleteUserKeys and listUserKeyRules) that also
 // implements cloudkeys.KeyManager.
 //
@@ -8,11 +9,12 @@
 //
 // Every command goes to the endpoint (e.g. https://cs.example.com/client/api)
 // with command=<name> and response=json. Reads are GET with the parameters
-// in the query; state-changing commands (registerUserKeys, deleteUserKeys,
-// login, logout) are POST with an application/x-www-form-urlencoded body,
-// which servers with enforce.post.requests.and.timestamps require and which
-// Go's HTTP stack never silently re-sends. Parameter names are sent in lower
-// case.
+// in the query; state-changing commands (registerUserKeys, updateUser,
+// deleteUserKeys, login, logout) are POST with an
+// application/x-www-form-urlencoded body, which servers with
+// enforce.post.requests.and.timestamps require (they answer a state-changing
+// GET with 400) and which Go's HTTP stack never silently re-sends. Parameter
+// names are sent in lower case.
 //
 // With [APIKey] credentials each attempt carries apikey, signatureversion=3,
 // expires (five minutes ahead, as yyyy-MM-dd'T'HH:mm:ss+0000, which every
@@ -38,14 +40,16 @@
 // The error envelope {"<command>response":{"errorcode":…,"cserrorcode":…,
 // "errortext":…,"uuidList":[]}} — on any status, and inside a 200 — becomes
 // a *cloudkeys.APIError with Code "<errorcode>" or
-// "<errorcode>/<cserrorcode>": 401 and 511 → ErrUnauthorized; 405, 430, 431
-// → ErrInvalidRequest; 432 (unknown command, e.g. listUserKeys before 4.23)
-// → ErrUnsupported; 429 → ErrRateLimited; 531 and 532 → ErrForbidden; 530
-// and 533–537 → ErrServer. Application errors are never retried; reads are
-// retried on connection errors, 429 and gateway 502/503/504. registerUserKeys
-// and login are never re-sent after they may have arrived: a lost answer is
-// an error matching cloudkeys.ErrOutcomeUnknown. deleteUserKeys by id is
-// idempotent by nature and is retried like a read.
+// "<errorcode>/<cserrorcode>": 401 and 511 → ErrUnauthorized; 400, 405, 430,
+// 431 → ErrInvalidRequest (431 also for a value with a control character
+// such as TAB, which every server refuses); 432 (unknown command, e.g.
+// listUserKeys before 4.23) → ErrUnsupported; 429 → ErrRateLimited; 531 and
+// 532 → ErrForbidden; 530 and 533–537 → ErrServer. Application errors are
+// never retried; reads are retried on connection errors, 429 and gateway
+// 502/503/504. registerUserKeys, updateUser and login are never re-sent
+// after they may have arrived: a lost answer is an error matching
+// cloudkeys.ErrOutcomeUnknown. deleteUserKeys by id is idempotent by nature
+// and is retried like a read.
 //
 // A 200 that cannot be read (not a CloudStack envelope: a PHP notice or a
 // proxy banner around it, a value of the wrong type, a registration without

@@ -23,7 +23,7 @@ func envFunc(kv [][2]string) func(string) string {
 func TestNewFromEnvAgainstFakeEnv(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv, err := cloudstacktest.Listen(cloudstacktest.WithAddr("127.0.0.1:0"))
+	srv, err := cloudstacktest.Listen(cloudstacktest.WithAddr("127.0.0.1:0"), cloudstacktest.WithEnforcement())
 	require.NoError(t, err)
 	defer srv.Close()
 	c, err := cloudstack.NewFromEnv(envFunc(srv.Env()), "", fastRetry)

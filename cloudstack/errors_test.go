@@ -131,6 +131,34 @@ func TestRealServerErrors(t *testing.T) {
 	assert.NotContains(t, ae.Message, "<")
 }
 
+// TestExpiresWindowStock: a stock server (enforcement off) refuses an
+// expires in the past but not one more than 15 minutes ahead
+// (ApiServer.verifyRequest).
+func TestExpiresWindowStock(t *testing.T) {
+	t.Parallel()
+	srv, _ := newStockFake(t)
+	ctx := context.Background()
+	creds := cloudstack.APIKey(srv.AdminAPIKey(), srv.AdminSecretKey().Reveal())
+	for _, tc := range []struct {
+		name   string
+		offset time.Duration
+		ok     bool
+	}{
+		{"now", 0, true},
+		{"expires in the past", -6 * time.Minute, false},
+		{"expires more than 15 min ahead", 11 * time.Minute, true},
+		{"expires a day ahead", 24 * time.Hour, true},
+	} {
+		c := clientAs(t, srv, creds, cloudkeys.WithClock(func() time.Time { return srv.Now().Add(tc.offset) }))
+		_, err := c.ListCapabilities(ctx)
+		if tc.ok {
+			require.NoError(t, err, tc.name)
+		} else {
+			require.ErrorIs(t, err, cloudkeys.ErrUnauthorized, tc.name)
+		}
+	}
+}
+
 func TestExpiresWindow(t *testing.T) {
 	t.Parallel()
 	srv, _ := newFake(t)

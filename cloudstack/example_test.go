@@ -61,3 +61,37 @@ func Example() {
 	// alice has 1 key, the rotated one: true
 	// keys left: 0
 }
+
+// ExampleClient_UpdateUser sets keys an admin chooses for a user with
+// updateUser (for instance to carry a user's keys over from another
+// system), then signs with them.
+func ExampleClient_UpdateUser() {
+	srv := cloudstacktest.NewServer(cloudstacktest.WithVersion("4.22.0.0"))
+	defer srv.Close()
+	bob := srv.AddUser(cloudstacktest.UserSpec{Username: "bob"})
+	admin := srv.Client()
+	ctx := context.Background()
+
+	u, err := admin.UpdateUser(ctx, cloudstack.UpdateUserParams{
+		ID:            bob.ID,
+		UserAPIKey:    "bob-api-key-from-the-old-system",
+		UserSecretKey: cloudkeys.NewSecret("bob-secret-from-the-old-system"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("bob's API key:", u.APIKey)
+
+	c, err := cloudstack.New(srv.APIURL(), cloudstack.APIKey("bob-api-key-from-the-old-system", "bob-secret-from-the-old-system"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	keys, err := c.GetUserKeys(ctx, bob.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("bob signs with them:", keys.APIKey == u.APIKey, keys.SecretKey)
+	// Output:
+	// bob's API key: bob-api-key-from-the-old-system
+	// bob signs with them: true [REDACTED]
+}

@@ -24,17 +24,34 @@ var keyRE = regexp.MustCompile(`^[A-Za-z0-9_-]{86}$`)
 // ApiServer.verifyRequest.
 func TestSignedValuesVerifiedByFake(t *testing.T) {
 	t.Parallel()
-	_, c := newFake(t)
+	for _, stock := range []bool{false, true} {
+		t.Run(modeName(stock), func(t *testing.T) {
+			t.Parallel()
+			signedValues(t, starter(stock))
+		})
+	}
+}
+
+func signedValues(t *testing.T, start func(*testing.T, ...cloudstacktest.Option) (*cloudstacktest.Server, *cloudstack.Client)) {
+	_, c := start(t)
 	ctx := context.Background()
 	var values []string
 	for ch := 32; ch < 127; ch++ {
 		values = append(values, string(rune(ch)), "a"+string(rune(ch))+"b")
 	}
-	values = append(values, "café 日本", "Ünïcødé ✓", "😀 emoji", "tab\tnew\nline", "%41", "a+b/c=d&e", "Of4N~H$JP9", strings.Repeat("~*", 50))
+	values = append(values, "café 日本", "Ünïcødé ✓", "😀 emoji", "new\nline\r\n", "%41", "a+b/c=d&e", "Of4N~H$JP9", strings.Repeat("~*", 50))
 	for _, v := range values {
 		_, err := c.DoRead(ctx, "listUsers", url.Values{"keyword": {v}})
 		require.NoError(t, err, "value %q", v)
 	}
+	// A TAB (or another control character but LF and CR) is signed right
+	// and then refused by checkCharacterInkParams: 431.
+	_, err := c.DoRead(ctx, "listUsers", url.Values{"keyword": {"tab\there"}})
+	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
+	var ae *cloudkeys.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "431/9999", ae.Code)
+	assert.Equal(t, "Received value containing illegal ASCII non-printable characters for parameter keyword", ae.Message)
 	names := []url.Values{
 		{"templateId": {"abc"}, "templatefilter": {"featured"}},
 		{"Keyword": {"x"}, "keyword": {"y"}},
@@ -48,9 +65,36 @@ func TestSignedValuesVerifiedByFake(t *testing.T) {
 	}
 }
 
+// TestLifecycle422 runs the 4.22 key lifecycle on a server that enforces
+// enforce.post.requests.and.timestamps and on a stock one.
 func TestLifecycle422(t *testing.T) {
 	t.Parallel()
-	srv, c := newFake(t)
+	for _, stock := range []bool{false, true} {
+		t.Run(modeName(stock), func(t *testing.T) {
+			t.Parallel()
+			lifecycle422(t, starter(stock))
+		})
+	}
+}
+
+// modeName names a fake's enforcement mode in subtests.
+func modeName(stock bool) string {
+	if stock {
+		return "stock"
+	}
+	return "enforced"
+}
+
+// starter is newFake, or newStockFake for a stock server.
+func starter(stock bool) func(*testing.T, ...cloudstacktest.Option) (*cloudstacktest.Server, *cloudstack.Client) {
+	if stock {
+		return newStockFake
+	}
+	return newFake
+}
+
+func lifecycle422(t *testing.T, start func(*testing.T, ...cloudstacktest.Option) (*cloudstacktest.Server, *cloudstack.Client)) {
+	srv, c := start(t)
 	ctx := context.Background()
 	u := srv.AddUser(cloudstacktest.UserSpec{Username: "alice", Password: "pw-alice"})
 
@@ -135,16 +179,18 @@ func TestLifecycle422(t *testing.T) {
 func TestLifecycle423(t *testing.T) {
 	t.Parallel()
 	for _, mode := range []struct {
-		name string
-		opts []cloudstacktest.Option
+		name  string
+		opts  []cloudstacktest.Option
+		stock bool
 	}{
-		{"async", nil},
-		{"async-pending", []cloudstacktest.Option{cloudstacktest.WithPendingPolls(3)}},
-		{"sync", []cloudstacktest.Option{cloudstacktest.WithSyncRegister()}},
+		{"async", nil, false},
+		{"async-pending", []cloudstacktest.Option{cloudstacktest.WithPendingPolls(3)}, false},
+		{"sync", []cloudstacktest.Option{cloudstacktest.WithSyncRegister()}, false},
+		{"async-stock", nil, true},
 	} {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			srv, c := newFake(t, append([]cloudstacktest.Option{cloudstacktest.WithVersion("4.23.0.0")}, mode.opts...)...)
+			srv, c := starter(mode.stock)(t, append([]cloudstacktest.Option{cloudstacktest.WithVersion("4.23.0.0")}, mode.opts...)...)
 			ctx := context.Background()
 			u := srv.AddUser(cloudstacktest.UserSpec{Username: "bob", Password: "pw-bob"})
 

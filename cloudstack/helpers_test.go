@@ -19,8 +19,17 @@ import (
 
 var fastRetry = cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})
 
-// newFake starts an in-memory fake and returns it with an admin client.
+// newFake starts an in-memory fake that enforces what
+// enforce.post.requests.and.timestamps enforces (the client must work on
+// hardened servers) and returns it with an admin client.
 func newFake(t *testing.T, opts ...cloudstacktest.Option) (*cloudstacktest.Server, *cloudstack.Client) {
+	t.Helper()
+	return newStockFake(t, append([]cloudstacktest.Option{cloudstacktest.WithEnforcement()}, opts...)...)
+}
+
+// newStockFake is newFake as a stock server: enforcement off, the
+// fake's default.
+func newStockFake(t *testing.T, opts ...cloudstacktest.Option) (*cloudstacktest.Server, *cloudstack.Client) {
 	t.Helper()
 	srv := cloudstacktest.NewServer(append([]cloudstacktest.Option{cloudstacktest.WithInMemory()}, opts...)...)
 	t.Cleanup(srv.Close)

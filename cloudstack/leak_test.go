@@ -39,7 +39,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	const password = "S3cret~pass*word"
 
 	for _, version := range []string{"4.22.0.0", "4.23.0.0"} {
-		srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithVersion(version))
+		srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithEnforcement(), cloudstacktest.WithVersion(version))
 		t.Cleanup(srv.Close)
 		secrets = append(secrets, srv.AdminSecretKey().Reveal())
 		apiKeys = append(apiKeys, srv.AdminAPIKey())

@@ -17,7 +17,7 @@ import (
 // pay for decoding the rest. Over the same 100-user page it allocates
 // clearly less than ListUsers, which decodes every field.
 func TestListKeysDecodesOnlyKeyFields(t *testing.T) {
-	srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithVersion("4.22.0.0"))
+	srv := cloudstacktest.NewServer(cloudstacktest.WithInMemory(), cloudstacktest.WithEnforcement(), cloudstacktest.WithVersion("4.22.0.0"))
 	defer srv.Close()
 	for i := range 99 {
 		u := srv.AddUser(cloudstacktest.UserSpec{Username: fmt.Sprintf("user%02d", i), Password: "pw"})

@@ -17,10 +17,14 @@ import (
 
 func TestLoginMode(t *testing.T) {
 	t.Parallel()
-	for _, version := range []string{"4.22.0.0", "4.23.0.0"} {
-		t.Run(version, func(t *testing.T) {
+	for _, run := range []struct {
+		version string
+		stock   bool
+	}{{"4.22.0.0", false}, {"4.23.0.0", false}, {"4.22.0.0", true}, {"4.23.0.0", true}} {
+		version := run.version
+		t.Run(version+"/"+modeName(run.stock), func(t *testing.T) {
 			t.Parallel()
-			srv, _ := newFake(t, cloudstacktest.WithVersion(version))
+			srv, _ := starter(run.stock)(t, cloudstacktest.WithVersion(version))
 			ctx := context.Background()
 			c := clientAs(t, srv, cloudstack.Login(cloudstacktest.AdminUsername, cloudstacktest.AdminPassword, ""))
 

@@ -30,7 +30,7 @@ func TestNoSilentReplayOfGETWrites(t *testing.T) {
 }
 
 func noReplayOnSocket(t *testing.T, opts ...cloudstacktest.Option) {
-	srv := cloudstacktest.NewServer(opts...)
+	srv := cloudstacktest.NewServer(append([]cloudstacktest.Option{cloudstacktest.WithEnforcement()}, opts...)...)
 	defer srv.Close()
 	c := srv.Client(fastRetry)
 	ctx := context.Background()

@@ -218,3 +218,123 @@ func (c *Client) ListCapabilities(ctx context.Context) (*Capability, error) {
 	}
 	return w.Capability, nil
 }
+
+// UpdateUserParams are the parameters of updateUser. Only ID is required;
+// empty fields are not sent. UserAPIKey and UserSecretKey go together.
+type UpdateUserParams struct {
+	ID string // "id": the user's UUID (required)
+	// UserAPIKey and UserSecretKey ("userapikey", "usersecretkey") set the
+	// user's keys to values the caller chooses: both or neither. The server
+	// checks only that neither is blank and that no other user holds the
+	// API key (431 otherwise); it does not check their form.
+	UserAPIKey    string
+	UserSecretKey cloudkeys.Secret
+	Email         string // "email"
+	FirstName     string // "firstname"
+	LastName      string // "lastname"
+	Username      string // "username", unique in the domain
+	Timezone      string // "timezone"
+	// Password ("password") sets a new password; a caller who is no admin
+	// must also send the user's CurrentPassword ("currentpassword"). The
+	// integration port refuses both (531).
+	Password        cloudkeys.Secret
+	CurrentPassword cloudkeys.Secret
+	// APIKeyAccess ("apikeyaccess", 4.20.1+) is "Enabled", "Disabled" or
+	// "Inherit".
+	APIKeyAccess string
+}
+
+// values encodes p; bad input names the field.
+func (p UpdateUserParams) values() (url.Values, error) {
+	if p.ID == "" {
+		return nil, cloudkeys.InvalidInput(vendor, "ID", "must not be empty")
+	}
+	if (p.UserAPIKey == "") != p.UserSecretKey.IsZero() {
+		field := "UserSecretKey"
+		if p.UserAPIKey == "" {
+			field = "UserAPIKey"
+		}
+		return nil, cloudkeys.InvalidInput(vendor, field, "UserAPIKey and UserSecretKey go together")
+	}
+	v := url.Values{"id": {p.ID}}
+	for _, f := range []struct{ field, name, value string }{
+		{"UserAPIKey", "userapikey", p.UserAPIKey}, {"UserSecretKey", "usersecretkey", p.UserSecretKey.Reveal()},
+		{"Email", "email", p.Email}, {"FirstName", "firstname", p.FirstName}, {"LastName", "lastname", p.LastName},
+		{"Username", "username", p.Username}, {"Timezone", "timezone", p.Timezone},
+		{"Password", "password", p.Password.Reveal()}, {"CurrentPassword", "currentpassword", p.CurrentPassword.Reveal()},
+		{"APIKeyAccess", "apikeyaccess", p.APIKeyAccess},
+	} {
+		if f.value == "" {
+			continue
+		}
+		if strings.TrimSpace(f.value) == "" {
+			return nil, cloudkeys.InvalidInput(vendor, f.field, "must not be blank")
+		}
+		if hasControlCharacter(f.value) {
+			return nil, cloudkeys.InvalidInput(vendor, f.field, "contains a control character, which the server refuses (431)")
+		}
+		v.Set(f.name, f.value)
+	}
+	return v, nil
+}
+
+// hasControlCharacter reports a character the server refuses in any
+// parameter value (ApiServer.checkCharacterInkParams): 0x00–0x09, 0x0B,
+// 0x0C, 0x0E–0x1F and 0x7F. LF and CR pass.
+func hasControlCharacter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b <= 0x09 || b == 0x0B || b == 0x0C || (b >= 0x0E && b <= 0x1F) || b == 0x7F {
+			return true
+		}
+	}
+	return false
+}
+
+// UpdateUser changes a user: POST command=updateUser with a signed form
+// body (id plus the fields set in p), answered with the user as listUsers
+// shows it ({"updateuserresponse":{"user":{…}}}: its new apikey, never a
+// secret).
+//
+// With UserAPIKey and UserSecretKey it sets the user's keys to values the
+// caller chooses, unlike registerUserKeys, which generates them. Every
+// server version has these parameters (UpdateUserCmd gives them no since;
+// cloudstack-go has them). Up to 4.22 they replace the user's one pair — the
+// old key stops working at once; on 4.23 they replace the keys of the
+// user's newest pair, and a user without a pair is refused (431), as is an
+// API key any other user holds (4.23: any pair, the user's own included).
+// If the keys replaced are the ones this client signs with, call
+// [Client.UseCredential] with the new pair afterwards. A root admin may
+// update any user but SYSTEM (531); others only users of their own account.
+//
+// It is a write that is never re-sent after it may have reached the server:
+// a lost answer is an error matching cloudkeys.ErrOutcomeUnknown (read the
+// user back with listUsers or getUser to see whether it was applied). The
+// secret and the passwords are scrubbed from every error and log line.
+// Blank values, values with a control character (which the server refuses
+// with 431) and a key without its secret are refused before sending
+// (cloudkeys.ErrInvalidRequest naming the field).
+func (c *Client) UpdateUser(ctx context.Context, p UpdateUserParams) (*User, error) {
+	params, err := p.values()
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range []cloudkeys.Secret{p.UserSecretKey, p.Password, p.CurrentPassword} {
+		if !s.IsZero() {
+			c.tc.AddSecret(s.Reveal())
+		}
+	}
+	r, err := c.do(ctx, call{command: "updateUser", params: params, class: transport.Write, post: true})
+	if err != nil {
+		return nil, err
+	}
+	var w struct {
+		User *User `json:"user"`
+	}
+	if err := c.decode(r, &w); err != nil {
+		return nil, err
+	}
+	if w.User == nil || w.User.ID == "" {
+		return nil, c.unreadable(r, &transport.BadAnswer{Problem: "answer carries no user"})
+	}
+	return w.User, nil
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
 
@@ -576,4 +577,29 @@ func TestLeakScanFindsPlantedSecret(t *testing.T) {
 		leaked, _, _ = rc.leaks()
 		require.Len(t, leaked, 1)
 	}
+}
+
+// TestCloudStackStockServer runs the matrix's network and server scenarios
+// once more against a stock CloudStack fake (enforce.post.requests.and.
+// timestamps off, the fake's default) over HTTP/1.1: the matrix runs
+// against an enforcing one, and the client must work on both.
+func TestCloudStackStockServer(t *testing.T) {
+	rc := newRecorder()
+	vc := vendorCase{"cloudstack",
+		func(m, tls bool) *rig { return startCloudStackMode(false, m, tls) },
+		func(m, tls bool) *rig {
+			return startCloudStackMode(false, m, tls, cloudstacktest.WithPendingPolls(1<<30))
+		}}
+	for _, sc := range scenarios() {
+		c := &cell{rc: rc, vc: vc, net: networks[0], log: &cellLog{}}
+		t.Run(sc.name, func(t *testing.T) {
+			if sc.bubble {
+				synctest.Test(t, func(t *testing.T) { sc.run(t, c) })
+			} else {
+				sc.run(t, c)
+			}
+		})
+	}
+	leaked, _, _ := rc.leaks()
+	assert.Empty(t, leaked, "secrets in logs, errors or printed results")
 }

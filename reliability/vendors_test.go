@@ -131,8 +131,20 @@ func param(r *http.Request, name string) string {
 	return q.Get(name)
 }
 
+// startCloudStack starts a CloudStack fake that enforces
+// enforce.post.requests.and.timestamps (signatureversion 3 with expires,
+// POST for state-changing commands): the suites hold the client to a
+// hardened server. TestCloudStackStockServer runs against a stock one.
 func startCloudStack(inMemory, tls bool, extra ...cloudstacktest.Option) *rig {
+	return startCloudStackMode(true, inMemory, tls, extra...)
+}
+
+// startCloudStackMode is startCloudStack, enforcing or stock.
+func startCloudStackMode(enforce, inMemory, tls bool, extra ...cloudstacktest.Option) *rig {
 	opts := append(where(inMemory, tls, cloudstacktest.WithInMemory(), cloudstacktest.WithTLS()), cloudstacktest.WithVersion("4.23.0.0"))
+	if enforce {
+		opts = append(opts, cloudstacktest.WithEnforcement())
+	}
 	srv := cloudstacktest.NewServer(append(opts, extra...)...)
 	admin := srv.AdminID()
 	logins := func() int {

@@ -23,6 +23,10 @@ func (s *Server) dispatch(w http.ResponseWriter, cmd, format string, p params, c
 			"cloudstackversion": s.cfg.version, "securitygroupsenabled": false, "userpublictemplateenabled": true,
 			"projectinviterequired": false, "allowusercreateprojects": true, "apilimitinterval": 1, "apilimitmax": -1,
 		}}
+	case "listapis":
+		body, e = s.listApis(p)
+	case "updateuser":
+		body, e = s.updateUser(cmd, p, c)
 	case "listusers":
 		body, e = s.listUsers(p, c)
 	case "getuser":
@@ -68,6 +72,9 @@ func (s *Server) userJSON(u *user) map[string]any {
 		"created": u.created.Format(dateLayout), "state": u.state, "account": u.account, "accountid": u.accountID,
 		"accounttype": u.accountType, "domainid": u.domainID, "domain": "ROOT", "isdefault": u.id == SystemUserID || u.id == s.adminID,
 		"roletype": roleType(u.accountType), "rolename": roleName(u.accountType), "iscallerchilddomain": false,
+	}
+	if u.timezone != "" {
+		m["timezone"] = u.timezone
 	}
 	if u.apiKeyAccess != "" {
 		m["apikeyaccess"] = u.apiKeyAccess

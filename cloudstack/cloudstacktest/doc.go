@@ -15,7 +15,8 @@
 // with %20, the whole string lowercased, HMAC-SHA1, standard Base64,
 // constant-time compare; apikey, signatureversion and expires matched
 // case-insensitively), checks signatureversion=3 expiry (an expires in the
-// past is a 401, and so is one more than 15 minutes ahead), answers with
+// past is a 401), refuses values with control characters as the server does
+// (431), answers listApis and updateUser (keys included), answers with
 // the real envelopes ({"<command>response":{…}}, errors with errorcode,
 // cserrorcode, errortext and uuidList, the HTTP status equal to errorcode,
 // an empty list as {"<command>response":{}}), generates 86-character
@@ -25,6 +26,46 @@
 // (FailNext, FailNextWith, CommitThenDrop, DropNext, SetDelay) and settable
 // clock (Clock) of internal/fakeserver, which the handler reads for every
 // time check.
+//
+// # A stock server, or a hardened one
+//
+// By default the fake is a stock server: enforce.post.requests.and.timestamps
+// is off (its ConfigKey default is "false", ApiServer.java), so, as on
+// apache/cloudstack ApiServer.verifyRequest:
+//
+//   - a signed request without signatureversion=3 passes, and its expires,
+//     if any, is ignored (even one in the past) — what apache/cloudstack-go
+//     v2.16.1 and cloudmonkey send;
+//   - with signatureversion=3, expires is required and one in the past is a
+//     401; one more than 15 minutes ahead passes;
+//   - any command may be sent as GET (a Node client that GETs everything).
+//
+// [WithEnforcement] turns the setting on: no signatureversion 3 is a 401, an
+// expires more than 15 minutes ahead is a 401, and a command not named like
+// a read (get*, list*, query*, find*, and a few others) sent other than as
+// POST is a 400 "State changing command <cmd> needs to be sent using POST
+// request", checked before authentication (ApiServlet, PR #10899). login and
+// logout are exempt; login is POST-only either way (405). The
+// integration port checks neither.
+//
+// Whatever the setting, ApiServer.handleRequest first refuses a parameter
+// value with an ASCII control character — 0x00–0x09 (TAB included), 0x0B,
+// 0x0C, 0x0E–0x1F, 0x7F; LF and CR are allowed — with a 431 "Received value
+// containing illegal ASCII non-printable characters for parameter <name>"
+// (checkCharacterInkParams; "activationrule" is exempt), after the request
+// is authenticated and before the command is looked up.
+//
+// # listApis and updateUser
+//
+// listApis answers {"listapisresponse":{"count":N,"api":[…]}} with name,
+// description, since, isasync, related, params and response for the
+// commands the fake implements; name=<command> selects one (by exact name;
+// an unknown one is the plugin's 530). updateUser sets names, email,
+// timezone, password (a user must give currentpassword, an admin need
+// not), apikeyaccess, and userapikey/usersecretkey — keys the caller
+// chooses, both or neither, any non-blank strings, an API key another user
+// holds refused (431); up to 4.22 they replace the user's pair, on 4.23 its
+// newest pair. See updateuser.go for the checks and their sources.
 //
 // # Versions
 //
@@ -37,10 +78,6 @@
 //
 // # Assumptions where the real server's behaviour is not documented
 //
-//   - enforce.post.requests.and.timestamps is ON by default (see
-//     WithoutEnforcement): signed requests need signatureversion=3 and
-//     expires; registerUserKeys, deleteUserKeys and logout sent other than
-//     as POST get 405 (in the "<command>response" envelope).
 //   - Authorization: a root admin (account type 1) may act on every user;
 //     anyone else only on users of their own account (531 otherwise). Domain
 //     admins get no subtree rights. There is only the ROOT domain, and login
@@ -50,7 +87,10 @@
 //     unknown key gives 431 "User with specified API key does not exist";
 //     registerUserKeys for the SYSTEM user gives 531.
 //   - Unknown commands give 432 in an "errorresponse" envelope after
-//     authentication.
+//     authentication, and commands are matched case-insensitively. This
+//     differs from the source: the server finds commands by exact name, and
+//     its verifyRequest refuses a signed request for a command it does not
+//     have with a 401 (a session-authenticated one reaches the 432).
 //   - 4.23: the key-pair id is sent as "uuid" (the ApiKeyPairResponse
 //     field; no "id"), and an asynchronous registerUserKeys answers
 //     {"jobid":…} only (a BaseAsyncCmd, not a create command); dates as

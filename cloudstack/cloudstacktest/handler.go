@@ -18,10 +18,6 @@ type caller struct {
 
 func (c caller) rootAdmin() bool { return c.u.accountType == AccountTypeAdmin }
 
-// stateChanging are the commands enforce.post.requests.and.timestamps
-// requires as POST.
-var stateChanging = map[string]bool{"registeruserkeys": true, "deleteuserkeys": true, "logout": true}
-
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != APIPath {
 		w.Header().Set("Content-Type", "text/html")
@@ -47,8 +43,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	now := s.Now()
 
 	if s.cfg.integration {
+		// ApiServer.handle: parameters a command refuses on the admin port
+		// (acceptedOnAdminPort=false) are a 531, then handleRequest, whose
+		// first step is checkCharacterInkParams.
 		if lc == "login" || lc == "logout" {
 			writeError(w, cmd, format, permissionError("Parameter %s can't be passed through the API integration port", "command"))
+			return
+		}
+		if e := adminPortParam(cmd, p); e != nil {
+			writeError(w, cmd, format, e)
+			return
+		}
+		if e := s.checkCharacters(cmd, p); e != nil {
+			writeError(w, s.envelope(cmd), format, e)
 			return
 		}
 		s.dispatch(w, cmd, format, p, caller{u: s.users[SystemUserID]}, now)
@@ -65,6 +72,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	// ApiServlet answers login and logout (its API authenticators) before
+	// this check, and checks the method before it authenticates.
+	if s.cfg.enforce && lc != "logout" && !postAllowed(cmd, r.Method, p) {
+		writeError(w, s.envelope(cmd), format, postRequired(cmd, p))
+		return
+	}
+
 	c, aerr := s.authenticate(r, p, now)
 	if aerr != nil {
 		fakeserver.Unauthenticated(r) // the request log keeps no body
@@ -75,12 +89,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.logout(w, r, cmd, format)
 		return
 	}
-	if !s.cfg.lenient && stateChanging[lc] && r.Method != http.MethodPost {
-		writeError(w, cmd, format, errorf(405, 9999, "Method not allowed: %s changes state and must be sent as POST", cmd))
-		return
-	}
 	if c.pair != nil && !pairAllows(c.pair, cmd) {
 		writeError(w, cmd, format, errorf(401, 0, "The given command '%s' either does not exist, is not available for user.", cmd))
+		return
+	}
+	// ApiServer.handleRequest begins with checkCharacterInkParams, after
+	// verifyRequest: a value with a control character is a 431 even for
+	// a command the server does not know.
+	if e := s.checkCharacters(cmd, p); e != nil {
+		writeError(w, s.envelope(cmd), format, e)
 		return
 	}
 	s.dispatch(w, cmd, format, p, c, now)
@@ -136,10 +153,10 @@ func (s *Server) verifySignature(p params, now time.Time) (caller, *apiError) {
 		if !ok || exp.Before(now) {
 			return caller{}, errSignature
 		}
-		if !s.cfg.lenient && exp.After(now.Add(15*time.Minute)) {
+		if s.cfg.enforce && exp.After(now.Add(15*time.Minute)) {
 			return caller{}, errSignature
 		}
-	} else if !s.cfg.lenient {
+	} else if s.cfg.enforce {
 		return caller{}, errSignature
 	}
 	kp := s.pairByKeyLocked(apiKey)

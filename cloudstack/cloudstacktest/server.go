@@ -61,7 +61,7 @@ type config struct {
 	integration bool
 	syncReg     bool
 	pending     int
-	lenient     bool
+	enforce     bool
 	tls         fakeserver.TLSMode
 	maxLogged   int
 }
@@ -123,11 +123,30 @@ func WithSyncRegister() Option { return func(c *config) { c.syncReg = true } }
 // first n queryAsyncJobResult polls (the work itself is done at once).
 func WithPendingPolls(n int) Option { return func(c *config) { c.pending = n } }
 
-// WithoutEnforcement turns enforce.post.requests.and.timestamps off. By
-// default the fake enforces it: signed requests must carry
-// signatureversion=3 and an expires at most 15 minutes ahead, and
-// registerUserKeys/deleteUserKeys must be POST.
-func WithoutEnforcement() Option { return func(c *config) { c.lenient = true } }
+// WithEnforcement turns on what the management server setting
+// enforce.post.requests.and.timestamps (default "false" on a stock server)
+// turns on, for testing code meant to work on hardened servers:
+//
+//   - signed requests must carry signatureversion=3 and an expires no more
+//     than 15 minutes ahead (otherwise 401, as ApiServer.verifyRequest);
+//   - every command whose lowercased name does not match
+//     ^(get|list|query|find)\w+$ (and is not one of a few read-only
+//     exceptions such as quotaBalance or readyForShutdown; updateConfiguration
+//     of this very setting may be a GET) must be sent as POST: otherwise 400
+//     "State changing command <cmd> needs to be sent using POST request",
+//     checked before authentication (ApiServlet.processRequestInContext,
+//     isStateChangingCommandUsingPOST). login and logout are exempt (they
+//     are answered before that check); the integration port never checks.
+//
+// Without it the fake behaves like a stock server: see the package docs.
+func WithEnforcement() Option { return func(c *config) { c.enforce = true } }
+
+// WithoutEnforcement turns enforce.post.requests.and.timestamps off, which
+// is the default since the fake behaves like a stock server.
+//
+// Deprecated: enforcement is off unless [WithEnforcement] is given; this
+// option only undoes an earlier WithEnforcement.
+func WithoutEnforcement() Option { return func(c *config) { c.enforce = false } }
 
 type user struct {
 	id, username, password, firstname, lastname, email string
@@ -135,6 +154,7 @@ type user struct {
 	accountType                                        int
 	state                                              string // "enabled", "disabled", "locked"
 	apiKeyAccess                                       string // "", "Enabled", "Disabled"
+	timezone                                           string
 	created                                            time.Time
 }
 

@@ -59,10 +59,11 @@ func TestParseExpires(t *testing.T) {
 
 // TestServerRejects checks the fake's verifier end to end with hand-built
 // requests: a cmk-style request (no expires) is refused under enforcement,
-// a bad signature is refused, login must be POST, writes must be POST.
+// a bad signature is refused, login must be POST, writes must be POST
+// under enforcement.
 func TestServerRejects(t *testing.T) {
 	t.Parallel()
-	srv := NewServer(WithInMemory())
+	srv := NewServer(WithInMemory(), WithEnforcement())
 	defer srv.Close()
 	hc := &http.Client{Transport: srv.Transport()}
 	sign := func(p params) string {
@@ -97,7 +98,7 @@ func TestServerRejects(t *testing.T) {
 	assert.Equal(t, 401, get("command=listCapabilities&response=json"))
 	p = base()
 	p["command"], p["id"] = "registerUserKeys", srv.AdminID()
-	assert.Equal(t, 405, get(sign(p)), "state-changing commands must be POST")
+	assert.Equal(t, 400, get(sign(p)), "state-changing commands must be POST (ApiServlet: BAD_REQUEST)")
 	assert.Equal(t, 405, get("command=login&username=admin&password=password&response=json"))
 	p = base()
 	p["command"] = "noSuchCommand"
@@ -106,10 +107,10 @@ func TestServerRejects(t *testing.T) {
 	defer resp.Body.Close()
 	var body map[string]map[string]any
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
-	assert.Equal(t, 432, resp.StatusCode)
+	assert.Equal(t, 400, resp.StatusCode, "enforced: a GET of a command not named like a read, known or not")
 	assert.Contains(t, body, "errorresponse")
 
-	lenient := NewServer(WithInMemory(), WithoutEnforcement())
+	lenient := NewServer(WithInMemory()) // stock: enforcement off
 	defer lenient.Close()
 	p = params{"apikey": lenient.AdminAPIKey(), "command": "listCapabilities", "response": "json"}
 	p["signature"] = computeSignature(p, lenient.AdminSecretKey().Reveal())
@@ -177,4 +178,40 @@ func TestSeeding(t *testing.T) {
 	assert.False(t, ok)
 	assert.Len(t, srv.Users(), 3)
 	assert.Equal(t, 3, srv.KeysGenerated())
+}
+
+// TestPostAllowed is ApiServlet.isStateChangingCommandUsingPOST, case by
+// case (shwstppr/cloudstack @c4224f3, the code of apache/cloudstack PR
+// #10899).
+func TestPostAllowed(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		cmd, method string
+		p           params
+		ok          bool
+	}{
+		{"listUsers", "GET", nil, true},
+		{"getUserKeys", "GET", nil, true},
+		{"queryAsyncJobResult", "GET", nil, true},
+		{"findHostsForMigration", "GET", nil, true},
+		{"ListUsers", "GET", nil, true}, // matched on the lowercased name
+		{"list", "GET", nil, false},     // the pattern needs a word after the verb
+		{"quotaBalance", "GET", nil, true},
+		{"readyForShutdown", "GET", nil, true},
+		{"registerUserKeys", "GET", nil, false},
+		{"registerUserKeys", "POST", nil, true},
+		{"registerUserKeys", "post", nil, false}, // method.equals("POST")
+		{"updateUser", "GET", nil, false},
+		{"deleteUserKeys", "PUT", nil, false},
+		{"updateConfiguration", "GET", nil, false},
+		{"updateConfiguration", "GET", params{"name": "Enforce.Post.Requests.And.Timestamps"}, true},
+		{"updateConfiguration", "GET", params{"name": "other.setting"}, false},
+		{"updateConfiguration", "POST", params{"name": "other.setting"}, true},
+	}
+	for _, tc := range cases {
+		assert.Equal(t, tc.ok, postAllowed(tc.cmd, tc.method, tc.p), "%s %s %v", tc.method, tc.cmd, tc.p)
+	}
+	assert.Equal(t, "Changes for configuration other.setting needs to be sent using POST request",
+		postRequired("updateConfiguration", params{"name": "other.setting"}).text)
+	assert.Equal(t, "State changing command updateUser needs to be sent using POST request", postRequired("updateUser", nil).text)
 }

@@ -14,6 +14,7 @@ import (
 // once it listens), and serves until interrupted.
 func fakeCmd(st *state) *cobra.Command {
 	var addr, version, envFile string
+	var enforce bool
 	c := &cobra.Command{
 		Use:   "fake VENDOR",
 		Short: "Run a vendor's fake server (for tests in any language)",
@@ -32,7 +33,10 @@ func fakeCmd(st *state) *cobra.Command {
 			if !ok || v.Fake == nil {
 				return usagef(fmt.Sprintf("unknown vendor %q (one of %s)", args[0], strings.Join(fakeNames(), ", ")))
 			}
-			h, err := v.Fake(FakeOptions{Addr: addr, Version: version})
+			if enforce && v.Name != "cloudstack" {
+				return usagef("--enforce applies to the cloudstack fake only")
+			}
+			h, err := v.Fake(FakeOptions{Addr: addr, Version: version, Enforce: enforce})
 			if err != nil {
 				return &commandError{err}
 			}
@@ -67,6 +71,7 @@ func fakeCmd(st *state) *cobra.Command {
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "address to listen on")
 	c.Flags().StringVar(&version, "server-version", "", "server version to emulate, where the fake has several")
 	c.Flags().StringVar(&envFile, "env-file", "", "also write the export lines to this file (0600, atomically, once listening)")
+	c.Flags().BoolVar(&enforce, "enforce", false, "cloudstack: act as a hardened server (enforce.post.requests.and.timestamps: signatureversion 3 with expires, POST for state-changing commands); default: a stock server")
 	return c
 }
 

@@ -35,6 +35,10 @@ type Vendor struct {
 type FakeOptions struct {
 	Addr    string // host:port to listen on
 	Version string // server version, where the fake has several
+	// Enforce makes the fake a hardened server where the vendor has such a
+	// setting (CloudStack: enforce.post.requests.and.timestamps); the
+	// default is a stock server.
+	Enforce bool
 }
 
 // FakeHandle is a running fake.

@@ -13,11 +13,16 @@ const fakeCloudStackVersion = "4.23.0.0"
 
 func init() {
 	registerVendor("cloudstack",
-		"'cloudkeys fake cloudstack' emulates "+fakeCloudStackVersion+"; --server-version 4.22.0.0 gives the one-pair semantics.",
+		"'cloudkeys fake cloudstack' emulates a stock "+fakeCloudStackVersion+"; --server-version 4.22.0.0 gives the one-pair semantics,\n"+
+			"--enforce a hardened server (enforce.post.requests.and.timestamps: signatureversion 3 with expires, POST for state-changing commands).",
 		// Names and descriptions came with key pairs (4.23).
 		func(caps cloudkeys.Capabilities) (bool, bool) { return caps.MultipleKeys, caps.MultipleKeys },
 		func(o FakeOptions) (*FakeHandle, error) {
-			srv, err := cloudstacktest.Listen(cloudstacktest.WithAddr(o.Addr), cloudstacktest.WithVersion(cmp.Or(o.Version, fakeCloudStackVersion)))
+			opts := []cloudstacktest.Option{cloudstacktest.WithAddr(o.Addr), cloudstacktest.WithVersion(cmp.Or(o.Version, fakeCloudStackVersion))}
+			if o.Enforce {
+				opts = append(opts, cloudstacktest.WithEnforcement())
+			}
+			srv, err := cloudstacktest.Listen(opts...)
 			if err != nil {
 				return nil, err
 			}
