@@ -14,7 +14,7 @@ and so that users of those clients know what works, what does not, and why.
 
 | client | version | fake |
 |---|---|---|
-| [apache/cloudstack-go](https://github.com/apache/cloudstack-go) | ` + "`github.com/apache/cloudstack-go/v2 v2.16.1`" + ` | ` + "`cloudstacktest.NewServer(cloudstacktest.WithoutEnforcement(), …)`" + ` (4.22, and 4.23 with ` + "`WithVersion(\"4.23.0.0\")`" + `), seeded admin's API key |
+| [apache/cloudstack-go](https://github.com/apache/cloudstack-go) | ` + "`github.com/apache/cloudstack-go/v2 v2.16.1`" + ` | ` + "`cloudstacktest.NewServer(…)` (a stock server: enforcement off, the default)" + ` (4.22, and 4.23 with ` + "`WithVersion(\"4.23.0.0\")`" + `), seeded admin's API key |
 | [huaweicloud-sdk-go-v3](https://github.com/huaweicloud/huaweicloud-sdk-go-v3) core | ` + "`v0.1.207`" + ` | ` + "`huaweibcstest.NewServer()`" + `, AK/SK ` + "`huaweibcstest.AccessKey`/`SecretKey`" + `, project ` + "`huaweibcstest.ProjectID`" + ` |
 
 The Java row checks cloudstack-go's encoder against the server's (` + "`java.net.URLEncoder`" + `); its
@@ -102,7 +102,7 @@ var bugs = []clientBug{
 		Evidence: "the request-shape row records what v2.16.1 sends (a recording `http.RoundTripper` through " +
 			"`WithHTTPClient`); v2.16.1 `cloudstack/cloudstack.go` `newRawRequest` sets only `apiKey`, `command` and " +
 			"`response`, and `UserService.RegisterUserKeys` calls `newRequest` (GET).",
-		Workaround: "keep the setting off (the stock default, `WithoutEnforcement()` on the fake); send " +
+		Workaround: "keep the setting off (the stock default; the fake enforces only with `WithEnforcement()`); send " +
 			"state-changing commands with `CustomPostRequest`; or use a client that sends an expiry (cloudkeys' " +
 			"`cloudstack` package does).",
 	},

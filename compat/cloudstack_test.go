@@ -116,7 +116,7 @@ func (r *recorder) last() sentRequest {
 // 127.0.0.1 and an async cloudstack-go client for its seeded admin.
 func csFake(t *testing.T, opts ...cloudstacktest.Option) (*cloudstacktest.Server, *cs.CloudStackClient, *recorder) {
 	t.Helper()
-	srv := cloudstacktest.NewServer(append([]cloudstacktest.Option{cloudstacktest.WithoutEnforcement()}, opts...)...)
+	srv := cloudstacktest.NewServer(opts...) // a stock server: enforcement off, the default
 	t.Cleanup(srv.Close)
 	c, rec := csClient(t, srv, srv.AdminAPIKey(), srv.AdminSecretKey().Reveal())
 	return srv, c, rec
