@@ -75,6 +75,17 @@ var bugs = []clientBug{
 			"(the workaround row), or list users and match `Apikey`.",
 	},
 	{
+		ID: "CSGO-UPDATEUSER", Kind: bugKind, Client: "cloudstack-go v2.16.1",
+		Title: "`UserService.UpdateUser` changes the user but returns an empty response",
+		Detail: "The server answers `{\"updateuserresponse\":{\"user\":{…}}}`. Like `GetUser`, `UpdateUser` strips " +
+			"the outer object only and decodes `{\"user\":{…}}` into the flat `UpdateUserResponse`: every field is empty " +
+			"and the error is nil, although the server did update the user (new `userapikey`/`usersecretkey` included).",
+		Evidence: "the updateUser row: the fake holds the keys the client set and they authenticate, and the response's " +
+			"`Id`, `Username` and `Apikey` are empty; v2.16.1 `cloudstack/UserService.go` `UpdateUser` has no `getRawValue` call.",
+		Workaround: "ignore the response and read the user back (listUsers / getUser through the custom service), or use " +
+			"cloudkeys' `cloudstack.Client.UpdateUser`, which returns the user.",
+	},
+	{
 		ID: "CSGO-ASYNCREG", Kind: bugKind, Client: "cloudstack-go v2.16.1",
 		Title: "typed `RegisterUserKeys` fails on a 4.23 server that answers with a job, after the key pair was created",
 		Detail: "cloudstack-go is generated from ≤ 4.22 API metadata, where registerUserKeys is synchronous. Where 4.23's " +
@@ -133,9 +144,6 @@ var notes = []string{
 	"Server behaviour that cloudstack-go passes through unchanged (not client bugs): listUsers never carries " +
 		"`secretkey` (CLOUDSTACK-9099; use getUserKeys); an empty list is `{}` (count 0, nil slice); 4.23 " +
 		"listUserKeys' `count` is the total before the `userid`/`keypairid`/`keyword` filters (PR #13828).",
-	"Not yet covered: `UserService.UpdateUser` in v2.16.1 also decodes without unwrapping `user` (it is not on " +
-		"the generator's list either), so it likely returns an empty `UpdateUserResponse` like CSGO-GETUSER; the " +
-		"CloudStack fake gains updateUser (and listApis) separately, after which a case can assert it.",
 	"huaweicloud-sdk-go-v3 has no NES service: the suite describes the three operations as the SDK's generated " +
 		"services do (request/response structs and a `def.HttpRequestDef`) and calls them with `HcHttpClient.Sync`. " +
 		"The create answer is a file: a response struct with `Body io.ReadCloser` tagged `type:\"stream\"` receives it " +
