@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
@@ -31,20 +30,6 @@ func parseAuthorization(v string) (apiKey, sig string, ok bool) {
 		return "", "", false
 	}
 	return v[:i], v[i+1:], true
-}
-
-// parseXDate reads an RFC 1123 date (GMT, or with a numeric or named zone),
-// or any other HTTP date format.
-func parseXDate(v string) (time.Time, bool) {
-	if t, err := http.ParseTime(v); err == nil {
-		return t, true
-	}
-	for _, layout := range []string{time.RFC1123Z, time.RFC1123} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return t, true
-		}
-	}
-	return time.Time{}, false
 }
 
 // requestHost is the request's host without a port, as PHP's parse_url
@@ -81,8 +66,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		writeError(w, http.StatusUnauthorized, "missing X-Date header")
 		return nil
 	}
-	t, ok := parseXDate(date)
-	if !ok {
+	t, err := ParseXDate(date)
+	if err != nil {
 		writeError(w, http.StatusUnauthorized, "X-Date is not an RFC 1123 date")
 		return nil
 	}

@@ -20,9 +20,12 @@
 //	PUT    /v2/accounts                      {"email",...,"password"} → {"user": {...}}
 //
 // Signature checks are exact, as the vendor documents them: Content-Type
-// must be application/json; X-Date must parse as an RFC 1123 date within the
-// skew window of the fake's clock (Server.Clock; default ±15 minutes,
-// WithSkewWindow); Authorization must be
+// must be application/json; X-Date must parse as an HTTP date the way PHP's
+// strtotime reads it (the server is PHP and does not document its parser;
+// see ParseXDate: RFC 1123, RFC 850 and asctime shapes, strtotime's zone
+// abbreviations at their fixed offsets, numeric offsets, a day name moving
+// the date to that weekday) within the skew window of the fake's clock
+// (Server.Clock; default ±15 minutes, WithSkewWindow); Authorization must be
 // "<api_key>:" + base64(HMAC-SHA256(secret, METHOD\nhost\nX-Date\npath?query\nbody))
 // with the host of the request without its port, the request line's path
 // and raw query exactly as sent, and the raw body bytes. [Signature]

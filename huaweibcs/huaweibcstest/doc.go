@@ -22,7 +22,10 @@
 // project, expiring after the token TTL on the fake's clock) or an
 // SDK-HMAC-SHA256 Authorization header, recomputed from the SignedHeaders
 // list the request sends (host taken from the Host header), with X-Sdk-Date
-// within 15 minutes of the fake's clock.
+// within 15 minutes of the fake's clock. The fake verifies with its own
+// code, written from Huawei's published algorithm and tested against the
+// known-answer vectors, never with package huaweibcs's signer: a mistake in
+// the client's signer is refused here as by the real gateway, not mirrored.
 //
 // Assumptions where Huawei's reference is silent (each one a choice of this
 // fake, not a documented fact):
@@ -30,6 +33,10 @@
 //   - One project, ProjectID (named ProjectName); a well-formed other project
 //     id gets 403 APIGW.0310. AK/SK requests must carry X-Project-Id equal to
 //     the path's project id (Huawei's SDK always sends it).
+//   - The gateway canonicalises the signed headers in the order the
+//     SignedHeaders list gives, a header listed but absent as "name:", and
+//     every raw query part (a literal ';' included; a malformed %-escape
+//     fails); X-Sdk-Content-Sha256, when sent, replaces the body hash.
 //   - Auth failures: a missing or malformed Authorization header, an unknown
 //     AK or a bad signature get 401 APIGW.0301 (gateway body); a date skew over
 //     15 minutes 401 APIGW.0303; an unknown, expired or foreign token 401

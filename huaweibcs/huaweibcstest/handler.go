@@ -100,19 +100,19 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: Authorization not found")
 		return false
 	}
-	p, err := huaweibcs.ParseAuthorization(auth)
+	p, err := parseAKSKAuth(auth)
 	if err != nil {
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: unsupported or malformed Authorization header")
 		return false
 	}
 	s.mu.Lock()
-	sk, ok := s.keys[p.Access]
+	sk, ok := s.keys[p.access]
 	s.mu.Unlock()
 	if !ok {
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: ak not found")
 		return false
 	}
-	if !containsName(p.SignedHeaders, "x-sdk-date") {
+	if !p.signs("x-sdk-date") {
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: x-sdk-date not signed")
 		return false
 	}
@@ -126,9 +126,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0303", "Incorrect app authentication information: signature expired, time:"+date)
 		return false
 	}
-	h := r.Header.Clone()
-	h.Set("Host", r.Host)
-	if !huaweibcs.VerifyAKSK(sk, r.Method, r.URL, h, p.SignedHeaders, body, p.Signature) {
+	if !verifyAKSK(sk, r, p, body) {
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify aksk signature fail")
 		return false
 	}
@@ -137,15 +135,6 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		return false
 	}
 	return true
-}
-
-func containsName(list, name string) bool {
-	for n := range strings.SplitSeq(list, ";") {
-		if n == name {
-			return true
-		}
-	}
-	return false
 }
 
 type credentialJSON struct {

@@ -22,13 +22,17 @@
 //     7200 s sliding expiry on the settable clock (every authenticated call
 //     renews), invalid/expired → ID.1001 (503, or the job's 503 for writes);
 //     a missing Authorization → 400 text, an unknown scheme → 400 text;
-//   - AccessKey auth: "ZStack id:sig" (else 400), Date required and parsed as
-//     "EEE, dd MMM yyyy HH:mm:ss z" (zone GMT/UTC/PRC/CST/... or GMT±hh:mm;
-//     "+0800" and region ids are refused, 400), its wall clock within ±15
-//     min of the server's own wall clock in WithLocation's zone (403
-//     requestTimeTooSkewed; the zone label is ignored, checkTimeZone=false;
-//     WithCheckTimeZone compares instants instead, Java's CST being
-//     America/Chicago),
+//   - AccessKey auth: "ZStack id:sig" (else 400), Date required and parsed
+//     as the server's JDK formatter "EEE, dd MMM yyyy HH:mm:ss z" does
+//     (ParseDate, checked against OpenJDK 17: zone ids such as
+//     Asia/Shanghai, the JDK's short names such as IST, KST, MSK, MMT, ICT,
+//     AEDT, each resolved to the one region the JDK picks, GMT±hh:mm and
+//     ±hh:mm; "+0800", "GMT+8", long names and a wrong weekday are refused,
+//     400), its wall clock within ±15 min of the server's own wall clock in
+//     WithLocation's zone (403 requestTimeTooSkewed; the zone label is
+//     ignored, checkTimeZone=false; WithCheckTimeZone compares instants
+//     instead, with the region's offset on that date: CST is
+//     America/Chicago, IST Africa/Abidjan),
 //     an unknown or disabled key → 403, and the HMAC-SHA1 over
 //     METHOD\nDate\n<decoded path without /zstack and query> → 403 "wrong
 //     accessKey signature" on mismatch;

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -273,7 +272,7 @@ func (s *Server) checkAuthorization(w http.ResponseWriter, r *http.Request) (*id
 }
 
 // checkAccessKey verifies an AccessKey signature exactly like the server:
-// Date parsed as "EEE, dd MMM yyyy HH:mm:ss z", its wall-clock part within
+// Date parsed as "EEE, dd MMM yyyy HH:mm:ss z" (ParseDate), its wall-clock part within
 // ±15 min of the server's own wall clock (checkTimeZone=false: the zone
 // label is parsed but ignored), the key enabled, and
 // base64(HMAC-SHA1(secret, METHOD\nDate\n/v1/path)) over the decoded path
@@ -288,17 +287,16 @@ func (s *Server) checkAccessKey(r *http.Request, rest string) (*identity, int, s
 	if date == "" {
 		return nil, http.StatusBadRequest, "'Date' must be incuded in request header"
 	}
-	wall, err := ParseRequestDate(date)
+	parsed, err := ParseDate(date)
 	if err != nil {
-		return nil, http.StatusBadRequest, "'Date' format error, it should be like 'EEE, dd MMM yyyy HH:mm:ss z'"
+		return nil, http.StatusBadRequest, "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'"
 	}
-	now := wallClock(s.Now(), s.loc)
+	got, now := parsed.Wall, wallClock(s.Now(), s.loc)
 	if s.checkTimeZone {
 		// rest.checkTimeZone=true: compare instants, the label counts.
-		wall = wall.Add(-time.Duration(zoneOffset(date)) * time.Second)
-		now = s.Now().UTC()
+		got, now = parsed.Instant, s.Now().UTC()
 	}
-	if d := wall.Sub(now); d > RequestSkew || d < -RequestSkew {
+	if d := got.Sub(now); d > RequestSkew || d < -RequestSkew {
 		return nil, http.StatusForbidden, "requestTimeTooSkewed"
 	}
 	key := s.keysByID[keyID]
@@ -321,80 +319,6 @@ func (s *Server) checkAccessKey(r *http.Request, rest string) (*identity, int, s
 func wallClock(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
-}
-
-// ParseRequestDate accepts the short zone ids of fixedZones and Java's
-// custom ids GMT±hh:mm; numeric "+0800" and region ids such as
-// "Asia/Shanghai" are refused, as by older servers.
-//
-// ParseRequestDate parses a Date header like the server's
-// "EEE, dd MMM yyyy HH:mm:ss z" (English, case-insensitive) and returns its
-// wall-clock part as a zone-less time (in UTC); the zone label must be
-// one Java reads but is otherwise ignored (checkTimeZone=false).
-func ParseRequestDate(v string) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	i := strings.LastIndexByte(v, ' ')
-	if i < 0 || len(v) > 64 {
-		return time.Time{}, fmt.Errorf("zstacktest: bad date")
-	}
-	wall, zone := v[:i], strings.ToUpper(v[i+1:])
-	if _, known := fixedZones[zone]; !known && !gmtOffset(zone) {
-		return time.Time{}, fmt.Errorf("zstacktest: unknown zone")
-	}
-	return time.ParseInLocation(zstack.DateLayout, wall, time.UTC)
-}
-
-// fixedZones are the offsets Java gives the short zone ids (CST is
-// America/Chicago, not China; standard time).
-var fixedZones = map[string]int{
-	"GMT": 0, "UTC": 0, "UT": 0, "PRC": 8 * 3600, "CST": -6 * 3600, "EST": -5 * 3600, "EDT": -4 * 3600,
-	"PST": -8 * 3600, "PDT": -7 * 3600, "MST": -7 * 3600, "MDT": -6 * 3600, "JST": 9 * 3600, "CET": 3600,
-	"CEST": 2 * 3600, "BST": 3600,
-}
-
-// zoneOffset returns the offset in seconds of a valid Date's zone label.
-func zoneOffset(date string) int {
-	z := strings.ToUpper(date[strings.LastIndexByte(date, ' ')+1:])
-	if off, ok := fixedZones[z]; ok {
-		return off
-	}
-	rest := z[len("GMT"):]
-	sign := 1
-	if rest[0] == '-' {
-		sign = -1
-	}
-	d := strings.ReplaceAll(rest[1:], ":", "")
-	var h, m int
-	switch {
-	case strings.Contains(rest, ":"):
-		hm := strings.SplitN(rest[1:], ":", 2)
-		h, _ = strconv.Atoi(hm[0])
-		m, _ = strconv.Atoi(hm[1])
-	case len(d) <= 2:
-		h, _ = strconv.Atoi(d)
-	default:
-		h, _ = strconv.Atoi(d[:len(d)-2])
-		m, _ = strconv.Atoi(d[len(d)-2:])
-	}
-	return sign * (h*3600 + m*60)
-}
-
-// gmtOffset matches Java's custom zone IDs GMT+h, GMT+hh, GMT+hh:mm, GMT+hhmm.
-func gmtOffset(z string) bool {
-	rest, found := strings.CutPrefix(z, "GMT")
-	if !found || len(rest) < 2 || (rest[0] != '+' && rest[0] != '-') {
-		return false
-	}
-	d := strings.ReplaceAll(rest[1:], ":", "")
-	if len(d) < 1 || len(d) > 4 || strings.Count(rest, ":") > 1 {
-		return false
-	}
-	for _, c := range d {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func decodeParams(body []byte, key string, out any) *apiError {

@@ -67,7 +67,10 @@ func TestRESTErrors(t *testing.T) {
 		{"ak format", "GET", "/zstack/v1/accesskeys", map[string]string{"Authorization": "ZStack abc", "Date": good}, "", 400, "accessKey format is 'ZStack AccessKeyId:Signature'"},
 		{"ak no date", "GET", "/zstack/v1/accesskeys", map[string]string{"Authorization": "ZStack a:b"}, "", 400, "'Date' must be incuded in request header"},
 		{"ak +0800", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format("Mon, 02 Jan 2006 15:04:05 -0700")), "", 400, "'Date' format error"},
-		{"ak region id", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstack.DateLayout)+" Asia/Shanghai"), "", 400, "'Date' format error"},
+		{"ak region id", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstack.DateLayout)+" Asia/Shanghai"), "", 200, `"inventories"`}, // JDK 17 reads region ids (date_test.go)
+		{"ak GMT+8", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstack.DateLayout)+" GMT+8"), "", 400, "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'"},
+		{"ak long name", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstack.DateLayout)+" China Standard Time"), "", 400, "'Date' format error"},
+		{"ak wrong weekday", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.AddDate(0, 0, 1).In(cst).Format("Mon")+now.In(cst).Format(zstack.DateLayout)[3:]+" GMT+08:00"), "", 400, "'Date' format error"},
 		{"ak skew", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", zstack.FormatDate(now.Add(16*time.Minute), cst)), "", 403, "requestTimeTooSkewed"},
 		{"ak utc to cst server", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", zstack.FormatDate(now, time.UTC)), "", 403, "requestTimeTooSkewed"},
 		{"ak signs /zstack", "GET", "/zstack/v1/accesskeys", signed("GET", "/zstack/v1/accesskeys", good), "", 403, "wrong accessKey signature"},
