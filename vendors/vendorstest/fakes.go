@@ -73,7 +73,7 @@ func init() {
 			}
 			key, secret := srv.AdminKey()
 			return &Fake{Fake: srv, Server: srv, Endpoint: srv.URL(),
-				Env: [][2]string{{e24.EnvEndpoint, srv.URL()}, {e24.EnvAPIKey, key}, {e24.EnvAPISecret, secret.Reveal()}},
+				Env:    [][2]string{{e24.EnvEndpoint, srv.URL()}, {e24.EnvAPIKey, key}, {e24.EnvAPISecret, secret.Reveal()}},
 				client: func(opts ...cloudkeys.Option) cloudkeys.KeyManager { return srv.Client(opts...) },
 				// API keys belong to the signing account and have no name.
 				request: func(string) cloudkeys.CreateKeyRequest { return cloudkeys.CreateKeyRequest{} },
