@@ -97,7 +97,6 @@ func init() {
 	register(&Vendor{
 		Name:           "onezone",
 		DefaultVersion: onezonetest.DefaultVersion,
-		Versions:       []string{"21.02.3", onezonetest.DefaultVersion},
 		start: func(o Options) (*Fake, error) {
 			opts := append(common(o, onezonetest.WithAddr, onezonetest.WithInMemory, onezonetest.WithTLS, onezonetest.WithTLSHTTP1),
 				onezonetest.WithVersion(o.Version))

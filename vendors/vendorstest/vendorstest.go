@@ -57,9 +57,10 @@ type Vendor struct {
 	// DefaultVersion is the server version Start emulates without
 	// Options.Version ("" where the fake has one behaviour).
 	DefaultVersion string
-	// Versions are server versions whose behaviour differs, as examples
-	// of Options.Version (the fake may accept others); nil where it has
-	// one behaviour.
+	// Versions are the server versions whose key management differs
+	// (Capabilities change: CloudStack 4.22 and 4.23), for Options.Version;
+	// nil where it is the same in every version the fake emulates (it may
+	// still take Options.Version).
 	Versions []string
 	// CanEnforce reports whether Options.Enforce applies.
 	CanEnforce bool
