@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,8 +18,9 @@ import (
 // in vendors_test.go; the suites that range over it — the matrix, the
 // stream faults, the answers, complete keys, the leak scan, concurrency,
 // FuzzKeyManager — then fail for a vendor they have no case for), the API
-// fuzz suites (apiSuites and a FuzzAPI<Vendor> target) and the
-// vendor-specific bad-input methods (vendorMethods).
+// fuzz suites (apiSuites and a FuzzAPI<Vendor> target), the response and
+// fake-request fuzz targets (FuzzResponses<Vendor>, FuzzFakeRequests<Vendor>)
+// and the vendor-specific bad-input methods (vendorMethods).
 func TestEveryVendorIsInTheSuites(t *testing.T) {
 	want := registry.Names()
 	var adapters []string
@@ -35,6 +37,17 @@ func TestEveryVendorIsInTheSuites(t *testing.T) {
 		for _, name := range want {
 			re := regexp.MustCompile(`(?m)^func FuzzAPI\w+\(f \*testing\.F\)\s*\{\s*fuzzAPI\(f, apiSuites\["` + regexp.QuoteMeta(name) + `"\]\)\s*\}`)
 			assert.True(t, re.Match(src), "reliability/apifuzz_test.go: no FuzzAPI<Vendor> target for %s", name)
+		}
+	}
+
+	src, err = os.ReadFile("fuzz_test.go")
+	if assert.NoError(t, err) {
+		for i, vc := range vendors {
+			idx := `vendors\[` + strconv.Itoa(i) + `\]`
+			assert.Regexp(t, `(?m)^func FuzzResponses\w+\(f \*testing\.F\)\s*\{\s*fuzzResponses\(f, `+idx+`, false\)`, string(src),
+				"reliability/fuzz_test.go: no FuzzResponses<Vendor> target for %s (vendors[%d])", vc.name, i)
+			assert.Regexp(t, `(?m)^func FuzzFakeRequests\w+\(f \*testing\.F\)\s*\{\s*fuzzFakeRequests\(f, `+idx+`\)`, string(src),
+				"reliability/fuzz_test.go: no FuzzFakeRequests<Vendor> target for %s (vendors[%d])", vc.name, i)
 		}
 	}
 
