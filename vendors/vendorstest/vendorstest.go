@@ -41,8 +41,9 @@ type Options struct {
 	// with HTTP/1.1 only; the certificate is self-signed, and
 	// Fake.ClientOptions makes an SDK client trust it.
 	TLS cloudkeystest.TLSMode
-	// Version is the server version to emulate, one of Vendor.Versions
-	// where the fake has several ("": Vendor.DefaultVersion).
+	// Version is the server version to emulate, e.g. one of
+	// Vendor.Versions ("": Vendor.DefaultVersion). Where the fake emulates
+	// no particular version it is ignored.
 	Version string
 	// Enforce makes the fake a hardened server where the vendor has such a
 	// setting (Vendor.CanEnforce; CloudStack:
@@ -55,7 +56,7 @@ type Vendor struct {
 	// Name is the vendor's name, as in package vendors.
 	Name string
 	// DefaultVersion is the server version Start emulates without
-	// Options.Version ("" where the fake has one behaviour).
+	// Options.Version ("" where the fake emulates no particular version).
 	DefaultVersion string
 	// Versions are the server versions whose key management differs
 	// (Capabilities change: CloudStack 4.22 and 4.23), for Options.Version;
