@@ -7,7 +7,7 @@ import (
 	"fmt"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/internal/memkm"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
 func ExampleSecret() {
@@ -42,7 +42,10 @@ func ExampleAPIError() {
 
 func ExampleRotate() {
 	ctx := context.Background()
-	mem := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	// km is any vendor's client (e24.New, vendors.FromEnv, ...). Here an
+	// in-memory KeyManager from package cloudkeystest stands in for one,
+	// holding one key.
+	mem := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
 	old := mem.Add("alice", "ci", "deploy")
 	var km cloudkeys.KeyManager = mem
 
@@ -70,7 +73,7 @@ func ExampleRotate() {
 // client switches to the new key before the old one is deleted.
 func ExampleIsOwnCredential() {
 	ctx := context.Background()
-	mem := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	mem := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
 	own := mem.Add("alice", "ci", "")
 	mem.AuthenticateAs(own.ID) // the client's credential is key own
 	var km cloudkeys.KeyManager = mem

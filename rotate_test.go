@@ -13,12 +13,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/internal/memkm"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
 func TestRotateReplacesWithoutDowntime(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Rotate: true})
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Rotate: true})
 	old := km.Add("alice", "ci", "deploy key")
 	var storedWhileOldAlive bool
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(ctx context.Context, k *cloudkeys.Key) error {
@@ -39,7 +39,7 @@ func TestRotateReplacesWithoutDowntime(t *testing.T) {
 
 func TestRotateRollsBackWhenStoreFails(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
 	old := km.Add("alice", "", "")
 	boom := errors.New("vault down")
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return boom })
@@ -53,7 +53,7 @@ func TestRotateRollsBackWhenStoreFails(t *testing.T) {
 
 func TestRotateRollbackRunsAfterCancel(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
 	old := km.Add("alice", "", "")
 	ctx, cancel := context.WithCancel(context.Background())
 	_, err := cloudkeys.Rotate(ctx, km, old.ID, func(context.Context, *cloudkeys.Key) error { cancel(); return context.Canceled })
@@ -64,7 +64,7 @@ func TestRotateRollbackRunsAfterCancel(t *testing.T) {
 
 func TestRotateReturnsNewKeyWhenOldDeleteFails(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
 	old := km.Add("alice", "", "")
 	km.FailDelete[old.ID] = &cloudkeys.APIError{StatusCode: 500}
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
@@ -75,7 +75,7 @@ func TestRotateReturnsNewKeyWhenOldDeleteFails(t *testing.T) {
 
 func TestRotateDerivesNameWhenNamesMustBeUnique(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
 	km.UniqueNames = true
 	old := km.Add("alice", "ci", "")
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
@@ -86,7 +86,7 @@ func TestRotateDerivesNameWhenNamesMustBeUnique(t *testing.T) {
 
 func TestRotateCreateFailureKeepsOldKey(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
 	old := km.Add("alice", "", "")
 	km.FailCreate = fmt.Errorf("lost: %w", cloudkeys.ErrOutcomeUnknown)
 	stored := false
@@ -99,7 +99,7 @@ func TestRotateCreateFailureKeepsOldKey(t *testing.T) {
 
 func TestRotateFallsBackToInPlace(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{Rotate: true}) // one key per owner (CloudStack ≤4.22)
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{Rotate: true}) // one key per owner (CloudStack ≤4.22)
 	old := km.Add("alice", "", "")
 	oldSecret := old.Secret.Reveal()
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
@@ -115,7 +115,7 @@ func TestRotateFallsBackToInPlace(t *testing.T) {
 
 func TestRotateUnsupportedAndBadInput(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true}) // can neither delete nor rotate
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true}) // can neither delete nor rotate
 	old := km.Add("alice", "", "")
 	_, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
 	require.ErrorIs(t, err, cloudkeys.ErrUnsupported)
@@ -148,8 +148,8 @@ func TestCollect(t *testing.T) {
 
 func TestRotateKeepsTheLifetimeOfAnExpiringKey(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Expiry: true})
-	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // memkm's CreatedAt
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Expiry: true})
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) // cloudkeystest.KeyManager's CreatedAt
 	old, err := km.CreateKey(context.Background(), cloudkeys.CreateKeyRequest{Name: "ci", ExpiresAt: created.Add(30 * 24 * time.Hour)})
 	require.NoError(t, err)
 	nk, err := cloudkeys.Rotate(context.Background(), km, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
@@ -183,7 +183,7 @@ func TestReplacementExpiry(t *testing.T) {
 
 func TestRepeatedRotationKeepsNamesBounded(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
+	km := cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})
 	km.UniqueNames = true
 	k := km.Add("alice", "ci-deploy", "")
 	for i := 0; i < 8; i++ { // all within the same second: a random suffix breaks the tie
@@ -202,7 +202,7 @@ func TestRepeatedRotationKeepsNamesBounded(t *testing.T) {
 
 // replacer records that Rotate created the replacement through ReplaceKey.
 type replacer struct {
-	*memkm.KM
+	*cloudkeystest.KeyManager
 	olds []string
 }
 
@@ -211,12 +211,12 @@ func (r *replacer) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloud
 	if old.Name == "invite" {
 		return nil, fmt.Errorf("an invite token cannot be rotated into an access token: %w", cloudkeys.ErrUnsupported)
 	}
-	return r.KM.CreateKey(ctx, req)
+	return r.KeyManager.CreateKey(ctx, req)
 }
 
 func TestRotateUsesKeyReplacer(t *testing.T) {
 	t.Parallel()
-	r := &replacer{KM: memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})}
+	r := &replacer{KeyManager: cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})}
 	old := r.Add("alice", "ci", "")
 	_, err := cloudkeys.Rotate(context.Background(), r, old.ID, func(context.Context, *cloudkeys.Key) error { return nil })
 	require.NoError(t, err)
@@ -232,10 +232,10 @@ func TestRotateUsesKeyReplacer(t *testing.T) {
 
 // halfCreating creates the key but loses its secret (Huawei's unreadable
 // credential file): CreateKey returns the key and an error.
-type halfCreating struct{ *memkm.KM }
+type halfCreating struct{ *cloudkeystest.KeyManager }
 
 func (h halfCreating) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	k, err := h.KM.CreateKey(ctx, req)
+	k, err := h.KeyManager.CreateKey(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (h halfCreating) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequ
 
 func TestRotateDeletesAHalfCreatedKey(t *testing.T) {
 	t.Parallel()
-	h := halfCreating{memkm.New(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})}
+	h := halfCreating{cloudkeystest.NewKeyManager(cloudkeys.Capabilities{MultipleKeys: true, Delete: true})}
 	old := h.Add("alice", "", "")
 	stored := false
 	_, err := cloudkeys.Rotate(context.Background(), h, old.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })

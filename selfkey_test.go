@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/internal/memkm"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
 var (
@@ -32,7 +32,7 @@ func works(t *testing.T, km cloudkeys.KeyManager) {
 	require.NoError(t, err, "the client must still work")
 }
 
-func credentialID(t *testing.T, km *memkm.KM) string {
+func credentialID(t *testing.T, km *cloudkeystest.KeyManager) string {
 	t.Helper()
 	id, err := km.CredentialKeyID(context.Background())
 	require.NoError(t, err)
@@ -70,7 +70,7 @@ func TestRotateOwnCredential(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			km := memkm.New(tt.caps)
+			km := cloudkeystest.NewKeyManager(tt.caps)
 			old := km.Add("alice", "ci", "")
 			km.AuthenticateAs(old.ID)
 			km.FailUseCredential = tt.useErr
@@ -114,7 +114,7 @@ func TestRotateOwnCredential(t *testing.T) {
 
 func TestRotateOtherKeyDoesNotSwitch(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(replaceable)
+	km := cloudkeystest.NewKeyManager(replaceable)
 	own := km.Add("alice", "", "")
 	other := km.Add("bob", "", "")
 	km.AuthenticateAs(own.ID)
@@ -128,7 +128,7 @@ func TestRotateOtherKeyDoesNotSwitch(t *testing.T) {
 // ordering guards against): a plain delete of the own key.
 func TestDeletingOwnCredentialLocksOut(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(replaceable)
+	km := cloudkeystest.NewKeyManager(replaceable)
 	own := km.Add("alice", "", "")
 	km.AuthenticateAs(own.ID)
 	is, err := cloudkeys.IsOwnCredential(context.Background(), km, own.ID)
@@ -140,17 +140,17 @@ func TestDeletingOwnCredentialLocksOut(t *testing.T) {
 }
 
 // failingIdentity cannot tell which key it authenticates with.
-type failingIdentity struct{ *memkm.KM }
+type failingIdentity struct{ *cloudkeystest.KeyManager }
 
 func (failingIdentity) CredentialKeyID(context.Context) (string, error) {
 	return "", &cloudkeys.APIError{Vendor: "mem", StatusCode: 503}
 }
 
 // secretless creates keys whose secret it does not return.
-type secretless struct{ *memkm.KM }
+type secretless struct{ *cloudkeystest.KeyManager }
 
 func (s secretless) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	k, err := s.KM.CreateKey(ctx, req)
+	k, err := s.KeyManager.CreateKey(ctx, req)
 	if k != nil {
 		k.Secret = cloudkeys.Secret{}
 	}
@@ -161,7 +161,7 @@ func TestRotateOwnCredentialRefusals(t *testing.T) {
 	t.Parallel()
 	t.Run("identity unknown: nothing created", func(t *testing.T) {
 		t.Parallel()
-		km := memkm.New(replaceable)
+		km := cloudkeystest.NewKeyManager(replaceable)
 		old := km.Add("alice", "", "")
 		stored := false
 		_, err := cloudkeys.Rotate(context.Background(), failingIdentity{km}, old.ID, func(context.Context, *cloudkeys.Key) error { stored = true; return nil })
@@ -171,7 +171,7 @@ func TestRotateOwnCredentialRefusals(t *testing.T) {
 	})
 	t.Run("replacement without a secret: deleted before store", func(t *testing.T) {
 		t.Parallel()
-		km := memkm.New(replaceable)
+		km := cloudkeystest.NewKeyManager(replaceable)
 		old := km.Add("alice", "", "")
 		km.AuthenticateAs(old.ID)
 		stored := false
@@ -185,10 +185,10 @@ func TestRotateOwnCredentialRefusals(t *testing.T) {
 
 func TestIsOwnCredential(t *testing.T) {
 	t.Parallel()
-	km := memkm.New(replaceable)
+	km := cloudkeystest.NewKeyManager(replaceable)
 	own := km.Add("alice", "", "")
 	other := km.Add("alice", "", "")
-	anonymous := memkm.New(replaceable)
+	anonymous := cloudkeystest.NewKeyManager(replaceable)
 	tests := []struct {
 		name    string
 		km      cloudkeys.KeyManager
@@ -200,7 +200,7 @@ func TestIsOwnCredential(t *testing.T) {
 		{"another key", km, other.ID, false, nil},
 		{"empty id", km, "", false, nil},
 		{"no key credential", anonymous, own.ID, false, nil},
-		{"not a CredentialRotator", halfCreating{km}, own.ID, true, nil}, // embeds *memkm.KM: still one
+		{"not a CredentialRotator", halfCreating{km}, own.ID, true, nil}, // embeds *cloudkeystest.KeyManager: still one
 		{"identity unknown", failingIdentity{km}, own.ID, false, cloudkeys.ErrServer},
 		{"plain KeyManager", plainKM{km}, own.ID, false, nil},
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
 // TestLeanMatchesSDK keeps the baselines honest: against the same fake,
@@ -66,7 +66,7 @@ func assertSameKey(t *testing.T, want, got *cloudkeys.Key) {
 // assertSameRequests compares what reached the fake: method, escaped path,
 // the names of the query parameters and of the headers (values carry
 // timestamps and signatures, which differ by the second).
-func assertSameRequests(t *testing.T, sdk, lean []fakeserver.Request) {
+func assertSameRequests(t *testing.T, sdk, lean []cloudkeystest.Request) {
 	t.Helper()
 	require.Len(t, lean, len(sdk))
 	for i := range sdk {

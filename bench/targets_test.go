@@ -9,10 +9,10 @@ import (
 	"testing"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
 	"github.com/cloudkeys/cloudkeys/e24/e24test"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
-	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 	"github.com/cloudkeys/cloudkeys/onezone"
 	"github.com/cloudkeys/cloudkeys/onezone/onezonetest"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
@@ -31,7 +31,7 @@ var pageKeys = map[string]int{"cloudstack": 100, "zstack": 100, "e24": 10, "huaw
 // lean baseline and the id GetKey asks for.
 type target struct {
 	name  string
-	fake  *fakeserver.Server
+	fake  cloudkeystest.Fake
 	sdk   func(opts ...cloudkeys.Option) cloudkeys.KeyManager
 	lean  func(hc *http.Client) lean
 	getID string
@@ -75,7 +75,7 @@ func newCloudStack(n int) *target {
 		getID = srv.AdminAPIKey()
 	}
 	return &target{
-		name: "cloudstack", fake: srv.Server, getID: getID, close: srv.Close,
+		name: "cloudstack", fake: srv, getID: getID, close: srv.Close,
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager { return srv.Client(opts...) },
 		lean: func(hc *http.Client) lean {
 			return &leanCloudStack{hc: hc, endpoint: srv.APIURL(), apiKey: srv.AdminAPIKey(),
@@ -95,7 +95,7 @@ func newZStack(n int) *target {
 		}
 	}
 	return &target{
-		name: "zstack", fake: srv.Server, getID: getID, close: srv.Close,
+		name: "zstack", fake: srv, getID: getID, close: srv.Close,
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager {
 			return srv.AccessKeyClient(own.AccessKeyID, own.Secret.Reveal(), opts...)
 		},
@@ -119,7 +119,7 @@ func newE24(n int) *target {
 	u, _ := url.Parse(srv.URL())
 	host, _, _ := net.SplitHostPort(u.Host)
 	return &target{
-		name: "e24", fake: srv.Server, getID: getID, close: srv.Close,
+		name: "e24", fake: srv, getID: getID, close: srv.Close,
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager { return srv.Client(opts...) },
 		lean: func(hc *http.Client) lean {
 			return &leanE24{hc: hc, base: srv.URL(), host: host, key: key, secret: sec.Reveal(), now: srv.Now}
@@ -134,7 +134,7 @@ func newHuawei(n int) *target {
 	getID := creds[len(creds)/2].ID
 	base, _ := url.Parse(srv.URL() + "/v1/" + huaweibcstest.ProjectID + "/node-provider/credentials")
 	return &target{
-		name: "huaweibcs", fake: srv.Server, getID: getID, close: srv.Close,
+		name: "huaweibcs", fake: srv, getID: getID, close: srv.Close,
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager { return srv.Client(opts...) },
 		lean: func(hc *http.Client) lean {
 			return &leanHuawei{hc: hc, base: base, project: huaweibcstest.ProjectID,
@@ -159,7 +159,7 @@ func newOnezone(n int) *target {
 		getID, token = srv.IssueAccessToken(srv.AdminID(), "bench")
 	}
 	return &target{
-		name: "onezone", fake: srv.Server, getID: getID, close: srv.Close,
+		name: "onezone", fake: srv, getID: getID, close: srv.Close,
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager {
 			return srv.ClientWith(onezone.Token(token), opts...)
 		},

@@ -19,11 +19,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
 	"github.com/cloudkeys/cloudkeys/e24/e24test"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
-	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 	"github.com/cloudkeys/cloudkeys/onezone/onezonetest"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
@@ -329,7 +329,7 @@ func errorWithControlCharacters(t *testing.T, c *cell) {
 	km := r.client(c.logger(), cloudkeys.WithRetry(noRetry))
 	warm(t, c, km)
 	status, body := vendorErrorBody(r.vendor, evilText)
-	r.srv.FailNextWith(1, fakeserver.Fault{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body})
+	r.srv.FailNextWith(1, cloudkeystest.Fault{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: body})
 	_, err := listAll(c, context.Background(), km)
 	require.Error(t, err)
 	require.Zero(t, r.srv.PendingFaults())
@@ -353,7 +353,7 @@ func errorWithCredentialField(t *testing.T, c *cell) {
 	const planted = "PlantedSecretValue0123456789abcdef"
 	c.rc.addSecret(planted, r.vendor+" credential in an error body")
 	body := `upstream refused {"secret_key":"` + planted + `","request":"r-1"} access_key=` + planted + "-b"
-	r.srv.FailNextWith(1, fakeserver.Fault{Status: http.StatusForbidden, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte(body)})
+	r.srv.FailNextWith(1, cloudkeystest.Fault{Status: http.StatusForbidden, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte(body)})
 	_, err := listAll(c, context.Background(), km)
 	require.Error(t, err)
 	require.Zero(t, r.srv.PendingFaults())

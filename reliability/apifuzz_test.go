@@ -116,19 +116,23 @@ func fuzzAPI(f *testing.F, suite apiSuite) {
 	})
 }
 
-func FuzzAPICloudStack(f *testing.F) { fuzzAPI(f, cloudStackAPI) }
-func FuzzAPIZStack(f *testing.F)     { fuzzAPI(f, zstackAPI) }
-func FuzzAPIE24(f *testing.F)        { fuzzAPI(f, e24API) }
-func FuzzAPIHuawei(f *testing.F)     { fuzzAPI(f, huaweiAPI) }
-func FuzzAPIOnezone(f *testing.F)    { fuzzAPI(f, onezoneAPI) }
+// apiSuites holds every vendor's API suite, by vendor name; each has a
+// FuzzAPI<Vendor> target below (TestEveryVendorIsInTheSuites checks both).
+var apiSuites = map[string]apiSuite{
+	"cloudstack": cloudStackAPI, "zstack": zstackAPI, "e24": e24API, "huaweibcs": huaweiAPI, "onezone": onezoneAPI,
+}
+
+func FuzzAPICloudStack(f *testing.F) { fuzzAPI(f, apiSuites["cloudstack"]) }
+func FuzzAPIZStack(f *testing.F)     { fuzzAPI(f, apiSuites["zstack"]) }
+func FuzzAPIE24(f *testing.F)        { fuzzAPI(f, apiSuites["e24"]) }
+func FuzzAPIHuawei(f *testing.F)     { fuzzAPI(f, apiSuites["huaweibcs"]) }
+func FuzzAPIOnezone(f *testing.F)    { fuzzAPI(f, apiSuites["onezone"]) }
 
 // TestAPISuitesSucceedUnswapped proves the fixtures are real: with no answer
 // replaced every method succeeds, so the seeds are successful answers.
 func TestAPISuitesSucceedUnswapped(t *testing.T) {
 	t.Parallel()
-	for name, suite := range map[string]apiSuite{
-		"cloudstack": cloudStackAPI, "zstack": zstackAPI, "e24": e24API, "huaweibcs": huaweiAPI, "onezone": onezoneAPI,
-	} {
+	for name, suite := range apiSuites {
 		calls, closeFn := suite(&swapTransport{target: -1})
 		closeFn()
 		for i := range calls {

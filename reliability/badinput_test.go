@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
 type badValue struct{ name, v string }
@@ -160,7 +160,7 @@ var emptyMeans = map[string]string{
 // onWire tells where v reached the fake intact: as one whole path segment,
 // a query or form value (or a ZStack condition "field=v"), or a JSON string
 // in the body. It also reports a value that split a path.
-func onWire(reqs []fakeserver.Request, v string) (where string, split bool) {
+func onWire(reqs []cloudkeystest.Request, v string) (where string, split bool) {
 	for _, q := range reqs {
 		for _, seg := range strings.Split(q.RawPath, "/") {
 			if u, err := url.PathUnescape(seg); err == nil && u == v {
@@ -260,7 +260,7 @@ func TestBadInput(t *testing.T) {
 }
 
 // classify checks one call against the rules and returns its table cell.
-func classify(t *testing.T, vendor string, m method, bv badValue, res any, err error, reqs []fakeserver.Request) string {
+func classify(t *testing.T, vendor string, m method, bv badValue, res any, err error, reqs []cloudkeystest.Request) string {
 	t.Helper()
 	label := vendor + " " + m.name + " " + bv.name
 	if err != nil && strings.HasPrefix(err.Error(), "panic:") {

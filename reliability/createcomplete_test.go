@@ -10,11 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
 	"github.com/cloudkeys/cloudkeys/e24/e24test"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
-	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 	"github.com/cloudkeys/cloudkeys/onezone/onezonetest"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
@@ -218,7 +218,7 @@ func TestCreateKeyFollowUpReadFails(t *testing.T) {
 			_, err := km.Capabilities(ctx)
 			require.NoError(t, err)
 			before := r.keys()
-			r.srv.FailNextWith(1, fakeserver.Fault{Status: http.StatusForbidden, Match: isGet})
+			r.srv.FailNextWith(1, cloudkeystest.Fault{Status: http.StatusForbidden, Match: isGet})
 			req := r.req(1)
 			k, err := km.CreateKey(ctx, req)
 			require.NoError(t, err, "the key was created: its secret must not be lost")
@@ -249,7 +249,7 @@ func TestE24CreateKeyAccountReadFails(t *testing.T) {
 	km := r.client(cloudkeys.WithRetry(noRetry))
 	ctx := context.Background()
 	before := r.keys()
-	r.srv.FailNextWith(1, fakeserver.Fault{Status: http.StatusForbidden, Match: isGet})
+	r.srv.FailNextWith(1, cloudkeystest.Fault{Status: http.StatusForbidden, Match: isGet})
 	k, err := km.CreateKey(ctx, cloudkeys.CreateKeyRequest{})
 	require.NoError(t, err, "the key was created: its secret must not be lost")
 	require.Zero(t, r.srv.PendingFaults(), "the read after the create met the fault")

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
@@ -160,7 +161,7 @@ func readUnderFaults(t *testing.T, c *cell, status int, hdr http.Header) {
 	km := r.client(c.logger(), cloudkeys.WithRetry(slowRetry))
 	warm(t, c, km)
 	r.srv.ResetRequests()
-	r.srv.FailNextWith(2, fakeserver.Fault{Status: status, Header: hdr})
+	r.srv.FailNextWith(2, cloudkeystest.Fault{Status: status, Header: hdr})
 	start := time.Now()
 	_, err := listAll(c, context.Background(), km)
 	elapsed := time.Since(start)
@@ -195,7 +196,7 @@ func createCommitThenDrop(t *testing.T, c *cell) {
 	ctx := context.Background()
 	before := r.keys()
 	r.srv.ResetRequests()
-	r.srv.FailNextWith(1, fakeserver.Fault{Commit: true, Drop: true, Match: r.isCreate})
+	r.srv.FailNextWith(1, cloudkeystest.Fault{Commit: true, Drop: true, Match: r.isCreate})
 	k, err := km.CreateKey(ctx, r.req(1))
 	c.rc.note(k, err)
 	require.Zero(t, r.srv.PendingFaults(), "the create was matched")
@@ -222,7 +223,7 @@ func createCommitThenDrop(t *testing.T, c *cell) {
 }
 
 // sameRequest replays a logged request through a matcher.
-func sameRequest(q fakeserver.Request, match func(*http.Request) bool) bool {
+func sameRequest(q cloudkeystest.Request, match func(*http.Request) bool) bool {
 	req, err := http.NewRequest(q.Method, "http://x"+q.RawPath+"?"+q.RawQuery, strings.NewReader(string(q.Body)))
 	if err != nil {
 		return false
@@ -241,7 +242,7 @@ func deleteCommitThenDrop(t *testing.T, c *cell) {
 	require.NoError(t, err)
 	before := r.keys()
 	r.srv.ResetRequests()
-	r.srv.FailNextWith(1, fakeserver.Fault{Commit: true, Drop: true, Match: r.isDelete})
+	r.srv.FailNextWith(1, cloudkeystest.Fault{Commit: true, Drop: true, Match: r.isDelete})
 	err = km.DeleteKey(ctx, k.ID)
 	c.rc.note(err)
 	require.NoError(t, err)
@@ -340,7 +341,7 @@ func badBody(status int, contentType string, body []byte) func(t *testing.T, c *
 		r := c.start(t, true)
 		km := r.client(c.logger(), cloudkeys.WithRetry(noRetry), cloudkeys.WithMaxResponseBytes(sizeLimit))
 		warm(t, c, km)
-		r.srv.FailNextWith(1, fakeserver.Fault{Status: status, Header: http.Header{"Content-Type": {contentType}}, Body: body})
+		r.srv.FailNextWith(1, cloudkeystest.Fault{Status: status, Header: http.Header{"Content-Type": {contentType}}, Body: body})
 		_, err := listAll(c, context.Background(), km)
 		require.Error(t, err)
 		require.Zero(t, r.srv.PendingFaults())

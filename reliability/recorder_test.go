@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
 // lockedBuffer is a bytes.Buffer safe for concurrent writers.
@@ -116,7 +116,7 @@ type found struct{ value, where string }
 // signatures — not the public access-key ids), token and cookie headers,
 // signature/session/password parameters, whole signed query strings, and
 // password, secret and token fields of JSON bodies.
-func wireSecrets(reqs []fakeserver.Request) []found {
+func wireSecrets(reqs []cloudkeystest.Request) []found {
 	var out []found
 	add := func(v, where string) {
 		if len(v) >= 8 {
@@ -181,7 +181,7 @@ func wireSecrets(reqs []fakeserver.Request) []found {
 	return out
 }
 
-func formBody(r fakeserver.Request) string {
+func formBody(r cloudkeystest.Request) string {
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		return string(r.Body)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
 // streamScenarios are issue 14's rows for what real networks do: HTTP/2
@@ -20,31 +20,31 @@ import (
 // instead (after serving the request for the "after" rows, before it for
 // the "refused" rows), which a client cannot tell from a lost answer.
 func streamScenarios() []scenario {
-	create := func(f fakeserver.Fault, o createOutcome) func(*testing.T, *cell) {
+	create := func(f cloudkeystest.Fault, o createOutcome) func(*testing.T, *cell) {
 		return func(t *testing.T, c *cell) { createUnder(t, c, f, o, false) }
 	}
-	stalled := func(f fakeserver.Fault) func(*testing.T, *cell) {
+	stalled := func(f cloudkeystest.Fault) func(*testing.T, *cell) {
 		return func(t *testing.T, c *cell) { createUnder(t, c, f, lostAnswer, true) }
 	}
 	return []scenario{
-		{"create: stream reset PROTOCOL_ERROR after the request", false, create(fakeserver.Fault{Commit: true, Reset: fakeserver.ResetProtocolError}, lostAnswer)},
-		{"create: stream reset INTERNAL_ERROR after the request", false, create(fakeserver.Fault{Commit: true, Reset: fakeserver.ResetInternalError}, lostAnswer)},
-		{"create: stream reset CANCEL after the request", false, create(fakeserver.Fault{Commit: true, Reset: fakeserver.ResetCancel}, lostAnswer)},
-		{"create: REFUSED_STREAM", false, create(fakeserver.Fault{Reset: fakeserver.ResetRefusedStream}, refusedFirst)},
-		{"create: GOAWAY before its stream", false, create(fakeserver.Fault{GoAway: true}, refusedFirst)},
-		{"create: GOAWAY after serving it", false, create(fakeserver.Fault{GoAway: true, Commit: true}, lostAnswer)},
-		{"create: connection closed mid-body", false, create(fakeserver.Fault{CutBody: true, CutAfter: 8}, lostAnswer)},
+		{"create: stream reset PROTOCOL_ERROR after the request", false, create(cloudkeystest.Fault{Commit: true, Reset: cloudkeystest.ResetProtocolError}, lostAnswer)},
+		{"create: stream reset INTERNAL_ERROR after the request", false, create(cloudkeystest.Fault{Commit: true, Reset: cloudkeystest.ResetInternalError}, lostAnswer)},
+		{"create: stream reset CANCEL after the request", false, create(cloudkeystest.Fault{Commit: true, Reset: cloudkeystest.ResetCancel}, lostAnswer)},
+		{"create: REFUSED_STREAM", false, create(cloudkeystest.Fault{Reset: cloudkeystest.ResetRefusedStream}, refusedFirst)},
+		{"create: GOAWAY before its stream", false, create(cloudkeystest.Fault{GoAway: true}, refusedFirst)},
+		{"create: GOAWAY after serving it", false, create(cloudkeystest.Fault{GoAway: true, Commit: true}, lostAnswer)},
+		{"create: connection closed mid-body", false, create(cloudkeystest.Fault{CutBody: true, CutAfter: 8}, lostAnswer)},
 		{"read: connection closed mid-body", false, func(t *testing.T, c *cell) {
-			readUnder(t, c, fakeserver.Fault{CutBody: true, CutAfter: 8}, false)
+			readUnder(t, c, cloudkeystest.Fault{CutBody: true, CutAfter: 8}, false)
 		}},
 		{"read: no response headers (stall)", true, func(t *testing.T, c *cell) {
-			readUnder(t, c, fakeserver.Fault{StallHeaders: true}, true)
+			readUnder(t, c, cloudkeystest.Fault{StallHeaders: true}, true)
 		}},
 		{"read: answer stalls mid-body", true, func(t *testing.T, c *cell) {
-			readUnder(t, c, fakeserver.Fault{StallBody: true, StallAfter: 8}, true)
+			readUnder(t, c, cloudkeystest.Fault{StallBody: true, StallAfter: 8}, true)
 		}},
-		{"create: no response headers (stall)", true, stalled(fakeserver.Fault{Commit: true, StallHeaders: true})},
-		{"create: answer stalls mid-body", true, stalled(fakeserver.Fault{StallBody: true, StallAfter: 8})},
+		{"create: no response headers (stall)", true, stalled(cloudkeystest.Fault{Commit: true, StallHeaders: true})},
+		{"create: answer stalls mid-body", true, stalled(cloudkeystest.Fault{StallBody: true, StallAfter: 8})},
 	}
 }
 
@@ -75,7 +75,7 @@ func boundOpts() []cloudkeys.Option {
 	}
 }
 
-func createUnder(t *testing.T, c *cell, f fakeserver.Fault, o createOutcome, bubble bool) {
+func createUnder(t *testing.T, c *cell, f cloudkeystest.Fault, o createOutcome, bubble bool) {
 	r := c.start(t, bubble)
 	km := r.client(append([]cloudkeys.Option{c.logger(), cloudkeys.WithRetry(fastRetry)}, boundOpts()...)...)
 	warm(t, c, km)
@@ -134,7 +134,7 @@ func createUnder(t *testing.T, c *cell, f fakeserver.Fault, o createOutcome, bub
 
 // readUnder: a list whose first attempt meets f is retried and succeeds;
 // in a bubble the stall costs exactly its bound in fake time.
-func readUnder(t *testing.T, c *cell, f fakeserver.Fault, bubble bool) {
+func readUnder(t *testing.T, c *cell, f cloudkeystest.Fault, bubble bool) {
 	r := c.start(t, bubble)
 	km := r.client(append([]cloudkeys.Option{c.logger(), cloudkeys.WithRetry(fastRetry)}, boundOpts()...)...)
 	warm(t, c, km)
@@ -171,7 +171,7 @@ func readUnder(t *testing.T, c *cell, f fakeserver.Fault, bubble bool) {
 
 // command is CloudStack's command parameter of a logged request ("" for the
 // other vendors).
-func command(q fakeserver.Request) string {
+func command(q cloudkeystest.Request) string {
 	v, _ := url.ParseQuery(q.RawQuery)
 	if c := v.Get("command"); c != "" {
 		return c

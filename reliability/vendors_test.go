@@ -11,35 +11,22 @@ import (
 	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
 	"github.com/cloudkeys/cloudkeys/e24"
 	"github.com/cloudkeys/cloudkeys/e24/e24test"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
-	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 	"github.com/cloudkeys/cloudkeys/onezone"
 	"github.com/cloudkeys/cloudkeys/onezone/onezonetest"
 	"github.com/cloudkeys/cloudkeys/zstack"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
 
-// fake is the shared fault-injection surface every <vendor>test.Server
-// promotes from fakeserver.Server.
-type fake interface {
-	URL() string
-	Close()
-	FailNext(n, status int)
-	FailNextWith(n int, f fakeserver.Fault)
-	CommitThenDrop(n int)
-	Requests() []fakeserver.Request
-	ResetRequests()
-	PendingFaults() int
-	ClearFaults()
-	Transport() http.RoundTripper
-	Handler() http.Handler
-	ClientOptions(opts ...cloudkeys.Option) []cloudkeys.Option
-}
+// fake is the fault injection, clock and request log every
+// <vendor>test.Server shares.
+type fake = cloudkeystest.Fake
 
 // rig is one vendor's fake with everything a scenario needs, so that each
 // scenario is written once and run for all five vendors.

@@ -24,8 +24,8 @@
 // (JSESSIONID cookie plus sessionkey parameter and/or cookie, all present
 // must match), an integration-port mode, and the shared fault injection
 // (FailNext, FailNextWith, CommitThenDrop, DropNext, SetDelay) and settable
-// clock (Clock) of internal/fakeserver, which the handler reads for every
-// time check.
+// clock (Clock) of every fake (cloudkeystest.Fake), which the handler reads
+// for every time check.
 //
 // # A stock server, or a hardened one
 //
@@ -119,3 +119,5 @@
 //   - Parameter names are sorted by Go byte order, which equals Java's
 //     UTF-16 order for every name outside the supplementary planes.
 package cloudstacktest
+
+//go:generate go run ../../internal/fakeserver/genfake

@@ -10,12 +10,15 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
 
-// Fault is a fault to inject with FailNextWith.
-type Fault = fakeserver.Fault
+// Fault is [cloudkeystest.Fault], what the fake does to one request
+// instead of, or after, serving it (see Server.FailNextWith), here so that
+// a test of this vendor needs one import.
+type Fault = cloudkeystest.Fault
 
 // APIPath is the path the fake serves, like a management server.
 const APIPath = "/client/api"
@@ -35,9 +38,10 @@ const (
 	AccountTypeDomainAdmin = 2
 )
 
-// Server is an in-process fake CloudStack management server. Its embedded
-// *fakeserver.Server supplies URL, Close, Clock, Requests, FailNext,
-// FailNextWith, CommitThenDrop, DropNext, SetDelay and the rest.
+// Server is an in-process fake CloudStack management server. It
+// implements [cloudkeystest.Fake]: URL, Close, Clock, Requests, FailNext,
+// FailNextWith, CommitThenDrop, DropNext, SetDelay and the rest of the
+// fault injection and inspection every vendor's fake shares.
 type Server struct {
 	*fakeserver.Server
 
@@ -90,7 +94,7 @@ func WithInMemory() Option { return func(c *config) { c.inMemory = true } }
 // WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
 // offered), with a self-signed certificate generated at start: URL() is
 // https://127.0.0.1:<port>, and Client trusts the fake through
-// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// cloudkeys.WithTLSConfig (see Server.TLSConfig and Server.CertPool for
 // clients of your own). HTTP/2 is served by the fake's own server, so
 // faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
 // With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
@@ -101,8 +105,8 @@ func WithTLS() Option { return func(c *config) { c.tls = fakeserver.TLSHTTP2 } }
 func WithTLSHTTP1() Option { return func(c *config) { c.tls = fakeserver.TLSHTTP1 } }
 
 // WithMaxLoggedRequests makes the request log (Requests) keep only the
-// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
-// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// newest n requests (default cloudkeystest.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to cloudkeystest.DefaultMaxLoggedBodyBytes (64 MiB) in
 // all, the oldest dropped first, and never for requests that failed
 // authentication.
 func WithMaxLoggedRequests(n int) Option { return func(c *config) { c.maxLogged = n } }

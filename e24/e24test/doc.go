@@ -55,3 +55,5 @@
 //   - Group ids are answered as JSON numbers, other ids as strings.
 //   - Panel passwords are kept only as SHA-256 hashes (see CheckPassword).
 package e24test
+
+//go:generate go run ../../internal/fakeserver/genfake

@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/e24"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
 
-// Fault is what the fake does to one request instead of, or after, serving
-// it normally (see Server.FailNextWith).
-type Fault = fakeserver.Fault
+// Fault is [cloudkeystest.Fault], what the fake does to one request
+// instead of, or after, serving it (see Server.FailNextWith), here so that
+// a test of this vendor needs one import.
+type Fault = cloudkeystest.Fault
 
 // DefaultSkewWindow is how far X-Date may be from the fake's clock, either
 // way, unless WithSkewWindow says otherwise.
@@ -35,14 +37,14 @@ type settings struct {
 }
 
 // WithInMemory serves requests through Transport() only, with no socket
-// (for testing/synctest). URL() is then fakeserver.InMemoryURL and
+// (for testing/synctest). URL() is then cloudkeystest.InMemoryURL and
 // Server.Client wires the in-memory transport in.
 func WithInMemory() Option { return func(s *settings) { s.inMemory = true } }
 
 // WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
 // offered), with a self-signed certificate generated at start: URL() is
 // https://127.0.0.1:<port>, and Client trusts the fake through
-// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// cloudkeys.WithTLSConfig (see Server.TLSConfig and Server.CertPool for
 // clients of your own). HTTP/2 is served by the fake's own server, so
 // faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
 // With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
@@ -53,8 +55,8 @@ func WithTLS() Option { return func(s *settings) { s.tls = fakeserver.TLSHTTP2 }
 func WithTLSHTTP1() Option { return func(s *settings) { s.tls = fakeserver.TLSHTTP1 } }
 
 // WithMaxLoggedRequests makes the request log (Requests) keep only the
-// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
-// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// newest n requests (default cloudkeystest.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to cloudkeystest.DefaultMaxLoggedBodyBytes (64 MiB) in
 // all, the oldest dropped first, and never for requests that failed
 // authentication.
 func WithMaxLoggedRequests(n int) Option { return func(s *settings) { s.maxLogged = n } }
@@ -77,10 +79,11 @@ func WithAccount(email, firstName, lastName string) Option {
 	return func(s *settings) { s.email, s.firstName, s.lastName = email, firstName, lastName }
 }
 
-// Server is an in-process fake of the e24cloud account API v2. It embeds
-// *fakeserver.Server, so URL, Close, Clock, Requests, FailNext,
-// FailNextWith, CommitThenDrop, DropNext, SetDelay and the other shared
-// fault-injection methods are promoted. It is safe for concurrent use.
+// Server is an in-process fake of the e24cloud account API v2. It
+// implements [cloudkeystest.Fake]: URL, Close, Clock, Requests, FailNext,
+// FailNextWith, CommitThenDrop, DropNext, SetDelay and the rest of the
+// fault injection and inspection every vendor's fake shares. It is safe
+// for concurrent use.
 type Server struct {
 	*fakeserver.Server
 

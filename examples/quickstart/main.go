@@ -5,11 +5,13 @@
 //
 //	go run ./examples/quickstart
 //
-// Each client is built the way a program builds one for a real cloud:
-// vendors.FromEnv with the vendor's environment variables (here the ones
-// that point at its fake, the values "cloudkeys fake <vendor> --output env"
-// prints). Against a real cloud the same call takes os.Getenv; see
-// examples/<vendor> and "cloudkeys help <vendor>" for the variables.
+// Each fake is started through vendorstest, the registry of the fakes, so
+// a new vendor appears here once it is registered there. Each client is
+// built the way a program builds one for a real cloud: vendors.FromEnv
+// with the vendor's environment variables (here the ones that point at its
+// fake, the values "cloudkeys fake <vendor> --output env" prints). Against
+// a real cloud the same call takes os.Getenv; see examples/<vendor> and
+// "cloudkeys help <vendor>" for the variables.
 package main
 
 import (
@@ -23,47 +25,66 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/vendors"
+	"github.com/cloudkeys/cloudkeys/vendors/vendorstest"
 )
 
-// vendor starts one vendor's fake and returns a client for it, the create
-// request that fits the vendor, and a stop function.
-type vendor struct {
-	name  string
-	start func() (km cloudkeys.KeyManager, req cloudkeys.CreateKeyRequest, stop func(), err error)
+// run is one row: a vendor's fake at one server version.
+type run struct {
+	row     string // "e24", "cloudstack-4.22"
+	vendor  *vendorstest.Vendor
+	version string // "" = the fake's default
 }
 
-// fromEnv builds a client for vendor with vendors.FromEnv, from env (the
-// variables a fake's credentials come as) instead of os.Getenv. opts are
-// what the fake needs (fakeserver ClientOptions: none on plain HTTP).
-func fromEnv(vendor string, env [][2]string, opts ...cloudkeys.Option) (cloudkeys.KeyManager, error) {
-	m := make(map[string]string, len(env))
-	for _, kv := range env {
-		m[kv[0]] = kv[1]
+// runs lists every vendor, once per server version whose key management
+// differs (CloudStack: one key pair per user up to 4.22, many from 4.23).
+func runs() []run {
+	var out []run
+	for _, v := range vendorstest.All() {
+		if len(v.Versions) < 2 {
+			out = append(out, run{row: v.Name, vendor: v})
+			continue
+		}
+		for _, ver := range v.Versions {
+			short := ver
+			if p := strings.SplitN(ver, ".", 3); len(p) >= 2 {
+				short = p[0] + "." + p[1]
+			}
+			out = append(out, run{row: v.Name + "-" + short, vendor: v, version: ver})
+		}
 	}
-	return vendors.FromEnv(vendor, func(name string) string { return m[name] }, "", opts...)
+	return out
 }
-
-// fakes is filled by one file per vendor (vendor_<name>.go).
-var fakes []vendor
 
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var rows [][]string
 	failed := false
-	for _, v := range fakes {
-		fmt.Printf("== %s\n", v.name)
-		km, req, stop, err := v.start()
+	for _, r := range runs() {
+		fmt.Printf("== %s\n", r.row)
 		row := []string{"FAIL", "-", "-", "-", "-", "-"}
-		if err == nil {
-			row, err = lifecycle(ctx, km, req)
-			stop()
-		}
+		err := func() error {
+			f, err := r.vendor.Start(vendorstest.Options{Version: r.version})
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			// The fake's endpoint and seeded credentials as environment
+			// variables; f.ClientOptions() is empty for a plain-HTTP fake.
+			km, err := vendors.FromEnv(r.vendor.Name, f.Getenv, "", f.ClientOptions()...)
+			if err != nil {
+				return err
+			}
+			// A create request that fits the vendor: the owner it needs,
+			// a name where keys have names.
+			row, err = lifecycle(ctx, km, f.CreateRequest("quickstart"))
+			return err
+		}()
 		if err != nil {
 			fmt.Printf("   FAILED: %v\n", err)
 			failed = true
 		}
-		rows = append(rows, append([]string{v.name}, row...))
+		rows = append(rows, append([]string{r.row}, row...))
 		fmt.Println()
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)

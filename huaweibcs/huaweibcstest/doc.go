@@ -78,3 +78,5 @@
 // Server.Client and friends build read the same clock, so moving it does not
 // break signatures. Pass cloudkeys.WithClock to test skew.
 package huaweibcstest
+
+//go:generate go run ../../internal/fakeserver/genfake

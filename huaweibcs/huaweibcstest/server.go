@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 )
@@ -38,8 +39,10 @@ const DefaultLimit = 10
 // MaxSkew is how far X-Sdk-Date may be from the server's clock.
 const MaxSkew = 15 * time.Minute
 
-// Fault is the shared fault type: see fakeserver.Fault.
-type Fault = fakeserver.Fault
+// Fault is [cloudkeystest.Fault], what the fake does to one request
+// instead of, or after, serving it (see Server.FailNextWith), here so that
+// a test of this vendor needs one import.
+type Fault = cloudkeystest.Fault
 
 // FileFormat is how the fake answers a create.
 type FileFormat int
@@ -70,7 +73,7 @@ func WithInMemory() Option { return func(o *options) { o.inMemory = true } }
 // WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
 // offered), with a self-signed certificate generated at start: URL() is
 // https://127.0.0.1:<port>, and Client trusts the fake through
-// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// cloudkeys.WithTLSConfig (see Server.TLSConfig and Server.CertPool for
 // clients of your own). HTTP/2 is served by the fake's own server, so
 // faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
 // With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
@@ -81,8 +84,8 @@ func WithTLS() Option { return func(o *options) { o.tls = fakeserver.TLSHTTP2 } 
 func WithTLSHTTP1() Option { return func(o *options) { o.tls = fakeserver.TLSHTTP1 } }
 
 // WithMaxLoggedRequests makes the request log (Requests) keep only the
-// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
-// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// newest n requests (default cloudkeystest.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to cloudkeystest.DefaultMaxLoggedBodyBytes (64 MiB) in
 // all, the oldest dropped first, and never for requests that failed
 // authentication.
 func WithMaxLoggedRequests(n int) Option { return func(o *options) { o.maxLogged = n } }
@@ -125,10 +128,11 @@ type tokenRecord struct {
 type userKey struct{ domain, user string }
 
 // Server is the in-process fake of the NES API-keys endpoints, its API
-// gateway (token and AK/SK checks) and the IAM token endpoint. It embeds
-// *fakeserver.Server, so URL, Close, Clock, Requests, FailNext,
-// FailNextWith, CommitThenDrop, DropNext, SetDelay and the rest are
-// promoted. It is safe for concurrent use.
+// gateway (token and AK/SK checks) and the IAM token endpoint. It
+// implements [cloudkeystest.Fake]: URL, Close, Clock, Requests, FailNext,
+// FailNextWith, CommitThenDrop, DropNext, SetDelay and the rest of the
+// fault injection and inspection every vendor's fake shares. It is safe
+// for concurrent use.
 type Server struct {
 	*fakeserver.Server
 

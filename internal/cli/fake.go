@@ -33,8 +33,8 @@ func fakeCmd(st *state) *cobra.Command {
 			if !ok || v.Fake == nil {
 				return usagef(fmt.Sprintf("unknown vendor %q (one of %s)", args[0], strings.Join(fakeNames(), ", ")))
 			}
-			if enforce && v.Name != "cloudstack" {
-				return usagef("--enforce applies to the cloudstack fake only")
+			if enforce && !v.FakeEnforce {
+				return usagef("--enforce applies to the " + strings.Join(enforceableFakes(), ", ") + " fake only")
 			}
 			h, err := v.Fake(FakeOptions{Addr: addr, Version: version, Enforce: enforce})
 			if err != nil {
@@ -73,6 +73,17 @@ func fakeCmd(st *state) *cobra.Command {
 	c.Flags().StringVar(&envFile, "env-file", "", "also write the export lines to this file (0600, atomically, once listening)")
 	c.Flags().BoolVar(&enforce, "enforce", false, "cloudstack: act as a hardened server (enforce.post.requests.and.timestamps: signatureversion 3 with expires, POST for state-changing commands); default: a stock server")
 	return c
+}
+
+// enforceableFakes names the vendors whose fake has a hardened mode.
+func enforceableFakes() []string {
+	var out []string
+	for _, n := range vendorNames() {
+		if registry[n].FakeEnforce {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func fakeNames() []string {

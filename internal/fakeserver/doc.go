@@ -6,6 +6,11 @@
 // request log.
 //
 // A vendor fake embeds *Server, so these methods are the same on all five.
+// The public face of this package is cloudkeystest: the types users build
+// and read (Fault, ResetCode, Request, Clock, TLSMode) are declared there
+// and aliased here, *Server implements cloudkeystest.Fake, and every
+// vendor fake carries generated methods (fake_gen.go, written by genfake
+// from the Fake interface) so that its documentation shows them.
 //
 // # Modes
 //

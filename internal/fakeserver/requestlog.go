@@ -4,45 +4,17 @@ import (
 	"context"
 	"net/http"
 	"sync"
-	"time"
+
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
-// Request is one request as the fake received it. It is kept in memory for
-// tests to inspect and is never logged.
-type Request struct {
-	Time     time.Time
-	Method   string
-	Path     string // unescaped
-	RawPath  string // as sent, escaped
-	RawQuery string
-	Header   http.Header
-	// Body is the request body as received, or nil when it was not kept:
-	// the request failed authentication (see Unauthenticated), it was
-	// answered 401 or 403, or the log's byte budget (Options.MaxLoggedBodyBytes)
-	// dropped it. BodySize tells how long it was.
-	Body     []byte
-	BodySize int64
-	// BodyDropped is true when Body was received but not kept.
-	BodyDropped bool
-	// Unauthenticated is true when the vendor handler rejected the
-	// request's credentials (see the function Unauthenticated) or answered
-	// it 401 or 403.
-	Unauthenticated bool
-	Proto           string // "HTTP/1.1" or "HTTP/2.0"
-	// Status is the status the fake answered, 0 while the request is being
-	// served or when no answer was sent (a drop, a reset, a stall).
-	Status int
-	Fault  bool // a fault was applied
-}
+// Request is cloudkeystest.Request, one entry of the request log.
+type Request = cloudkeystest.Request
 
-// Defaults of the request log's bounds.
+// Defaults of the request log's bounds (cloudkeystest's).
 const (
-	// DefaultMaxLoggedRequests is how many requests the log keeps when
-	// Options.MaxLoggedRequests is 0.
-	DefaultMaxLoggedRequests = 4096
-	// DefaultMaxLoggedBodyBytes is the total size of the request bodies the
-	// log keeps when Options.MaxLoggedBodyBytes is 0.
-	DefaultMaxLoggedBodyBytes = 64 << 20
+	DefaultMaxLoggedRequests  = cloudkeystest.DefaultMaxLoggedRequests
+	DefaultMaxLoggedBodyBytes = cloudkeystest.DefaultMaxLoggedBodyBytes
 )
 
 // logEntry is one slot of the ring; the request's context points at it so

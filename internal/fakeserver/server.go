@@ -13,12 +13,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 )
 
-// InMemoryURL is the base URL of a fake started with Options.InMemory. The
-// .invalid top-level domain never resolves, so a client that is not wired to
-// the in-memory transport fails instead of reaching any network.
-const InMemoryURL = "http://fake.invalid"
+// InMemoryURL is cloudkeystest.InMemoryURL, the base URL of a plain
+// in-memory fake.
+const InMemoryURL = cloudkeystest.InMemoryURL
 
 // inMemoryHost is the host of InMemoryURL; the TLS certificate names it too,
 // for the in-memory TLS mode (https://fake.invalid).
@@ -27,34 +28,15 @@ const inMemoryHost = "fake.invalid"
 // maxBody bounds a request body the fake reads.
 const maxBody = 64 << 20
 
-// TLSMode says whether, and how, a fake speaks TLS.
-type TLSMode int
+// TLSMode is cloudkeystest.TLSMode: whether, and how, a fake speaks TLS.
+type TLSMode = cloudkeystest.TLSMode
 
+// The TLS modes (cloudkeystest's).
 const (
-	// PlainHTTP serves HTTP/1.1 without TLS (the default).
-	PlainHTTP TLSMode = iota
-	// TLSHTTP2 serves TLS with HTTP/2 negotiated by ALPN ("h2", with
-	// "http/1.1" also offered: a client that does not ask for h2 gets
-	// HTTP/1.1). HTTP/2 is served by the fake's own HTTP/2 server, which
-	// can reset streams and send GOAWAY on demand (Fault.Reset,
-	// Fault.GoAway).
-	TLSHTTP2
-	// TLSHTTP1 serves TLS with HTTP/1.1 only: ALPN offers only "http/1.1".
-	TLSHTTP1
+	PlainHTTP = cloudkeystest.PlainHTTP
+	TLSHTTP2  = cloudkeystest.TLSHTTP2
+	TLSHTTP1  = cloudkeystest.TLSHTTP1
 )
-
-// String names the mode.
-func (m TLSMode) String() string {
-	switch m {
-	case PlainHTTP:
-		return "plain HTTP/1.1"
-	case TLSHTTP2:
-		return "TLS+HTTP/2"
-	case TLSHTTP1:
-		return "TLS+HTTP/1.1"
-	}
-	return "TLSMode(" + strconv.Itoa(int(m)) + ")"
-}
 
 // Options configure a Server.
 type Options struct {
@@ -488,3 +470,7 @@ func (w *statusWriter) FlushError() error {
 
 // Unwrap returns the wrapped writer (for http.ResponseController).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Server implements cloudkeystest.Fake, the interface every vendor fake
+// shares.
+var _ cloudkeystest.Fake = (*Server)(nil)

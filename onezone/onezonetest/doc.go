@@ -60,3 +60,5 @@
 //     forbidden, 404 notFound, 409 alreadyExists, 500 internalServerError
 //     {reference}, 503 serviceUnavailable, and no body for other statuses.
 package onezonetest
+
+//go:generate go run ../../internal/fakeserver/genfake

@@ -11,12 +11,15 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 	"github.com/cloudkeys/cloudkeys/onezone"
 )
 
-// Fault is the shared fault type (see FailNextWith).
-type Fault = fakeserver.Fault
+// Fault is [cloudkeystest.Fault], what the fake does to one request
+// instead of, or after, serving it (see Server.FailNextWith), here so that
+// a test of this vendor needs one import.
+type Fault = cloudkeystest.Fault
 
 // Privileges the fake knows.
 const (
@@ -63,7 +66,7 @@ func WithInMemory() Option { return func(s *settings) { s.inMemory = true } }
 // WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
 // offered), with a self-signed certificate generated at start: URL() is
 // https://127.0.0.1:<port>, and Client trusts the fake through
-// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// cloudkeys.WithTLSConfig (see Server.TLSConfig and Server.CertPool for
 // clients of your own). HTTP/2 is served by the fake's own server, so
 // faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
 // With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
@@ -74,8 +77,8 @@ func WithTLS() Option { return func(s *settings) { s.tls = fakeserver.TLSHTTP2 }
 func WithTLSHTTP1() Option { return func(s *settings) { s.tls = fakeserver.TLSHTTP1 } }
 
 // WithMaxLoggedRequests makes the request log (Requests) keep only the
-// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
-// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// newest n requests (default cloudkeystest.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to cloudkeystest.DefaultMaxLoggedBodyBytes (64 MiB) in
 // all, the oldest dropped first, and never for requests that failed
 // authentication.
 func WithMaxLoggedRequests(n int) Option { return func(s *settings) { s.maxLogged = n } }
@@ -98,9 +101,10 @@ func WithMaxTemporaryTokenTTL(d time.Duration) Option { return func(s *settings)
 func WithRestrictedProviderRegistration() Option { return func(s *settings) { s.restricted = true } }
 
 // Server is an in-process Onezone speaking the token REST API under
-// /api/v3/onezone. It embeds *fakeserver.Server, so FailNext,
-// FailNextWith, CommitThenDrop, DropNext, SetDelay, Clock, Requests, … are
-// the shared fault-injection and inspection methods.
+// /api/v3/onezone. It implements [cloudkeystest.Fake]: URL, Close, Clock,
+// Requests, FailNext, FailNextWith, CommitThenDrop, DropNext, SetDelay and
+// the rest of the fault injection and inspection every vendor's fake
+// shares.
 type Server struct {
 	*fakeserver.Server
 

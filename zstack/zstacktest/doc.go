@@ -53,3 +53,5 @@
 // sessions act as their account; FailNext(n, 503) answers SYS.1012
 // (management node unavailable), other statuses a plain-text body.
 package zstacktest
+
+//go:generate go run ../../internal/fakeserver/genfake

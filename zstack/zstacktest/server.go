@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
 	"github.com/cloudkeys/cloudkeys/zstack"
 )
@@ -32,8 +33,10 @@ const (
 	generatedKeySecretLn = 40
 )
 
-// Fault is the shared fault description (see fakeserver.Fault).
-type Fault = fakeserver.Fault
+// Fault is [cloudkeystest.Fault], what the fake does to one request
+// instead of, or after, serving it (see Server.FailNextWith), here so that
+// a test of this vendor needs one import.
+type Fault = cloudkeystest.Fault
 
 // Option configures a Server.
 type Option func(*options)
@@ -65,7 +68,7 @@ func WithInMemory() Option { return func(o *options) { o.inMemory = true } }
 // WithTLS serves TLS with HTTP/2 negotiated by ALPN (HTTP/1.1 also
 // offered), with a self-signed certificate generated at start: URL() is
 // https://127.0.0.1:<port>, and Client trusts the fake through
-// cloudkeys.WithTLSConfig (see fakeserver.Server.TLSConfig and CertPool for
+// cloudkeys.WithTLSConfig (see Server.TLSConfig and Server.CertPool for
 // clients of your own). HTTP/2 is served by the fake's own server, so
 // faults can reset streams and send GOAWAY (Fault.Reset, Fault.GoAway).
 // With WithInMemory, TLS and HTTP/2 run over in-memory pipes.
@@ -76,8 +79,8 @@ func WithTLS() Option { return func(o *options) { o.tls = fakeserver.TLSHTTP2 } 
 func WithTLSHTTP1() Option { return func(o *options) { o.tls = fakeserver.TLSHTTP1 } }
 
 // WithMaxLoggedRequests makes the request log (Requests) keep only the
-// newest n requests (default fakeserver.DefaultMaxLoggedRequests, 4096).
-// Bodies are kept up to fakeserver.DefaultMaxLoggedBodyBytes (64 MiB) in
+// newest n requests (default cloudkeystest.DefaultMaxLoggedRequests, 4096).
+// Bodies are kept up to cloudkeystest.DefaultMaxLoggedBodyBytes (64 MiB) in
 // all, the oldest dropped first, and never for requests that failed
 // authentication.
 func WithMaxLoggedRequests(n int) Option { return func(o *options) { o.maxLogged = n } }
@@ -108,9 +111,11 @@ func WithPendingPolls(n int) Option {
 // management node behind NAT does.
 func WithJobHost(host string) Option { return func(o *options) { o.jobHost = host } }
 
-// Server is an in-process ZStack management node REST API. The shared
-// fault injection, clock and request log are promoted from
-// *fakeserver.Server. It is safe for concurrent use.
+// Server is an in-process ZStack management node REST API. It implements
+// [cloudkeystest.Fake]: URL, Close, Clock, Requests, FailNext,
+// FailNextWith, CommitThenDrop, DropNext, SetDelay and the rest of the
+// fault injection and inspection every vendor's fake shares. It is safe
+// for concurrent use.
 type Server struct {
 	*fakeserver.Server
 
