@@ -35,7 +35,7 @@ type APIError struct {
 	Vendor     string // "cloudstack", "zstack", ...
 	Operation  string // e.g. "registerUserKeys", "CreateAccessKey"
 	StatusCode int    // HTTP status (0 where the vendor said "error" on a 200)
-	Code       string // the vendor's code: "431"/cserrorcode, "SYS.1007", "BCS.03400001", "badValueString"
+	Code       string // the vendor's code: CloudStack's cserrorcode ("4350"), "SYS.1007", "BCS.03400001", "badValueString"
 	Message    string // the vendor's message, or a short excerpt of a non-JSON body
 	RequestID  string // the vendor's request id, where it sends one
 

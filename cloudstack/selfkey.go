@@ -70,7 +70,7 @@ func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
 	if id, err := find(ListUserKeysParams{UserID: u.ID}); id != "" || err != nil {
 		return id, err
 	}
-	return "", notFound("listUserKeys", "key pair of the client's API key")
+	return "", c.notFound("listUserKeys", "key pair of the client's API key")
 }
 
 // UseCredential implements [cloudkeys.CredentialRotator]: an [APIKey]

@@ -87,14 +87,3 @@ func (c *Client) APIError(op string, status int, code, msg string, kind error) *
 	c.complete(ae, &Request{}, nil)
 	return ae
 }
-
-// Finish completes an *cloudkeys.APIError a vendor built outside Do.
-//
-// Deprecated: build it with APIError. Kept only until the last vendor
-// moves over.
-func (c *Client) Finish(ae *cloudkeys.APIError) *cloudkeys.APIError {
-	if ae != nil {
-		c.complete(ae, &Request{}, nil)
-	}
-	return ae
-}
