@@ -138,15 +138,15 @@ func entityID(inner json.RawMessage) string {
 	return string(w.ID)
 }
 
-// wait polls queryAsyncJobResult for the job started by the command of
-// req (its Operation and Class) until it ends or ctx is done, and returns
+// wait polls queryAsyncJobResult for the job started by the command k (its
+// Operation and Class) until it ends or ctx is done, and returns
 // its jobresult, as a reply holding the job's answer. A failed job is an
 // *cloudkeys.APIError (StatusCode the job's errorcode). If polling cannot finish, the error
 // matches cloudkeys.ErrOutcomeUnknown: the job may still complete. For a
 // write, a job answer that came but cannot be read is the write's
 // unreadable answer (c.unreadable): it may hold the result, a new secret,
 // so it is kept.
-func (c *Client) wait(ctx context.Context, req *transport.Request, id string) (*reply, error) {
+func (c *Client) wait(ctx context.Context, k *transport.Call, id string) (*reply, error) {
 	var res *AsyncJobResult
 	var last *reply
 	err := transport.Poll(ctx, time.Duration(c.pollMin.Load()), time.Duration(c.pollMax.Load()), func(ctx context.Context) (bool, error) {
@@ -160,15 +160,15 @@ func (c *Client) wait(ctx context.Context, req *transport.Request, id string) (*
 	})
 	if err != nil {
 		var ue *cloudkeys.UndecodableAnswerError
-		if req.Class == transport.Write && last != nil && last.resp != nil && errors.As(err, &ue) {
-			return nil, c.unreadable(&reply{req: req, resp: last.resp}, err)
+		if k.Class == transport.Write && last != nil && last.resp != nil && errors.As(err, &ue) {
+			return nil, c.unreadable(&reply{call: k, resp: last.resp}, err)
 		}
-		return nil, fmt.Errorf("cloudstack: %s: waiting for job %s: %w: %w", req.Operation, id, cloudkeys.ErrOutcomeUnknown, err)
+		return nil, fmt.Errorf("cloudstack: %s: waiting for job %s: %w: %w", k.Operation, id, cloudkeys.ErrOutcomeUnknown, err)
 	}
 	if res.JobStatus == JobSucceeded {
-		return &reply{inner: res.raw(), req: req, resp: last.resp}, nil
+		return &reply{inner: res.raw(), call: k, resp: last.resp}, nil
 	}
-	return nil, c.jobError(req.Operation, res)
+	return nil, c.jobError(k.Operation, res)
 }
 
 // jobError turns a failed job into an *cloudkeys.APIError: the error
@@ -191,7 +191,7 @@ func (c *Client) jobError(op string, r *AsyncJobResult) error {
 // an asynchronous one and returns its jobresult.
 func (c *Client) finish(ctx context.Context, r *reply) (*reply, error) {
 	if id, ok := jobID(r.inner); ok {
-		return c.wait(ctx, r.req, id)
+		return c.wait(ctx, r.call, id)
 	}
 	return r, nil
 }

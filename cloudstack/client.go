@@ -167,11 +167,12 @@ type call struct {
 
 // reply is a command's answer: the inside of its {"<command>response":…}
 // envelope, and what an unreadable one is reported with
-// (transport.Client.Undecodable): the command's Operation and Class, and
-// the response that holds it — for an asynchronous command, the job's.
+// (transport.Client.Unreadable): the command's call (Operation, Class,
+// Session), and the response that holds it — for an asynchronous command,
+// the job's.
 type reply struct {
 	inner json.RawMessage
-	req   *transport.Request
+	call  *transport.Call
 	resp  *transport.Response
 }
 
@@ -180,7 +181,7 @@ type reply struct {
 // quoting the answer; for a write it matches cloudkeys.ErrOutcomeUnknown and
 // keeps the answer.
 func (c *Client) unreadable(r *reply, cause error) error {
-	return c.tc.Undecodable(r.req, r.resp, cause)
+	return c.tc.Unreadable(r.call, r.resp, cause)
 }
 
 // decode unmarshals the inside of an answer into v; a value it cannot take
@@ -243,7 +244,7 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &reply{req: &transport.Request{Operation: cl.command, Class: cl.class}, resp: resp}
+	r := &reply{call: &transport.Call{Operation: cl.command, Class: cl.class}, resp: resp}
 	_, inner, err := unwrap(resp.Body)
 	if err != nil {
 		return r, c.unreadable(r, answerProblem(err))

@@ -116,17 +116,18 @@ func (c *Client) login(ctx context.Context) (*session, error) {
 		"command": {"login"}, "username": {c.creds.username}, "password": {c.creds.password.Reveal()},
 		"domain": {domain}, "response": {"json"},
 	}
-	resp, err := c.tc.Call(ctx, transport.Call{
+	k := transport.Call{
 		Operation: "login", Class: transport.Write, Method: http.MethodPost,
-		Header: http.Header{"Content-Type": {formType}}, In: []byte(encodeForm(form)), NoSign: true,
-	})
+		Header: http.Header{"Content-Type": {formType}}, In: []byte(encodeForm(form)), NoSign: true, Session: true,
+	}
+	resp, err := c.tc.Call(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	// A session answer that cannot be read is not a key: it is reported as
 	// a read's (a plain error matching cloudkeys.ErrServer, nothing kept),
 	// never quoted.
-	r := &reply{req: &transport.Request{Operation: "login", Class: transport.Read}, resp: resp}
+	r := &reply{call: &k, resp: resp}
 	_, inner, err := unwrap(resp.Body)
 	if err != nil {
 		return nil, c.unreadable(r, answerProblem(err))

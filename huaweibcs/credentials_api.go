@@ -232,7 +232,7 @@ func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialReque
 	id, secret, perr := ParseCredentialFile(resp.Body)
 	out.ID, out.APIKey = id, cloudkeys.NewSecret(secret)
 	if perr != nil {
-		ue := c.t.Undecodable(&transport.Request{Operation: k.Operation, Class: k.Class}, resp, fileProblem(perr))
+		ue := c.t.Unreadable(&k, resp, fileProblem(perr))
 		if id == "" && secret == "" && !isZIP(resp.Body) {
 			// Not a key file at all (a proxy's page, broken JSON): the
 			// same error as any unreadable create answer.

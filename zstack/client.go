@@ -279,7 +279,7 @@ func (c *Client) invokeOnce(ctx context.Context, k transport.Call) error {
 		id, err := jobIDFromLocation(resp.Body)
 		if err != nil {
 			return &JobOutcomeUnknownError{Operation: k.Operation, JobUUID: jobID,
-				Err: c.tc.Undecodable(&transport.Request{Operation: view.Operation, Class: view.Class}, resp, &transport.BadAnswer{Problem: err.Error()})}
+				Err: c.tc.Unreadable(&view, resp, &transport.BadAnswer{Problem: err.Error()})}
 		}
 		return c.waitJob(ctx, &view, id)
 	}

@@ -100,7 +100,7 @@ func (c *Client) waitJob(ctx context.Context, view *transport.Call, id string) e
 	u := c.jobURL(id)
 	var result *transport.Response
 	err := transport.Poll(ctx, c.pollMin, c.pollMax, func(ctx context.Context) (bool, error) {
-		resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Class: transport.Read, Method: http.MethodGet, URL: u, NoSign: true})
+		resp, err := c.tc.Call(ctx, transport.Call{Operation: op, Class: transport.Read, Method: http.MethodGet, URL: u, NoSign: true})
 		if err != nil {
 			return true, err
 		}

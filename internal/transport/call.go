@@ -70,19 +70,33 @@ func (c *Client) Call(ctx context.Context, k Call) (*Response, error) {
 // Decode decodes resp, a success answer to k, into k.Out and checks it
 // with k.Need: what Call does after Do, for an answer read otherwise (an
 // asynchronous job's result, polled by the vendor). An answer that cannot
-// be read is reported with Undecodable, as one to k's Operation and Class
-// (a read's for a Session call): never quoted; for a Write it matches
-// cloudkeys.ErrOutcomeUnknown and keeps the body.
+// be read is the error of Unreadable.
 func (c *Client) Decode(k *Call, resp *Response) error {
 	return c.decode(k, &Request{Operation: k.Operation, Class: k.Class, Method: k.Method, Secrets: k.Secrets}, resp)
 }
 
-func (c *Client) decode(k *Call, req *Request, resp *Response) error {
-	if k.Session {
-		r := *req
-		r.Class = Read
-		req = &r
+// Unreadable is the error for resp, a success answer to k that cannot be
+// read (cause says why; see Undecodable), reported as an answer to k's
+// Operation and Class — a read's for a Session call: never quoted; for a
+// Write it matches cloudkeys.ErrOutcomeUnknown and keeps the body. Vendors
+// use it for answers they read by their own rules (an envelope, a file).
+func (c *Client) Unreadable(k *Call, resp *Response, cause error) error {
+	return c.Undecodable(reported(k, &Request{Operation: k.Operation, Class: k.Class, Secrets: k.Secrets}), resp, cause)
+}
+
+// reported is req as an unreadable answer to k is reported: a read for a
+// Session call.
+func reported(k *Call, req *Request) *Request {
+	if !k.Session || req.Class == Read {
+		return req
 	}
+	r := *req
+	r.Class = Read
+	return &r
+}
+
+func (c *Client) decode(k *Call, req *Request, resp *Response) error {
+	req = reported(k, req)
 	if k.Out != nil {
 		if len(bytes.TrimSpace(resp.Body)) > 0 {
 			if err := json.Unmarshal(resp.Body, k.Out); err != nil {

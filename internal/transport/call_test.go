@@ -162,6 +162,15 @@ func TestDecodeReadsALaterAnswer(t *testing.T) {
 	assert.Equal(t, "done", out.State)
 	err := c.Decode(k, &Response{StatusCode: 200, Body: []byte(`{"state":`)})
 	assert.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown, "a write's job result")
+
+	// An answer read by the vendor's own rules.
+	resp := &Response{StatusCode: 200, Body: []byte("PK\x03\x04 broken")}
+	err = c.Unreadable(&Call{Operation: "create", Class: Write}, resp, &BadAnswer{Problem: "API key file: no secret"})
+	assert.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
+	assert.Contains(t, err.Error(), "API key file: no secret")
+	err = c.Unreadable(&Call{Operation: "login", Class: Write, Session: true}, resp, &BadAnswer{Problem: "no session"})
+	assert.ErrorIs(t, err, cloudkeys.ErrServer)
+	assert.NotErrorIs(t, err, cloudkeys.ErrOutcomeUnknown, "a session is not a key")
 }
 
 func TestCallScrubsItsOwnSecrets(t *testing.T) {

@@ -79,19 +79,14 @@ func (s *Session[T]) now() time.Time {
 
 // Get returns the current credential, logging in (or waiting for a login
 // in progress) when there is none or it is about to expire.
-func (s *Session[T]) Get(ctx context.Context) (T, error) {
-	h, err := s.get(ctx, false)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return h.cred, nil
-}
+func (s *Session[T]) Get(ctx context.Context) (T, error) { return s.credential(ctx, false) }
 
 // Renew logs in now — or waits for a login already in progress — and
 // makes the new credential the current one.
-func (s *Session[T]) Renew(ctx context.Context) (T, error) {
-	h, err := s.get(ctx, true)
+func (s *Session[T]) Renew(ctx context.Context) (T, error) { return s.credential(ctx, true) }
+
+func (s *Session[T]) credential(ctx context.Context, fresh bool) (T, error) {
+	h, err := s.get(ctx, fresh)
 	if err != nil {
 		var zero T
 		return zero, err
