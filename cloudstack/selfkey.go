@@ -2,7 +2,6 @@ package cloudstack
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/cloudkeys/cloudkeys"
 )
@@ -87,7 +86,7 @@ func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
 // nothing changes.
 func (c *Client) UseCredential(k *cloudkeys.Key) error {
 	if c.creds.kind != credAPIKey {
-		return fmt.Errorf("cloudstack: UseCredential: the client logs in or uses the integration port, not an API key: %w", cloudkeys.ErrUnsupported)
+		return cloudkeys.Unsupported(vendor, "UseCredential", "the client logs in or uses the integration port, not an API key")
 	}
 	switch {
 	case k == nil:
