@@ -35,7 +35,7 @@ type APIError struct {
 	Vendor     string // "cloudstack", "zstack", ...
 	Operation  string // e.g. "registerUserKeys", "CreateAccessKey"
 	StatusCode int    // HTTP status (0 where the vendor said "error" on a 200)
-	Code       string // the vendor's code: "431"/cserrorcode, "SYS.1007", "BCS.03400001", "badValueString"
+	Code       string // the vendor's code: CloudStack's cserrorcode ("4350"), "SYS.1007", "BCS.03400001", "badValueString"
 	Message    string // the vendor's message, or a short excerpt of a non-JSON body
 	RequestID  string // the vendor's request id, where it sends one
 
@@ -146,4 +146,31 @@ func (e *InvalidInputError) Is(target error) bool { return target == ErrInvalidR
 // not contain the field's value when that value may be a secret.
 func InvalidInput(vendor, field, problem string) error {
 	return &InvalidInputError{Vendor: vendor, Field: field, Problem: problem}
+}
+
+// UnsupportedError is the error a vendor returns, before any request, for
+// what it or its server version cannot do: a [KeyManager] method
+// (RotateKey, SetKeyEnabled, DeleteKey) or a field of a request
+// (ExpiresAt where [Capabilities].Expiry is false). It matches
+// [ErrUnsupported]. Build it with [Unsupported].
+type UnsupportedError struct {
+	Vendor    string // "cloudstack", ...
+	Operation string // e.g. "RotateKey", "CreateKey"
+	Reason    string // why, and what to use instead where there is something
+}
+
+// Error returns "<vendor>: <operation>: not supported: <reason>".
+func (e *UnsupportedError) Error() string {
+	return e.Vendor + ": " + e.Operation + ": not supported: " + e.Reason
+}
+
+// Unwrap returns [ErrUnsupported].
+func (e *UnsupportedError) Unwrap() error { return ErrUnsupported }
+
+// Unsupported returns the refusal of operation op by vendor, for the reason
+// why: an [*UnsupportedError], matching [ErrUnsupported], whose text is
+// "<vendor>: <op>: not supported: <why>". Every vendor refuses this way,
+// in these words, before sending anything.
+func Unsupported(vendor, op, why string) error {
+	return &UnsupportedError{Vendor: vendor, Operation: op, Reason: why}
 }

@@ -91,7 +91,7 @@ func Rotate(ctx context.Context, km KeyManager, id string, store func(context.Co
 		return nil, fmt.Errorf("rotate: capabilities: %w", err)
 	}
 	if !(caps.MultipleKeys && caps.Delete) && !caps.Rotate {
-		return nil, fmt.Errorf("rotate: %s can neither replace nor rotate a key: %w", km.Vendor(), ErrUnsupported)
+		return nil, Unsupported(km.Vendor(), "Rotate", "the vendor can neither replace a key (create, then delete) nor rotate one in place")
 	}
 	own, err := ownCredential(ctx, km, id)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
@@ -35,6 +34,8 @@ type AsyncJobResult struct {
 	Completed     string
 
 	result cloudkeys.Secret // the raw jobresult JSON
+	// unreadable reports a result Decode cannot read (set by queryJob).
+	unreadable func(error) error
 }
 
 // raw returns the job's jobresult JSON (nil when there is none).
@@ -52,7 +53,13 @@ func (r *AsyncJobResult) Decode(v any) error {
 	if len(res) == 0 {
 		return fmt.Errorf("cloudstack: job %s has no result", r.JobID)
 	}
-	return decodeValue("queryAsyncJobResult", res, v)
+	if err := json.Unmarshal(res, v); err != nil {
+		if r.unreadable != nil {
+			return r.unreadable(err)
+		}
+		return fmt.Errorf("cloudstack: queryAsyncJobResult: cannot read the job's result: %w", transport.NewBadAnswer(err))
+	}
+	return nil
 }
 
 type jobWire struct {
@@ -94,6 +101,7 @@ func (c *Client) queryJob(ctx context.Context, jobID string) (*AsyncJobResult, *
 		JobID: string(w.JobID), Cmd: string(w.Cmd), JobStatus: w.JobStatus.int(),
 		JobResultCode: w.JobResultCode.int(), JobResultType: string(w.JobResultType),
 		Created: string(w.Created), Completed: string(w.Completed), result: cloudkeys.NewSecret(string(w.JobResult)),
+		unreadable: func(err error) error { return c.unreadable(r, err) },
 	}, r, nil
 }
 
@@ -130,15 +138,15 @@ func entityID(inner json.RawMessage) string {
 	return string(w.ID)
 }
 
-// wait polls queryAsyncJobResult for the job started by the command of
-// req (its Operation and Class) until it ends or ctx is done, and returns
+// wait polls queryAsyncJobResult for the job started by the command k (its
+// Operation and Class) until it ends or ctx is done, and returns
 // its jobresult, as a reply holding the job's answer. A failed job is an
-// *cloudkeys.APIError with StatusCode 0. If polling cannot finish, the error
+// *cloudkeys.APIError (StatusCode the job's errorcode). If polling cannot finish, the error
 // matches cloudkeys.ErrOutcomeUnknown: the job may still complete. For a
 // write, a job answer that came but cannot be read is the write's
 // unreadable answer (c.unreadable): it may hold the result, a new secret,
 // so it is kept.
-func (c *Client) wait(ctx context.Context, req *transport.Request, id string) (*reply, error) {
+func (c *Client) wait(ctx context.Context, k *transport.Call, id string) (*reply, error) {
 	var res *AsyncJobResult
 	var last *reply
 	err := transport.Poll(ctx, time.Duration(c.pollMin.Load()), time.Duration(c.pollMax.Load()), func(ctx context.Context) (bool, error) {
@@ -152,42 +160,38 @@ func (c *Client) wait(ctx context.Context, req *transport.Request, id string) (*
 	})
 	if err != nil {
 		var ue *cloudkeys.UndecodableAnswerError
-		if req.Class == transport.Write && last != nil && last.resp != nil && errors.As(err, &ue) {
-			return nil, c.unreadable(&reply{req: req, resp: last.resp}, err)
+		if k.Class == transport.Write && last != nil && last.resp != nil && errors.As(err, &ue) {
+			return nil, c.unreadable(&reply{call: k, resp: last.resp}, err)
 		}
-		return nil, fmt.Errorf("cloudstack: %s: waiting for job %s: %w: %w", req.Operation, id, cloudkeys.ErrOutcomeUnknown, err)
+		return nil, fmt.Errorf("cloudstack: %s: waiting for job %s: %w: %w", k.Operation, id, cloudkeys.ErrOutcomeUnknown, err)
 	}
 	if res.JobStatus == JobSucceeded {
-		return &reply{inner: res.raw(), req: req, resp: last.resp}, nil
+		return &reply{inner: res.raw(), call: k, resp: last.resp}, nil
 	}
-	return nil, c.jobError(req.Operation, res)
+	return nil, c.jobError(k.Operation, res)
 }
 
-// jobError turns a failed job into an *cloudkeys.APIError, its text (the
-// job's errortext) completed by transport.Client.Finish like every server
-// text.
+// jobError turns a failed job into an *cloudkeys.APIError: the error
+// envelope of its result (see envelopeError), else its jobresultcode as
+// StatusCode and its text result (or "job failed") as Message.
 func (c *Client) jobError(op string, r *AsyncJobResult) error {
-	ae := &cloudkeys.APIError{Vendor: vendor, Operation: op, Code: strconv.Itoa(r.JobResultCode), Message: "job failed", Kind: cloudkeys.ErrServer}
 	var e errorEnvelope
-	if r.JobResultType == "text" {
-		var s string
-		if json.Unmarshal(r.raw(), &s) == nil {
-			ae.Message = s
-		}
-		return c.tc.Finish(ae)
+	if res := r.raw(); r.JobResultType != "text" && len(res) > 0 && json.Unmarshal(res, &e) == nil && e.ErrorCode != nil {
+		return c.envelopeError(op, &e)
 	}
-	if res := r.raw(); len(res) > 0 && json.Unmarshal(res, &e) == nil && e.ErrorCode != nil {
-		ae = newEnvelopeError(0, &e)
-		ae.Operation = op
+	msg := "job failed"
+	var s string
+	if r.JobResultType == "text" && json.Unmarshal(r.raw(), &s) == nil {
+		msg = s
 	}
-	return c.tc.Finish(ae)
+	return c.tc.APIError(op, r.JobResultCode, "", msg, cloudkeys.ErrServer)
 }
 
 // finish returns r itself for a synchronous answer, or waits for the job of
 // an asynchronous one and returns its jobresult.
 func (c *Client) finish(ctx context.Context, r *reply) (*reply, error) {
 	if id, ok := jobID(r.inner); ok {
-		return c.wait(ctx, r.req, id)
+		return c.wait(ctx, r.call, id)
 	}
 	return r, nil
 }

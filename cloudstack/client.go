@@ -45,9 +45,7 @@ type Client struct {
 	verMu   sync.Mutex
 	version string // cached listCapabilities cloudstackversion
 
-	loginMu sync.Mutex // serialises logins
-	sessMu  sync.Mutex
-	sess    *session
+	sessions *transport.Session[*session] // Login credentials only (see newSessions)
 }
 
 var (
@@ -105,13 +103,17 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", vendor, err)
 	}
+	c := &Client{creds: creds}
 	tc, err := transport.NewWithSettings(transport.Config{
-		Vendor: vendor, BaseURL: endpoint, Classify: classify, Check: check, Secrets: secrets,
+		Vendor: vendor, BaseURL: endpoint, Classify: classify, Check: c.check, Secrets: secrets,
 	}, settings)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{tc: tc, creds: creds}
+	c.tc = tc
+	if creds.kind == credLogin {
+		c.sessions = c.newSessions()
+	}
 	if creds.kind == credAPIKey {
 		c.key.Store(&keyState{apiKey: creds.apiKey.Reveal(), secret: creds.secretKey})
 	}
@@ -165,11 +167,12 @@ type call struct {
 
 // reply is a command's answer: the inside of its {"<command>response":…}
 // envelope, and what an unreadable one is reported with
-// (transport.Client.Undecodable): the command's Operation and Class, and
-// the response that holds it — for an asynchronous command, the job's.
+// (transport.Client.Unreadable): the command's call (Operation, Class,
+// Session), and the response that holds it — for an asynchronous command,
+// the job's.
 type reply struct {
 	inner json.RawMessage
-	req   *transport.Request
+	call  *transport.Call
 	resp  *transport.Response
 }
 
@@ -178,7 +181,7 @@ type reply struct {
 // quoting the answer; for a write it matches cloudkeys.ErrOutcomeUnknown and
 // keeps the answer.
 func (c *Client) unreadable(r *reply, cause error) error {
-	return c.tc.Undecodable(r.req, r.resp, cause)
+	return c.tc.Unreadable(r.call, r.resp, cause)
 }
 
 // decode unmarshals the inside of an answer into v; a value it cannot take
@@ -201,9 +204,10 @@ func answerProblem(err error) *transport.BadAnswer {
 
 // do sends a command and returns the inside of its {"<command>response":…}
 // object. Reads go as GET with a signed query; state-changing commands as
-// POST with a signed form body. In login mode a 401 on a read triggers one
-// new login and one repeat. A 200 that is not a CloudStack answer (a PHP
-// notice or a proxy banner around it) is an error from c.unreadable,
+// POST with a signed form body. In login mode the command carries the
+// session of c.sessions, which logs in again once after a 401 and repeats
+// the command (see newSessions). A 200 that is not a CloudStack answer (a
+// PHP notice or a proxy banner around it) is an error from c.unreadable,
 // returned with the reply (for its response).
 func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	if ctx == nil {
@@ -224,19 +228,23 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	case credIntegration:
 		// A write sent as a GET is never replayed by net/http: the
 		// transport marks every Write non-replayable.
-		resp, err = c.send(ctx, &transport.Request{
+		resp, err = c.tc.Call(ctx, transport.Call{
 			Operation: cl.command, Class: cl.class, Method: http.MethodGet,
 			RawQuery: encodeForm(full), NoSign: true,
 		})
 	case credLogin:
-		resp, err = c.doSession(ctx, cl, full)
+		err = c.sessions.Do(ctx, cl.class, func(ctx context.Context, s *session) error {
+			var err error
+			resp, err = c.tc.Call(ctx, sessionCall(cl, full, s))
+			return err
+		})
 	default:
-		resp, err = c.send(ctx, c.signedRequest(cl, full))
+		resp, err = c.tc.Call(ctx, c.signedCall(cl, full))
 	}
 	if err != nil {
 		return nil, err
 	}
-	r := &reply{req: &transport.Request{Operation: cl.command, Class: cl.class}, resp: resp}
+	r := &reply{call: &transport.Call{Operation: cl.command, Class: cl.class}, resp: resp}
 	_, inner, err := unwrap(resp.Body)
 	if err != nil {
 		return r, c.unreadable(r, answerProblem(err))
@@ -245,24 +253,20 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	return r, nil
 }
 
-func (c *Client) send(ctx context.Context, req *transport.Request) (*transport.Response, error) {
-	resp, err := c.tc.Do(ctx, req)
-	if err != nil {
-		return nil, err
+// method is GET for a read, POST for a state-changing command.
+func (cl call) method() string {
+	if cl.post {
+		return http.MethodPost
 	}
-	return resp, nil
+	return http.MethodGet
 }
 
-// signedRequest builds an API-key request whose signer sets apikey,
+// signedCall is an API-key call whose signer sets apikey,
 // signatureversion=3, a fresh expires and the signature on every attempt,
 // with the pair the client holds at that attempt (see UseCredential).
-func (c *Client) signedRequest(cl call, full url.Values) *transport.Request {
-	method := http.MethodGet
-	if cl.post {
-		method = http.MethodPost
-	}
-	return &transport.Request{
-		Operation: cl.command, Class: cl.class, Method: method,
+func (c *Client) signedCall(cl call, full url.Values) transport.Call {
+	return transport.Call{
+		Operation: cl.command, Class: cl.class, Method: cl.method(),
 		Sign: func(_ context.Context, o *transport.Outgoing) error {
 			k := c.apiKeyPair()
 			apiKey, secret := k.apiKey, k.secret.Reveal()
@@ -328,24 +332,3 @@ func (f flexString) int() int {
 }
 
 func (f flexString) bool() bool { return strings.EqualFold(string(f), "true") }
-
-// decodeValue unmarshals a value already read (a job's result) into v.
-func decodeValue(op string, inner json.RawMessage, v any) error {
-	if err := json.Unmarshal(inner, v); err != nil {
-		return &cloudkeys.APIError{Vendor: vendor, Operation: op, StatusCode: http.StatusOK, Message: "unexpected answer: " + errText(err)}
-	}
-	return nil
-}
-
-// errText keeps a decoder error short and free of values.
-func errText(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q: want %s, got %s", te.Field, te.Type, te.Value)
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return "malformed JSON"
-	}
-	return "malformed JSON"
-}

@@ -25,9 +25,12 @@
 // unlike url.QueryEscape —, the whole string lowercased, HMAC-SHA1, standard
 // Base64, percent-encoded on the wire.
 //
-// With [Login] credentials the client POSTs login once, then sends the
-// sessionkey parameter and the JSESSIONID and sessionkey cookies; on a 401
-// it logs in again and repeats reads (writes fail with the 401). With
+// With [Login] credentials the client POSTs login once (shared by every
+// goroutine that needs the session), then sends the sessionkey parameter
+// and the JSESSIONID and sessionkey cookies; on a 401 without a cserrorcode
+// — the servlet's session check, made before the command is dispatched —
+// it logs in again once and repeats the call, reads and writes alike (see
+// [Client.Login]). With
 // [IntegrationPort] every call is a GET with the query only, unsigned.
 // getUserKeys fails there from 4.22 on (530, a server NullPointerException,
 // apache/cloudstack PR #14104), so up to 4.22 the key manager reads a user's
@@ -38,9 +41,21 @@
 // # Errors
 //
 // The error envelope {"<command>response":{"errorcode":…,"cserrorcode":…,
-// "errortext":…,"uuidList":[]}} — on any status, and inside a 200 — becomes
-// a *cloudkeys.APIError with Code "<errorcode>" or
-// "<errorcode>/<cserrorcode>": 401 and 511 → ErrUnauthorized; 400, 405, 430,
+// "errortext":…,"uuidList":[]}} — on any status, inside a 200, and in a
+// failed job's result — becomes a *cloudkeys.APIError with one code per
+// field:
+//
+//   - StatusCode is the errorcode (ApiErrorCode, e.g. 431), which the server
+//     also sends as the HTTP status — so it is set inside a 200 and for a
+//     failed job too;
+//   - Code is the cserrorcode (CSExceptionErrorCode, the exception class,
+//     e.g. "4350" InvalidParameterValueException, "4365"
+//     PermissionDeniedException, "9999" a plain ServerApiException), or ""
+//     when the server sends none: authentication failures (a 401 from the
+//     signature or session check) carry none.
+//
+// Switch on StatusCode for the kind of failure, on Code for the exception.
+// The sentinels follow the errorcode: 401 and 511 → ErrUnauthorized; 400, 405, 430,
 // 431 → ErrInvalidRequest (431 also for a value with a control character
 // such as TAB, which every server refuses); 432 (unknown command, e.g.
 // listUserKeys before 4.23) → ErrUnsupported; 429 → ErrRateLimited; 531 and

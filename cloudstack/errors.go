@@ -12,8 +12,11 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
-// CloudStack error codes (ApiErrorCode). The HTTP status of an error answer
-// equals its errorcode.
+// CloudStack error codes (ApiErrorCode): the errorcode of an error answer,
+// which the server also sends as its HTTP status. A *cloudkeys.APIError
+// carries it as StatusCode — also for an error inside a 200 and for a
+// failed job — and the cserrorcode (CSExceptionErrorCode, e.g. "4350") as
+// Code (see the package doc).
 const (
 	CodeUnauthorized         = 401 // bad signature, key, session or expired request
 	CodeMethodNotAllowed     = 405 // e.g. login sent as GET
@@ -146,34 +149,29 @@ func kindFor(code int) error {
 	return cloudkeys.StatusSentinel(code)
 }
 
-// newEnvelopeError builds the *cloudkeys.APIError for an error envelope.
-// Code is the errorcode, followed by "/<cserrorcode>" when the server sent
-// one (authentication failures carry none).
-func newEnvelopeError(status int, e *errorEnvelope) *cloudkeys.APIError {
-	code := strconv.Itoa(*e.ErrorCode)
+// envelopeError builds the *cloudkeys.APIError of an error envelope
+// answering op: one code per field, StatusCode the errorcode and Code the
+// cserrorcode ("" when the server sent none, as for authentication
+// failures).
+func (c *Client) envelopeError(op string, e *errorEnvelope) *cloudkeys.APIError {
+	code := ""
 	if e.CSErrorCode != nil {
-		code += "/" + strconv.Itoa(*e.CSErrorCode)
+		code = strconv.Itoa(*e.CSErrorCode)
 	}
-	return &cloudkeys.APIError{
-		Vendor: vendor, StatusCode: status, Code: code, Message: e.ErrorText, Kind: kindFor(*e.ErrorCode),
-	}
+	return c.tc.APIError(op, *e.ErrorCode, code, e.ErrorText, kindFor(*e.ErrorCode))
 }
 
 // check is the transport's Check: a non-200 answer, or any answer whose
-// response object carries an errorcode, is an *cloudkeys.APIError. An error
-// inside a 200 gets StatusCode 0.
-func check(_ *transport.Request, resp *transport.Response) error {
+// response object carries an errorcode (inside a 200 too), is an
+// *cloudkeys.APIError.
+func (c *Client) check(_ *transport.Request, resp *transport.Response) error {
 	if e, ok := parseError(resp.Body); ok {
-		status := resp.StatusCode
-		if status == http.StatusOK {
-			status = 0
-		}
-		return newEnvelopeError(status, e)
+		return c.envelopeError("", e)
 	}
 	if resp.StatusCode == http.StatusOK {
 		return nil
 	}
-	return &cloudkeys.APIError{StatusCode: resp.StatusCode, Message: transport.Excerpt(resp.Body)}
+	return c.tc.APIError("", resp.StatusCode, "", transport.Excerpt(resp.Body), nil)
 }
 
 // classify marks CloudStack application errors final: 4xx other than 429,
@@ -194,8 +192,8 @@ func classify(resp *transport.Response) transport.Verdict {
 }
 
 // notFound is the error for a key or user the server does not know.
-func notFound(op, what string) error {
-	return &cloudkeys.APIError{Vendor: vendor, Operation: op, Message: what + " not found", Kind: cloudkeys.ErrNotFound}
+func (c *Client) notFound(op, what string) error {
+	return c.tc.APIError(op, 0, "", what+" not found", cloudkeys.ErrNotFound)
 }
 
 // retried reports an API error answered after more than one attempt.

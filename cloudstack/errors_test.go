@@ -28,6 +28,9 @@ func itoa(n int) string { return fmtInt(n) }
 
 func TestErrorMapping(t *testing.T) {
 	t.Parallel()
+	// One code per field: StatusCode is the errorcode (the HTTP status the
+	// server sends too, and set inside a 200), Code the cserrorcode ("" when
+	// the server sends none, as for authentication failures).
 	cases := []struct {
 		status   int
 		code, cs int
@@ -35,25 +38,25 @@ func TestErrorMapping(t *testing.T) {
 		wantCode string
 		attempts int
 	}{
-		{401, 401, 0, cloudkeys.ErrUnauthorized, "401", 1},
-		{405, 405, 9999, cloudkeys.ErrInvalidRequest, "405/9999", 1},
-		{429, 429, 4545, cloudkeys.ErrRateLimited, "429/4545", 3},
-		{430, 430, 9999, cloudkeys.ErrInvalidRequest, "430/9999", 1},
-		{431, 431, 4350, cloudkeys.ErrInvalidRequest, "431/4350", 1},
-		{432, 432, 9999, cloudkeys.ErrUnsupported, "432/9999", 1},
-		{511, 511, 4295, cloudkeys.ErrUnauthorized, "511/4295", 1},
-		{530, 530, 4250, cloudkeys.ErrServer, "530/4250", 1},
-		{531, 531, 4365, cloudkeys.ErrForbidden, "531/4365", 1},
-		{532, 532, 4280, cloudkeys.ErrForbidden, "532/4280", 1},
-		{533, 533, 4325, cloudkeys.ErrServer, "533/4325", 1},
-		{534, 534, 4380, cloudkeys.ErrServer, "534/4380", 1},
-		{535, 535, 4370, cloudkeys.ErrServer, "535/4370", 1},
-		{536, 536, 4375, cloudkeys.ErrServer, "536/4375", 1},
-		{537, 537, 9999, cloudkeys.ErrServer, "537/9999", 1},
-		{200, 431, 4350, cloudkeys.ErrInvalidRequest, "431/4350", 1}, // an error inside a 200
+		{401, 401, 0, cloudkeys.ErrUnauthorized, "", 1},
+		{405, 405, 9999, cloudkeys.ErrInvalidRequest, "9999", 1},
+		{429, 429, 4545, cloudkeys.ErrRateLimited, "4545", 3},
+		{430, 430, 9999, cloudkeys.ErrInvalidRequest, "9999", 1},
+		{431, 431, 4350, cloudkeys.ErrInvalidRequest, "4350", 1},
+		{432, 432, 9999, cloudkeys.ErrUnsupported, "9999", 1},
+		{511, 511, 4295, cloudkeys.ErrUnauthorized, "4295", 1},
+		{530, 530, 4250, cloudkeys.ErrServer, "4250", 1},
+		{531, 531, 4365, cloudkeys.ErrForbidden, "4365", 1},
+		{532, 532, 4280, cloudkeys.ErrForbidden, "4280", 1},
+		{533, 533, 4325, cloudkeys.ErrServer, "4325", 1},
+		{534, 534, 4380, cloudkeys.ErrServer, "4380", 1},
+		{535, 535, 4370, cloudkeys.ErrServer, "4370", 1},
+		{536, 536, 4375, cloudkeys.ErrServer, "4375", 1},
+		{537, 537, 9999, cloudkeys.ErrServer, "9999", 1},
+		{200, 431, 4350, cloudkeys.ErrInvalidRequest, "4350", 1}, // an error inside a 200
 	}
 	for _, tc := range cases {
-		t.Run(tc.wantCode+"-"+itoa(tc.status), func(t *testing.T) {
+		t.Run(itoa(tc.code)+"-"+itoa(tc.cs)+"-"+itoa(tc.status), func(t *testing.T) {
 			t.Parallel()
 			srv, c := newFake(t)
 			srv.FailNextWith(3, cloudstacktest.Fault{Status: tc.status, Body: envelope("getuserkeys", tc.code, tc.cs, "boom"),
@@ -62,16 +65,12 @@ func TestErrorMapping(t *testing.T) {
 			require.ErrorIs(t, err, tc.want)
 			var ae *cloudkeys.APIError
 			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, tc.wantCode, ae.Code)
+			assert.Equal(t, tc.wantCode, ae.Code, "Code is the cserrorcode")
+			assert.Equal(t, tc.code, ae.StatusCode, "StatusCode is the errorcode")
 			assert.Equal(t, "boom", ae.Message)
 			assert.Equal(t, "getUserKeys", ae.Operation)
 			assert.Equal(t, "cloudstack", ae.Vendor)
 			assert.Equal(t, tc.attempts, ae.Attempts)
-			if tc.status == 200 {
-				assert.Equal(t, 0, ae.StatusCode)
-			} else {
-				assert.Equal(t, tc.status, ae.StatusCode)
-			}
 		})
 	}
 }
@@ -112,7 +111,8 @@ func TestRealServerErrors(t *testing.T) {
 	_, err = bad.ListCapabilities(ctx)
 	require.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, "401", ae.Code, "authentication errors carry no cserrorcode")
+	assert.Equal(t, 401, ae.StatusCode)
+	assert.Empty(t, ae.Code, "authentication errors carry no cserrorcode")
 	srv.SetAPIKeyAccess(u.ID, "Disabled")
 	_, err = hc.ListCapabilities(ctx)
 	require.ErrorIs(t, err, cloudkeys.ErrUnauthorized)

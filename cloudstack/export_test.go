@@ -27,10 +27,10 @@ func (c *Client) RawState() any {
 		sess  session
 	}
 	r := raw{creds: c.creds}
-	c.sessMu.Lock()
-	if c.sess != nil {
-		r.sess = *c.sess
+	if c.sessions != nil {
+		if s, ok := c.sessions.Current(); ok {
+			r.sess = *s
+		}
 	}
-	c.sessMu.Unlock()
 	return r
 }

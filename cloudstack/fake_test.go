@@ -50,7 +50,8 @@ func signedValues(t *testing.T, start func(*testing.T, ...cloudstacktest.Option)
 	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, "431/9999", ae.Code)
+	assert.Equal(t, 431, ae.StatusCode)
+	assert.Equal(t, "9999", ae.Code)
 	assert.Equal(t, "Received value containing illegal ASCII non-printable characters for parameter keyword", ae.Message)
 	names := []url.Values{
 		{"templateId": {"abc"}, "templatefilter": {"featured"}},
@@ -324,8 +325,8 @@ func TestAsyncJobFailure(t *testing.T) {
 	_, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID})
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)
-	assert.Equal(t, 0, ae.StatusCode)
-	assert.Equal(t, "530", ae.Code)
+	assert.Equal(t, 530, ae.StatusCode, "the job's errorcode")
+	assert.Empty(t, ae.Code, "no cserrorcode in the job's result")
 	assert.Equal(t, "something broke", ae.Message)
 	assert.Equal(t, "registerUserKeys", ae.Operation)
 	require.ErrorIs(t, err, cloudkeys.ErrServer)

@@ -33,7 +33,7 @@ func FuzzParseAnswer(f *testing.F) {
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, body string, status int) {
 		resp := &transport.Response{StatusCode: status, Body: []byte(body)}
-		err := check(&transport.Request{Operation: "x"}, resp)
+		err := jc.check(&transport.Request{Operation: "x"}, resp)
 		_ = classify(resp)
 		if e, ok := parseError([]byte(body)); ok {
 			var ae *cloudkeys.APIError

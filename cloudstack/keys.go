@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
 // Capabilities reads the server version once (listCapabilities, cached) and
@@ -20,10 +21,15 @@ func (c *Client) Capabilities(ctx context.Context) (cloudkeys.Capabilities, erro
 	if err != nil {
 		return cloudkeys.Capabilities{}, err
 	}
-	if kp {
-		return cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Expiry: true}, nil
+	return capabilities(kp), nil
+}
+
+// capabilities are those of a server with key pairs (4.23+) or without.
+func capabilities(keyPairs bool) cloudkeys.Capabilities {
+	if keyPairs {
+		return cloudkeys.Capabilities{MultipleKeys: true, Delete: true, Expiry: true}
 	}
-	return cloudkeys.Capabilities{Rotate: true}, nil
+	return cloudkeys.Capabilities{Rotate: true}
 }
 
 // owner resolves an empty Owner to the caller's own user id.
@@ -39,7 +45,7 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 		}
 		return u.ID, nil
 	case credLogin:
-		s, err := c.current(ctx)
+		s, err := c.sessions.Get(ctx)
 		if err != nil {
 			return "", err
 		}
@@ -90,8 +96,8 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if err != nil {
 		return nil, err
 	}
-	if !kp && !req.ExpiresAt.IsZero() {
-		return nil, fmt.Errorf("cloudstack: key expiry needs CloudStack 4.23: %w", cloudkeys.ErrUnsupported)
+	if err := transport.CheckExpiry(vendor, capabilities(kp), req.ExpiresAt); err != nil {
+		return nil, err
 	}
 	owner, err := c.owner(ctx, req.Owner)
 	if err != nil {
@@ -106,10 +112,8 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 			return nil, err
 		}
 		if have != nil {
-			return nil, &cloudkeys.APIError{
-				Vendor: vendor, Operation: "registerUserKeys", Kind: cloudkeys.ErrConflict,
-				Message: "the user already has an API key pair and this server (before 4.23) would replace it; use RotateKey",
-			}
+			return nil, c.tc.APIError("registerUserKeys", 0, "",
+				"the user already has an API key pair and this server (before 4.23) would replace it; use RotateKey", cloudkeys.ErrConflict)
 		}
 	}
 	pair, err := c.RegisterUserKeys(ctx, p)
@@ -145,7 +149,7 @@ func (c *Client) findPairID(ctx context.Context, owner, apiKey string) (string, 
 	if lerr != nil {
 		msg += " (listUserKeys failed: " + lerr.Error() + ")"
 	}
-	return "", &cloudkeys.APIError{Vendor: vendor, Operation: "registerUserKeys", StatusCode: http.StatusOK, Message: msg, Kind: cloudkeys.ErrOutcomeUnknown}
+	return "", c.tc.APIError("registerUserKeys", http.StatusOK, "", msg, cloudkeys.ErrOutcomeUnknown)
 }
 
 // ownerKey returns the key pair of a user before 4.23, or nil when the user
@@ -188,8 +192,7 @@ func (c *Client) ownerKey(ctx context.Context, owner string) (*cloudkeys.Key, er
 // answered by op: a Key's ID is never empty.
 func (c *Client) toKey(op string, p *KeyPair, owner string, kp bool) (*cloudkeys.Key, error) {
 	if kp && p.ID == "" {
-		return nil, &cloudkeys.APIError{Vendor: vendor, Operation: op, StatusCode: http.StatusOK,
-			Message: "a key pair in the answer has no id (neither uuid nor id)", Kind: cloudkeys.ErrServer}
+		return nil, c.tc.APIError(op, http.StatusOK, "", "a key pair in the answer has no id (neither uuid nor id)", cloudkeys.ErrServer)
 	}
 	k := &cloudkeys.Key{
 		Vendor: vendor, ID: p.APIKey, AccessKey: p.APIKey, Secret: p.SecretKey, Owner: owner,
@@ -242,7 +245,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 	for p, err := range c.ListUserKeys(ctx, ListUserKeysParams{KeyPairID: id, ListAll: &t}) {
 		if err != nil {
 			if isParamError(err) {
-				return nil, notFound("listUserKeys", "key pair")
+				return nil, c.notFound("listUserKeys", "key pair")
 			}
 			return nil, err
 		}
@@ -250,7 +253,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 			return c.toKey("listUserKeys", p, "", true)
 		}
 	}
-	return nil, notFound("listUserKeys", "key pair")
+	return nil, c.notFound("listUserKeys", "key pair")
 }
 
 // ListKeys lists keys. Up to 4.22: with an Owner, getUserKeys (one key, with
@@ -329,7 +332,7 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 		return err
 	}
 	if !kp {
-		return fmt.Errorf("cloudstack: deleting keys needs CloudStack 4.23: %w", cloudkeys.ErrUnsupported)
+		return cloudkeys.Unsupported(vendor, "DeleteKey", "deleting keys needs CloudStack 4.23; before it a user's only key pair is replaced with RotateKey")
 	}
 	again, err := c.deleteUserKeys(ctx, id)
 	if err == nil || !isParamError(err) {
@@ -340,7 +343,7 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 		if again {
 			return nil
 		}
-		return notFound("deleteUserKeys", "key pair")
+		return c.notFound("deleteUserKeys", "key pair")
 	}
 	return err
 }
@@ -369,7 +372,7 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 		return nil, err
 	}
 	if kp {
-		return nil, fmt.Errorf("cloudstack: 4.23 adds key pairs instead of rotating; use cloudkeys.Rotate: %w", cloudkeys.ErrUnsupported)
+		return nil, cloudkeys.Unsupported(vendor, "RotateKey", "CloudStack 4.23 adds key pairs instead of rotating one in place; use cloudkeys.Rotate, which creates a new pair and deletes the old one")
 	}
 	own := c.creds.kind == credAPIKey && c.apiKeyPair().apiKey == id
 	u, err := c.GetUserByAPIKey(ctx, id)
@@ -398,5 +401,5 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 // cloudkeys.ErrUnsupported. (The 4.20 apikeyaccess switch applies to a whole
 // user or account.)
 func (c *Client) SetKeyEnabled(context.Context, string, bool) error {
-	return fmt.Errorf("cloudstack: enabling or disabling a key: %w", cloudkeys.ErrUnsupported)
+	return cloudkeys.Unsupported(vendor, "SetKeyEnabled", "CloudStack cannot enable or disable a single key (the 4.20 apikeyaccess switch applies to a whole user or account)")
 }

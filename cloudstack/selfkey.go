@@ -2,7 +2,6 @@ package cloudstack
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/cloudkeys/cloudkeys"
 )
@@ -70,7 +69,7 @@ func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
 	if id, err := find(ListUserKeysParams{UserID: u.ID}); id != "" || err != nil {
 		return id, err
 	}
-	return "", notFound("listUserKeys", "key pair of the client's API key")
+	return "", c.notFound("listUserKeys", "key pair of the client's API key")
 }
 
 // UseCredential implements [cloudkeys.CredentialRotator]: an [APIKey]
@@ -87,7 +86,7 @@ func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
 // nothing changes.
 func (c *Client) UseCredential(k *cloudkeys.Key) error {
 	if c.creds.kind != credAPIKey {
-		return fmt.Errorf("cloudstack: UseCredential: the client logs in or uses the integration port, not an API key: %w", cloudkeys.ErrUnsupported)
+		return cloudkeys.Unsupported(vendor, "UseCredential", "the client logs in or uses the integration port, not an API key")
 	}
 	switch {
 	case k == nil:

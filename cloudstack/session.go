@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
@@ -13,12 +14,41 @@ import (
 
 // session is a logged-in session: the sessionkey (sent as a parameter and a
 // cookie) and the JSESSIONID cookie, both held as cloudkeys.Secret so that
-// no fmt path prints them.
+// no fmt path prints them, and the login's answer.
 type session struct {
 	key      cloudkeys.Secret
 	jsession cloudkeys.Secret
 	userID   string
 	domainID string
+	login    LoginResponse
+}
+
+// newSessions returns the session source of Login credentials: one login
+// shared by every goroutine that needs the session, a new one after the
+// server refuses the session, and the repeat policy.
+//
+// Repeat policy: every class — a write too — is sent once more after a
+// new login, when the refusal is a 401 without a cserrorcode. That answer
+// comes from the servlet's session check (ApiServlet, through
+// getSerializedApiError, which sets no cserrorcode), made before the
+// command is dispatched: the refused command provably did nothing, and the
+// transport never re-sends a write whose answer was lost, so the repeat is
+// the first time the command runs. A 401 that carries a cserrorcode comes
+// from a command that ran, and drops nothing. The session has no expiry
+// the client relies on (the server's timeout slides with use).
+func (c *Client) newSessions() *transport.Session[*session] {
+	return &transport.Session[*session]{
+		Login: func(ctx context.Context) (*session, time.Time, error) {
+			s, err := c.login(ctx)
+			return s, time.Time{}, err
+		},
+		Expired: func(err error) bool {
+			var ae *cloudkeys.APIError
+			return errors.As(err, &ae) && ae.StatusCode == CodeUnauthorized && ae.Code == ""
+		},
+		Repeat: transport.RepeatAll,
+		Now:    c.tc.Now,
+	}
 }
 
 // LoginResponse is the answer to the login command (flat, no nested object).
@@ -52,23 +82,32 @@ type loginWire struct {
 
 // Login POSTs the login command (username, password, domain) as a form
 // body, unsigned, and keeps the returned sessionkey and JSESSIONID cookie for
-// later calls. Calls log in by themselves when needed; call it to check the
-// credentials early. Only for [Login] credentials. A failed login is a 531
-// (cloudkeys.ErrForbidden). The login is never re-sent after it may have
-// arrived. A login answer that cannot be read (or names no session) is a
-// *cloudkeys.UndecodableAnswerError matching cloudkeys.ErrServer only — a
-// session is not a key, so nothing is kept — and is never quoted.
+// later calls. Calls log in by themselves when needed (one login for every
+// goroutine that needs it); call it to check the credentials early. Only for
+// [Login] credentials. A failed login is a 531 (cloudkeys.ErrForbidden). The
+// login is never re-sent after it may have arrived. A login answer that
+// cannot be read (or names no session) is a *cloudkeys.UndecodableAnswerError
+// matching cloudkeys.ErrServer only — a session is not a key, so nothing is
+// kept — and is never quoted.
+//
+// When the server refuses the session (a 401 without a cserrorcode, from
+// its session check before the command runs), the client logs in again
+// once and repeats that command, a write too: the refused command did
+// nothing.
 func (c *Client) Login(ctx context.Context) (*LoginResponse, error) {
 	if c.creds.kind != credLogin {
 		return nil, cloudkeys.InvalidInput(vendor, "creds", "Login needs Login credentials")
 	}
-	c.loginMu.Lock()
-	defer c.loginMu.Unlock()
-	return c.login(ctx)
+	s, err := c.sessions.Renew(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lr := s.login
+	return &lr, nil
 }
 
-// login runs with loginMu held.
-func (c *Client) login(ctx context.Context) (*LoginResponse, error) {
+// login logs in and returns the new session (c.sessions adopts it).
+func (c *Client) login(ctx context.Context) (*session, error) {
 	domain := c.creds.domain
 	if domain == "" {
 		domain = "/"
@@ -77,17 +116,18 @@ func (c *Client) login(ctx context.Context) (*LoginResponse, error) {
 		"command": {"login"}, "username": {c.creds.username}, "password": {c.creds.password.Reveal()},
 		"domain": {domain}, "response": {"json"},
 	}
-	resp, err := c.tc.Do(ctx, &transport.Request{
+	k := transport.Call{
 		Operation: "login", Class: transport.Write, Method: http.MethodPost,
-		Header: http.Header{"Content-Type": {formType}}, Body: []byte(encodeForm(form)), NoSign: true,
-	})
+		Header: http.Header{"Content-Type": {formType}}, In: []byte(encodeForm(form)), NoSign: true, Session: true,
+	}
+	resp, err := c.tc.Call(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	// A session answer that cannot be read is not a key: it is reported as
 	// a read's (a plain error matching cloudkeys.ErrServer, nothing kept),
 	// never quoted.
-	r := &reply{req: &transport.Request{Operation: "login", Class: transport.Read}, resp: resp}
+	r := &reply{call: &k, resp: resp}
 	_, inner, err := unwrap(resp.Body)
 	if err != nil {
 		return nil, c.unreadable(r, answerProblem(err))
@@ -113,80 +153,21 @@ func (c *Client) login(ctx context.Context) (*LoginResponse, error) {
 	}
 	c.tc.AddSecret(key)
 	c.tc.AddSecret(jsession)
-	s := &session{key: cloudkeys.NewSecret(key), jsession: cloudkeys.NewSecret(jsession), userID: string(w.UserID), domainID: string(w.DomainID)}
-	c.sessMu.Lock()
-	c.sess = s
-	c.sessMu.Unlock()
-	return &LoginResponse{
-		UserID: string(w.UserID), Username: string(w.Username), Account: string(w.Account),
-		DomainID: string(w.DomainID), Type: string(w.Type), Timeout: w.Timeout.int(),
-		FirstName: string(w.FirstName), LastName: string(w.LastName), Is2FAEnabled: w.Is2FAEnabled.bool(),
+	return &session{
+		key: cloudkeys.NewSecret(key), jsession: cloudkeys.NewSecret(jsession), userID: string(w.UserID), domainID: string(w.DomainID),
+		login: LoginResponse{
+			UserID: string(w.UserID), Username: string(w.Username), Account: string(w.Account),
+			DomainID: string(w.DomainID), Type: string(w.Type), Timeout: w.Timeout.int(),
+			FirstName: string(w.FirstName), LastName: string(w.LastName), Is2FAEnabled: w.Is2FAEnabled.bool(),
+		},
 	}, nil
 }
 
-// current returns the session, logging in when there is none.
-func (c *Client) current(ctx context.Context) (*session, error) {
-	c.sessMu.Lock()
-	s := c.sess
-	c.sessMu.Unlock()
-	if s != nil {
-		return s, nil
-	}
-	c.loginMu.Lock()
-	defer c.loginMu.Unlock()
-	c.sessMu.Lock()
-	s = c.sess
-	c.sessMu.Unlock()
-	if s != nil {
-		return s, nil
-	}
-	if _, err := c.login(ctx); err != nil {
-		return nil, err
-	}
-	c.sessMu.Lock()
-	defer c.sessMu.Unlock()
-	return c.sess, nil
-}
-
-// drop forgets s if it is still the current session.
-func (c *Client) drop(s *session) {
-	c.sessMu.Lock()
-	defer c.sessMu.Unlock()
-	if c.sess == s {
-		c.sess = nil
-	}
-}
-
-// doSession sends a command with the session; on a 401 it drops the session
-// and, for reads, logs in again and repeats the call once.
-func (c *Client) doSession(ctx context.Context, cl call, full url.Values) (*transport.Response, error) {
-	for try := 0; ; try++ {
-		s, err := c.current(ctx)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := c.send(ctx, sessionRequest(cl, full, s))
-		if err == nil {
-			return resp, nil
-		}
-		var ae *cloudkeys.APIError
-		if !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {
-			return nil, err
-		}
-		c.drop(s)
-		if cl.class == transport.Write || try > 0 {
-			return nil, err
-		}
-	}
-}
-
-func sessionRequest(cl call, full url.Values, s *session) *transport.Request {
-	method := http.MethodGet
-	if cl.post {
-		method = http.MethodPost
-	}
-	return &transport.Request{
-		Operation: cl.command, Class: cl.class, Method: method,
+// sessionCall is a call that carries session s: the sessionkey parameter
+// and the JSESSIONID and sessionkey cookies, no signature.
+func sessionCall(cl call, full url.Values, s *session) transport.Call {
+	return transport.Call{
+		Operation: cl.command, Class: cl.class, Method: cl.method(),
 		Sign: func(_ context.Context, o *transport.Outgoing) error {
 			p := cloneValues(full)
 			key := s.key.Reveal()
@@ -208,14 +189,12 @@ func (c *Client) Logout(ctx context.Context) error {
 	if c.creds.kind != credLogin {
 		return cloudkeys.InvalidInput(vendor, "creds", "Logout needs Login credentials")
 	}
-	c.sessMu.Lock()
-	s := c.sess
-	c.sess = nil
-	c.sessMu.Unlock()
-	if s == nil {
+	s, ok := c.sessions.Current()
+	if !ok {
 		return nil
 	}
+	c.sessions.Forget()
 	full := url.Values{"command": {"logout"}, "response": {"json"}}
-	_, err := c.send(ctx, sessionRequest(call{command: "logout", class: transport.IdempotentWrite, post: true}, full, s))
+	_, err := c.tc.Call(ctx, sessionCall(call{command: "logout", class: transport.IdempotentWrite, post: true}, full, s))
 	return err
 }

@@ -32,7 +32,7 @@ func TestSignEncodedMatchesSign(t *testing.T) {
 func TestSignAttemptAllocations(t *testing.T) {
 	c := &Client{creds: APIKey("apikey-0001", "secret-0002")}
 	full := url.Values{"command": {"getUser"}, "response": {"json"}, "userapikey": {"QtX_DXjE5_VGVI"}}
-	req := c.signedRequest(call{command: "getUser", class: transport.Read}, full)
+	req := c.signedCall(call{command: "getUser", class: transport.Read}, full)
 	u, err := url.Parse("https://cs.example.com/client/api")
 	require.NoError(t, err)
 	now := time.Date(2026, 11, 23, 2, 30, 0, 0, time.UTC)

@@ -170,7 +170,8 @@ func TestUpdateUserKeysAuthenticate(t *testing.T) {
 			require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 			var ae *cloudkeys.APIError
 			require.ErrorAs(t, err, &ae)
-			assert.Equal(t, "431/4350", ae.Code)
+			assert.Equal(t, 431, ae.StatusCode)
+			assert.Equal(t, "4350", ae.Code)
 			assert.Equal(t, "updateUser", ae.Operation)
 			_, err = ac.ListCapabilities(ctx)
 			require.NoError(t, err)

@@ -334,7 +334,7 @@ func (c *Client) deleteUserKeys(ctx context.Context, keyPairID string) (bool, er
 		return false, err
 	}
 	if w.Success != "" && !w.Success.bool() {
-		return false, &cloudkeys.APIError{Vendor: vendor, Operation: "deleteUserKeys", Message: "server reported no success", Kind: cloudkeys.ErrServer}
+		return false, c.tc.APIError("deleteUserKeys", 0, "", "server reported no success", cloudkeys.ErrServer)
 	}
 	return false, nil
 }

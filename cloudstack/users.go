@@ -159,7 +159,7 @@ func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, err
 	r, err := c.do(ctx, call{command: "getUser", params: url.Values{"userapikey": {apiKey}}, class: transport.Read})
 	if err != nil {
 		if isParamError(err) {
-			return nil, notFound("getUser", "user with this API key")
+			return nil, c.notFound("getUser", "user with this API key")
 		}
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, err
 		return nil, err
 	}
 	if w.User == nil {
-		return nil, notFound("getUser", "user with this API key")
+		return nil, c.notFound("getUser", "user with this API key")
 	}
 	return w.User, nil
 }
@@ -179,14 +179,14 @@ func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, err
 // server gives for an id or key it cannot find.
 func isParamError(err error) bool {
 	var ae *cloudkeys.APIError
-	return errors.As(err, &ae) && (ae.StatusCode == CodeParamError || ae.Code == "431" || strings.HasPrefix(ae.Code, "431/"))
+	return errors.As(err, &ae) && ae.StatusCode == CodeParamError
 }
 
 // isInternalError reports a 530 answer (INTERNAL_ERROR), such as getUserKeys'
 // NullPointerException on the integration port from 4.22 on.
 func isInternalError(err error) bool {
 	var ae *cloudkeys.APIError
-	return errors.As(err, &ae) && (ae.StatusCode == CodeInternalError || ae.Code == "530" || strings.HasPrefix(ae.Code, "530/"))
+	return errors.As(err, &ae) && ae.StatusCode == CodeInternalError
 }
 
 // Capability is the capability object of listCapabilities.

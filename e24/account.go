@@ -18,12 +18,9 @@ func (c *Client) GetAccount(ctx context.Context) (*Account, error) {
 	var out struct {
 		Account *Account `json:"account"`
 	}
-	resp, err := c.call(ctx, "GetAccount", transport.Read, http.MethodGet, "/account", "", nil, &out)
-	if err != nil {
+	if _, err := c.tc.Call(ctx, transport.Call{Operation: "GetAccount", Class: transport.Read, Method: http.MethodGet, Path: "/account",
+		Out: &out, Need: present("account", func() bool { return out.Account != nil })}); err != nil {
 		return nil, err
-	}
-	if out.Account == nil {
-		return nil, c.malformed("GetAccount", transport.Read, resp, errMissing("account"))
 	}
 	return out.Account, nil
 }
@@ -54,7 +51,7 @@ func (c *Client) UpdateAccount(ctx context.Context, req UpdateAccountRequest) er
 	if !req.Password.IsZero() {
 		c.tc.AddSecret(req.Password.Reveal())
 	}
-	_, err := c.call(ctx, "UpdateAccount", transport.IdempotentWrite, http.MethodPost, "/account/data", "", body, nil)
+	_, err := c.tc.Call(ctx, transport.Call{Operation: "UpdateAccount", Class: transport.IdempotentWrite, Method: http.MethodPost, Path: "/account/data", In: body})
 	return err
 }
 

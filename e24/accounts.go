@@ -43,7 +43,7 @@ func (c *Client) ListAccountsPage(ctx context.Context, limit, offset int) ([]Use
 	var out struct {
 		Users oneOrMany[User] `json:"users"`
 	}
-	if _, err := c.call(ctx, "ListAccounts", transport.Read, http.MethodGet, "/accounts", v.Encode(), nil, &out); err != nil {
+	if _, err := c.tc.Call(ctx, transport.Call{Operation: "ListAccounts", Class: transport.Read, Method: http.MethodGet, Path: "/accounts", RawQuery: v.Encode(), Out: &out}); err != nil {
 		return nil, err
 	}
 	return out.Users, nil
@@ -113,12 +113,9 @@ func (c *Client) CreateAccount(ctx context.Context, req CreateAccountRequest) (*
 	var out struct {
 		User *User `json:"user"`
 	}
-	resp, err := c.call(ctx, "CreateAccount", transport.Write, http.MethodPut, "/accounts", "", body, &out)
-	if err != nil {
+	if _, err := c.tc.Call(ctx, transport.Call{Operation: "CreateAccount", Class: transport.Write, Method: http.MethodPut, Path: "/accounts",
+		In: body, Out: &out, Need: present("user", func() bool { return out.User != nil })}); err != nil {
 		return nil, err
-	}
-	if out.User == nil {
-		return nil, c.malformed("CreateAccount", transport.Write, resp, errMissing("user"))
 	}
 	return out.User, nil
 }

@@ -64,7 +64,7 @@ func (c *Client) DeleteAPIKey(ctx context.Context, apiKey string) error {
 	if err := checkAPIKey(apiKey); err != nil {
 		return err
 	}
-	_, err := c.call(ctx, "DeleteAPIKey", transport.IdempotentWrite, http.MethodDelete, "/account/api", "", apiKeyBody{apiKey}, nil)
+	_, err := c.tc.Call(ctx, transport.Call{Operation: "DeleteAPIKey", Class: transport.IdempotentWrite, Method: http.MethodDelete, Path: "/account/api", In: apiKeyBody{apiKey}})
 	if err != nil && goneAfterRetry(err) {
 		return nil
 	}
@@ -86,15 +86,17 @@ func (c *Client) apiKeyCall(ctx context.Context, op, method, path string, in any
 	var out struct {
 		API oneOrMany[APIKeyPair] `json:"api"`
 	}
-	resp, err := c.call(ctx, op, transport.Write, method, path, "", in, &out)
-	if err != nil {
+	need := func(*transport.Response) error {
+		switch {
+		case len(out.API) == 0 || out.API[0].APIKey == "":
+			return errMissing("api")
+		case out.API[0].SecretKey.IsZero():
+			return errMissing("secret_key")
+		}
+		return nil
+	}
+	if _, err := c.tc.Call(ctx, transport.Call{Operation: op, Class: transport.Write, Method: method, Path: path, In: in, Out: &out, Need: need}); err != nil {
 		return nil, err
-	}
-	if len(out.API) == 0 || out.API[0].APIKey == "" {
-		return nil, c.malformed(op, transport.Write, resp, errMissing("api"))
-	}
-	if out.API[0].SecretKey.IsZero() {
-		return nil, c.malformed(op, transport.Write, resp, errMissing("secret_key"))
 	}
 	p := out.API[0]
 	return &p, nil

@@ -2,10 +2,8 @@ package e24
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync/atomic"
 
@@ -79,7 +77,7 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 		Vendor:  Vendor,
 		BaseURL: base + "/v2",
 		Sign:    c.sign,
-		Check:   checkAnswer,
+		Check:   c.checkAnswer,
 		Secrets: []string{creds.secret.Reveal()},
 	}, opts)
 	if err != nil {
@@ -144,33 +142,6 @@ func (c *Client) UseCredential(k *cloudkeys.Key) error {
 	}
 	c.setOwnSecret(apiKey, k.Secret)
 	return nil
-}
-
-// call sends one request. in, when non-nil, is marshalled as the JSON body;
-// out, when non-nil, receives the decoded (already checked) answer.
-func (c *Client) call(ctx context.Context, op string, class transport.Class, method, path, rawQuery string, in, out any) (*transport.Response, error) {
-	var body []byte
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return nil, cloudkeys.InvalidInput(Vendor, op, "cannot encode the request")
-		}
-		body = b
-	}
-	req := &transport.Request{
-		Operation: op, Class: class, Method: method, Path: path, RawQuery: rawQuery,
-		Header: http.Header{"Content-Type": {"application/json"}}, Body: body,
-	}
-	resp, err := c.tc.Do(ctx, req)
-	if err != nil {
-		return resp, err
-	}
-	if out != nil {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return resp, c.tc.Undecodable(req, resp, err)
-		}
-	}
-	return resp, nil
 }
 
 // String describes the client by its endpoint only.

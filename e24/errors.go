@@ -31,7 +31,7 @@ type envelope struct {
 // *cloudkeys.APIError carrying the status (0 for a 2xx that says success is
 // not true), whatever error/message/code fields the body has, or an excerpt
 // of a body that is not JSON (credential fields redacted).
-func checkAnswer(_ *transport.Request, resp *transport.Response) error {
+func (c *Client) checkAnswer(_ *transport.Request, resp *transport.Response) error {
 	ok2xx := resp.StatusCode >= 200 && resp.StatusCode <= 299
 	var env envelope
 	jerr := json.Unmarshal(resp.Body, &env)
@@ -39,7 +39,6 @@ func checkAnswer(_ *transport.Request, resp *transport.Response) error {
 	if ok2xx && isJSON && isTrue(env.Success) {
 		return nil
 	}
-	ae := &cloudkeys.APIError{StatusCode: resp.StatusCode}
 	if !isJSON {
 		if ok2xx {
 			if jerr != nil {
@@ -47,22 +46,20 @@ func checkAnswer(_ *transport.Request, resp *transport.Response) error {
 			}
 			return &transport.BadAnswer{Problem: "not a JSON object"}
 		}
-		ae.Message = transport.Excerpt(resp.Body)
-		return ae
+		return c.tc.APIError("", resp.StatusCode, "", transport.Excerpt(resp.Body), nil)
 	}
 	code, msg := errorFields(env)
 	if ok2xx && len(env.Success) == 0 && code == "" && msg == "" {
 		return &transport.BadAnswer{Problem: `neither "success" nor an error in the answer`}
 	}
-	ae.Code, ae.Message = code, msg
-	if ok2xx {
-		// The vendor said "error" inside a 2xx: no status to map.
-		ae.StatusCode = 0
-		if ae.Message == "" {
-			ae.Message = "answer has no \"success\": true"
-		}
+	if !ok2xx {
+		return c.tc.APIError("", resp.StatusCode, code, msg, nil)
 	}
-	return ae
+	// The vendor said "error" inside a 2xx: no status to map.
+	if msg == "" {
+		msg = "answer has no \"success\": true"
+	}
+	return c.tc.APIError("", 0, code, msg, nil)
 }
 
 // isTrue accepts true, "true", 1 and "1" as success.
@@ -169,17 +166,14 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// malformed is the error for a successful answer to op the client cannot
-// decode, or that lacks what op needs (a new key's id or secret): a
-// *cloudkeys.UndecodableAnswerError, which never quotes the answer and, for
-// a write, matches cloudkeys.ErrOutcomeUnknown and keeps the body.
-func (c *Client) malformed(op string, class transport.Class, resp *transport.Response, err error) error {
-	return c.tc.Undecodable(&transport.Request{Operation: op, Class: class}, resp, err)
-}
-
-// notFound is the error for an id missing from a listing.
-func notFound(op, what string) error {
-	return &cloudkeys.APIError{Vendor: Vendor, Operation: op, Message: what + " not found", Kind: cloudkeys.ErrNotFound}
+// present is a Call's Need: the answer must carry field (ok tells).
+func present(field string, ok func() bool) func(*transport.Response) error {
+	return func(*transport.Response) error {
+		if !ok() {
+			return errMissing(field)
+		}
+		return nil
+	}
 }
 
 // goneAfterRetry reports a 404 that answers a retried idempotent delete: the

@@ -22,13 +22,10 @@ func (c *Client) RegenerateFilesSecret(ctx context.Context, apiKey string) (*E24
 	var out struct {
 		E24Files *E24Files `json:"e24files"`
 	}
-	resp, err := c.call(ctx, "RegenerateFilesSecret", transport.Write, http.MethodPost,
-		"/account/files-new-secret-key", "", apiKeyBody{apiKey}, &out)
-	if err != nil {
+	if _, err := c.tc.Call(ctx, transport.Call{Operation: "RegenerateFilesSecret", Class: transport.Write, Method: http.MethodPost,
+		Path: "/account/files-new-secret-key", In: apiKeyBody{apiKey}, Out: &out,
+		Need: present("e24files", func() bool { return out.E24Files != nil && !out.E24Files.IsZero() })}); err != nil {
 		return nil, err
-	}
-	if out.E24Files == nil || out.E24Files.IsZero() {
-		return nil, c.malformed("RegenerateFilesSecret", transport.Write, resp, errMissing("e24files"))
 	}
 	return out.E24Files, nil
 }

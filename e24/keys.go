@@ -3,7 +3,6 @@ package e24
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"iter"
 	"net/http"
 
@@ -41,8 +40,9 @@ func (c *Client) Capabilities(context.Context) (cloudkeys.Capabilities, error) {
 // Owner "" it comes after, and if it fails the key is returned all the
 // same, with its secret, no error and Owner "" (GetKey fills it in).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	if !req.ExpiresAt.IsZero() {
-		return nil, unsupported("CreateKey", "key expiry")
+	caps, _ := c.Capabilities(ctx)
+	if err := transport.CheckExpiry(Vendor, caps, req.ExpiresAt); err != nil {
+		return nil, err
 	}
 	if req.Owner != "" {
 		id, err := c.accountID(ctx)
@@ -100,7 +100,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 			return toKey(&acc.API[i], string(acc.ID)), nil
 		}
 	}
-	return nil, notFound("GetKey", "API key")
+	return nil, c.tc.APIError("GetKey", 0, "", "API key not found", cloudkeys.ErrNotFound)
 }
 
 // accountKeysAnswer is the part of GET /v2/account that GetKey and ListKeys
@@ -134,7 +134,8 @@ type accountKeysPlain struct {
 // accountKeys sends GET /v2/account, as [Client.GetAccount] does, and
 // decodes the account id and API keys only.
 func (c *Client) accountKeys(ctx context.Context) (*accountKeysPart, error) {
-	resp, err := c.call(ctx, "GetAccount", transport.Read, http.MethodGet, "/account", "", nil, nil)
+	k := transport.Call{Operation: "GetAccount", Class: transport.Read, Method: http.MethodGet, Path: "/account"}
+	resp, err := c.tc.Call(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -148,11 +149,9 @@ func (c *Client) accountKeys(ctx context.Context) (*accountKeysPart, error) {
 		return part, nil
 	}
 	var out accountKeysAnswer
-	if err := json.Unmarshal(resp.Body, &out); err != nil {
-		return nil, c.malformed("GetAccount", transport.Read, resp, err)
-	}
-	if out.Account == nil {
-		return nil, c.malformed("GetAccount", transport.Read, resp, errMissing("account"))
+	k.Out, k.Need = &out, present("account", func() bool { return out.Account != nil })
+	if err := c.tc.Decode(&k, resp); err != nil {
+		return nil, err
 	}
 	c.noteAccount(out.Account.ID)
 	return out.Account, nil
@@ -218,11 +217,7 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 // SetKeyEnabled is not supported: e24cloud keys cannot be disabled. It
 // returns an error matching [cloudkeys.ErrUnsupported] without a request.
 func (c *Client) SetKeyEnabled(context.Context, string, bool) error {
-	return unsupported("SetKeyEnabled", "disabling keys")
-}
-
-func unsupported(op, what string) error {
-	return fmt.Errorf("%s: %s: e24cloud has no %s: %w", Vendor, op, what, cloudkeys.ErrUnsupported)
+	return cloudkeys.Unsupported(Vendor, "SetKeyEnabled", "e24cloud keys cannot be disabled; delete the key instead")
 }
 
 func toKey(p *APIKeyPair, owner string) *cloudkeys.Key {

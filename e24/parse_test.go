@@ -45,7 +45,7 @@ func TestCheckAnswer(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := checkAnswer(&transport.Request{}, &transport.Response{StatusCode: tc.status, Body: []byte(tc.body)})
+			err := testClient(t).checkAnswer(&transport.Request{}, &transport.Response{StatusCode: tc.status, Body: []byte(tc.body)})
 			if tc.ok {
 				require.NoError(t, err)
 				return
@@ -132,7 +132,7 @@ func FuzzCheckAnswer(f *testing.F) {
 	f.Add(401, []byte(`{"success":false,"error":"x","errors":[{"message":"y"},"z",3]}`))
 	f.Add(502, []byte(`<html>bad gateway</html>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		err := checkAnswer(&transport.Request{}, &transport.Response{StatusCode: status, Body: body})
+		err := testClient(t).checkAnswer(&transport.Request{}, &transport.Response{StatusCode: status, Body: body})
 		if err == nil && (status < 200 || status > 299) {
 			t.Fatalf("status %d accepted", status)
 		}
@@ -164,4 +164,12 @@ func FuzzDecodeAccount(f *testing.F) {
 		var k SSHKey
 		_ = json.Unmarshal(b, &k)
 	})
+}
+
+// testClient is a client for the tests that call its hooks directly.
+func testClient(tb testing.TB) *Client {
+	tb.Helper()
+	c, err := New("https://e24.example.com", APIKey("test-key", "test-secret-value"))
+	require.NoError(tb, err)
+	return c
 }

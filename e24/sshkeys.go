@@ -130,12 +130,9 @@ func (c *Client) AddSSHKey(ctx context.Context, req AddSSHKeyRequest) (*SSHKey, 
 	var out struct {
 		SSHKeys oneOrMany[SSHKey] `json:"sshkeys"`
 	}
-	resp, err := c.call(ctx, "AddSSHKey", transport.Write, http.MethodPut, "/account/sshkey", "", body, &out)
-	if err != nil {
+	if _, err := c.tc.Call(ctx, transport.Call{Operation: "AddSSHKey", Class: transport.Write, Method: http.MethodPut, Path: "/account/sshkey",
+		In: body, Out: &out, Need: present("sshkeys", func() bool { return len(out.SSHKeys) > 0 })}); err != nil {
 		return nil, err
-	}
-	if len(out.SSHKeys) == 0 {
-		return nil, c.malformed("AddSSHKey", transport.Write, resp, errMissing("sshkeys"))
 	}
 	k := out.SSHKeys[0]
 	if !k.PrivateKey.IsZero() {
@@ -151,8 +148,8 @@ func (c *Client) DeleteSSHKey(ctx context.Context, id int64) error {
 	if id < 0 {
 		return cloudkeys.InvalidInput(Vendor, "id", "must not be negative")
 	}
-	_, err := c.call(ctx, "DeleteSSHKey", transport.IdempotentWrite, http.MethodDelete,
-		"/account/"+strconv.FormatInt(id, 10)+"/sshkey", "", nil, nil)
+	_, err := c.tc.Call(ctx, transport.Call{Operation: "DeleteSSHKey", Class: transport.IdempotentWrite, Method: http.MethodDelete,
+		Path: "/account/" + strconv.FormatInt(id, 10) + "/sshkey"})
 	if err != nil && goneAfterRetry(err) {
 		return nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
@@ -25,8 +24,8 @@ type Client struct {
 	t         *transport.Client
 	projectID string
 	creds     Credentials
-	tokens    *tokenSource // Password credentials only
-	basePath  string       // /v1/{project_id}/node-provider/credentials
+	tokens    *transport.Session[cloudkeys.Secret] // Password credentials only
+	basePath  string                               // /v1/{project_id}/node-provider/credentials
 }
 
 var (
@@ -63,7 +62,7 @@ func New(endpoint, projectID string, creds Credentials, opts ...cloudkeys.Option
 		Vendor:          Vendor,
 		BaseURL:         endpoint,
 		Classify:        classify,
-		Check:           check,
+		Check:           c.check,
 		RequestIDHeader: RequestIDHeader,
 		Secrets:         creds.secrets(),
 	}
@@ -114,51 +113,23 @@ func (c *Client) signAKSK(_ context.Context, o *transport.Outgoing) error {
 	return nil
 }
 
-// do sends req. With Password credentials it adds a cached token and, when
-// the answer is 401, logs in again once and repeats the call, once, with the
-// new token. This holds for every class, a create (transport.Write)
-// included, and is safe because:
-//
-//   - the 401 is a complete answer to the only request that reached the
-//     server: the transport never re-sends a Write that may have left (a
-//     lost answer is cloudkeys.ErrOutcomeUnknown, returned without a
-//     response, and is never repeated here);
-//   - a 401 means the request was not carried out: RFC 9110 §15.5.2 ("the
-//     request has not been applied because it lacks valid authentication
-//     credentials"); Huawei's API gateway authenticates before it forwards
-//     (APIGW.0301/0303 are raised before NES sees the request), and NES's
-//     own BCS.03401001 ("Authorization failed", "The token must be
-//     updated") refuses the call;
-//   - so the repeat is the first create that is carried out, and the
-//     second 401, if any, is returned as is.
-//
-// A token expires (24 h), or is invalidated by a password or permission
-// change, while cached; without the repeat such a create would fail
-// although a fresh login would succeed. AK/SK and Token credentials are
-// never repeated (a bad AK/SK would only count towards the AK lockout; a
-// fixed token cannot be renewed).
-func (c *Client) do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
+// call sends k (transport.Call). With Password credentials it carries the
+// IAM token of the client's session source (newTokenSource), which logs in
+// once for all concurrent callers, renews the token before it expires and,
+// when an answer is 401, logs in again once and repeats the call — for
+// every class (see newTokenSource for why that is safe).
+func (c *Client) call(ctx context.Context, k transport.Call) (*transport.Response, error) {
 	if c.tokens == nil {
-		return c.t.Do(ctx, req)
+		return c.t.Call(ctx, k)
 	}
-	tok, err := c.tokens.get(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: login: %w", Vendor, req.Operation, err)
-	}
-	r := *req
-	r.Sign = tokenSigner(tok)
-	resp, err := c.t.Do(ctx, &r)
-	if err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
-		return resp, err
-	}
-	c.tokens.invalidate(tok)
-	tok2, lerr := c.tokens.get(ctx)
-	if lerr != nil {
-		return resp, err
-	}
-	r2 := *req
-	r2.Sign = tokenSigner(tok2)
-	return c.t.Do(ctx, &r2)
+	var resp *transport.Response
+	err := c.tokens.Do(ctx, k.Class, func(ctx context.Context, tok cloudkeys.Secret) error {
+		k.Sign = tokenSigner(tok.Reveal())
+		var err error
+		resp, err = c.t.Call(ctx, k)
+		return err
+	})
+	return resp, err
 }
 
 func tokenSigner(tok string) transport.Signer {

@@ -81,37 +81,40 @@ func (c *Client) ListCredentials(ctx context.Context, req ListCredentialsRequest
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: encode query: %w", Vendor, OpList, err)
 	}
-	treq := &transport.Request{
-		Operation: OpList, Class: transport.Read, Method: http.MethodGet,
-		Path: c.basePath, Query: q,
-	}
-	resp, err := c.do(ctx, treq)
-	if err != nil {
+	var res ListCredentialsResult
+	if _, err := c.call(ctx, transport.Call{
+		Operation: OpList, Class: transport.Read, Method: http.MethodGet, Path: c.basePath, Query: q,
+		Out: &res, Need: func(*transport.Response) error { return res.settle() },
+	}); err != nil {
 		return nil, err
 	}
-	res, err := parseList(resp.Body)
-	if err != nil {
-		return nil, c.t.Undecodable(treq, resp, err)
-	}
-	return res, nil
+	return &res, nil
 }
 
-// parseList decodes a list answer and parses the times. Its errors never
-// quote the answer.
+// parseList decodes a list answer and settles it. Its errors never quote
+// the answer.
 func parseList(body []byte) (*ListCredentialsResult, error) {
 	var res ListCredentialsResult
 	if err := json.Unmarshal(body, &res); err != nil {
 		return nil, transport.NewBadAnswer(err)
 	}
+	if err := res.settle(); err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// settle checks a decoded list answer and parses its times.
+func (res *ListCredentialsResult) settle() error {
 	if res.Count < 0 {
-		return nil, &transport.BadAnswer{Problem: "negative count in the list answer"}
+		return &transport.BadAnswer{Problem: "negative count in the list answer"}
 	}
 	for i := range res.Credentials {
 		cr := &res.Credentials[i]
 		cr.CreatedAt = parseTime(cr.CreateTime)
 		cr.LastUsedAt = parseTime(cr.UpdateTime)
 	}
-	return &res, nil
+	return nil
 }
 
 // parseTime reads RFC 3339 (with or without fractional seconds); anything
@@ -216,13 +219,12 @@ func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialReque
 	if err := enc.Encode(req); err != nil { // a trailing "\n", like Huawei's SDK
 		return nil, fmt.Errorf("%s: %s: encode body: %w", Vendor, OpCreate, err)
 	}
-	treq := &transport.Request{
-		Operation: OpCreate, Class: transport.Write, Method: http.MethodPost,
-		Path:   c.basePath,
+	k := transport.Call{
+		Operation: OpCreate, Class: transport.Write, Method: http.MethodPost, Path: c.basePath,
 		Header: http.Header{"Content-Type": {"application/json"}},
-		Body:   buf.Bytes(),
+		In:     buf.Bytes(), // Huawei's SDK encoding: no HTML escaping, a trailing newline
 	}
-	resp, err := c.do(ctx, treq)
+	resp, err := c.call(ctx, k)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +232,7 @@ func (c *Client) CreateCredential(ctx context.Context, req CreateCredentialReque
 	id, secret, perr := ParseCredentialFile(resp.Body)
 	out.ID, out.APIKey = id, cloudkeys.NewSecret(secret)
 	if perr != nil {
-		ue := c.t.Undecodable(treq, resp, fileProblem(perr))
+		ue := c.t.Unreadable(&k, resp, fileProblem(perr))
 		if id == "" && secret == "" && !isZIP(resp.Body) {
 			// Not a key file at all (a proxy's page, broken JSON): the
 			// same error as any unreadable create answer.
@@ -282,10 +284,7 @@ func (c *Client) DeleteCredential(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, &transport.Request{
-		Operation: OpDelete, Class: transport.IdempotentWrite, Method: http.MethodDelete,
-		Path: p,
-	})
+	_, err = c.call(ctx, transport.Call{Operation: OpDelete, Class: transport.IdempotentWrite, Method: http.MethodDelete, Path: p})
 	if ae := apiError(err); ae != nil && ae.Attempts > 1 && ae.StatusCode == http.StatusNotFound &&
 		(ae.Code == CodeNotFound || ae.Code == "") {
 		return nil

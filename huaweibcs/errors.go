@@ -2,6 +2,7 @@ package huaweibcs
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -139,23 +140,20 @@ func classify(resp *transport.Response) transport.Verdict {
 }
 
 // check turns a non-2xx answer into an *cloudkeys.APIError.
-func check(_ *transport.Request, resp *transport.Response) error {
+func (c *Client) check(_ *transport.Request, resp *transport.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	ae := &cloudkeys.APIError{StatusCode: resp.StatusCode}
-	if code, msg, reqID, ok := parseError(resp.Body); ok {
-		ae.Code, ae.Message, ae.RequestID = code, msg, reqID
-	} else {
-		ae.Message = transport.Excerpt(resp.Body)
+	code, msg, reqID, ok := parseError(resp.Body)
+	if !ok {
+		msg = transport.Excerpt(resp.Body)
 	}
-	if id := resp.Header.Get(RequestIDHeader); id != "" {
-		ae.RequestID = id
+	if code == strconv.Itoa(resp.StatusCode) {
+		code = "" // only the status repeated
 	}
-	if ae.Code == strconv.Itoa(resp.StatusCode) {
-		ae.Code = "" // only the status repeated
-	}
-	ae.Kind = kindFor(ae.Code, resp.StatusCode)
+	ae := c.t.APIError("", resp.StatusCode, code, msg, kindFor(code, resp.StatusCode))
+	// The header's id, else the body's; Do scrubs and cleans it.
+	ae.RequestID = cmp.Or(resp.Header.Get(RequestIDHeader), reqID)
 	return ae
 }
 

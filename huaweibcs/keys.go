@@ -7,6 +7,7 @@ import (
 	"iter"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
 // Vendor returns "huaweibcs".
@@ -51,7 +52,7 @@ func (c *Client) checkOwner(owner string) error {
 // secret and no error, filled from the request (CreatedAt zero). A create
 // whose file could not be read is not read back.
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	if err := c.checkCreate(req); err != nil {
+	if err := c.checkCreate(ctx, req); err != nil {
 		return nil, err
 	}
 	cc, err := c.CreateCredential(ctx, CreateCredentialRequest{Description: req.Description})
@@ -123,7 +124,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 	if err := validateCredentialID("old.ID", old.ID); err != nil {
 		return nil, err
 	}
-	if err := c.checkCreate(req); err != nil {
+	if err := c.checkCreate(ctx, req); err != nil {
 		return nil, err
 	}
 	var cur *Credential
@@ -143,13 +144,11 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 		}
 	}
 	if cur == nil {
-		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: "ReplaceKey", Code: CodeNotFound,
-			Message: "no credential " + old.ID + " in the list", Kind: cloudkeys.ErrNotFound}
+		return nil, c.t.APIError("ReplaceKey", 0, CodeNotFound, "no credential "+old.ID+" in the list", cloudkeys.ErrNotFound)
 	}
 	if cur.HasAccessPolicy() {
-		return nil, fmt.Errorf("%s: ReplaceKey: credential %s has an access policy (node_ids, control_type or allowlists) "+
-			"that %s cannot set, so its replacement would be unrestricted; nothing was created: %w",
-			Vendor, old.ID, OpCreate, cloudkeys.ErrUnsupported)
+		return nil, cloudkeys.Unsupported(Vendor, "ReplaceKey", "credential "+old.ID+" has an access policy (node_ids, control_type or allowlists) "+
+			"that "+OpCreate+" cannot set, so its replacement would be unrestricted; nothing was created")
 	}
 	k, err := c.CreateKey(ctx, req)
 	var cfe *CreateFileError
@@ -184,12 +183,13 @@ func (c *Client) newCredentialID(ctx context.Context, known map[string]bool, des
 }
 
 // checkCreate checks a CreateKeyRequest before any request.
-func (c *Client) checkCreate(req cloudkeys.CreateKeyRequest) error {
+func (c *Client) checkCreate(ctx context.Context, req cloudkeys.CreateKeyRequest) error {
 	if err := c.checkOwner(req.Owner); err != nil {
 		return err
 	}
-	if !req.ExpiresAt.IsZero() {
-		return fmt.Errorf("%s: CreateKey: keys cannot expire: %w", Vendor, cloudkeys.ErrUnsupported)
+	caps, _ := c.Capabilities(ctx)
+	if err := transport.CheckExpiry(Vendor, caps, req.ExpiresAt); err != nil {
+		return err
 	}
 	return validateDescription("Description", req.Description)
 }
@@ -208,8 +208,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 			return c.toKey(cr), nil
 		}
 	}
-	return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: "GetKey", Code: CodeNotFound,
-		Message: "no credential " + id + " in the list", Kind: cloudkeys.ErrNotFound}
+	return nil, c.t.APIError("GetKey", 0, CodeNotFound, "no credential "+id+" in the list", cloudkeys.ErrNotFound)
 }
 
 // ListKeys iterates over every credential of the project (AllCredentials).
@@ -242,12 +241,12 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // RotateKey is not supported: NES has no in-place rotation. Use
 // cloudkeys.Rotate, which creates a replacement and deletes the old key.
 func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
-	return nil, fmt.Errorf("%s: RotateKey: no in-place rotation (use cloudkeys.Rotate): %w", Vendor, cloudkeys.ErrUnsupported)
+	return nil, cloudkeys.Unsupported(Vendor, "RotateKey", "NES has no in-place rotation; use cloudkeys.Rotate, which creates a replacement and deletes the old key")
 }
 
 // SetKeyEnabled is not supported: NES keys cannot be disabled.
 func (c *Client) SetKeyEnabled(context.Context, string, bool) error {
-	return fmt.Errorf("%s: SetKeyEnabled: keys cannot be disabled: %w", Vendor, cloudkeys.ErrUnsupported)
+	return cloudkeys.Unsupported(Vendor, "SetKeyEnabled", "NES keys cannot be disabled; delete the key instead")
 }
 
 func (c *Client) toKey(cr *Credential) *cloudkeys.Key {

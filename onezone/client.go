@@ -1,11 +1,9 @@
 package onezone
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,7 +56,7 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 		Vendor:  vendor,
 		BaseURL: u.String(),
 		Sign:    c.sign,
-		Check:   check,
+		Check:   c.check,
 		Secrets: creds.secrets(),
 	}, opts)
 	if err != nil {
@@ -71,78 +69,18 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 // Vendor returns "onezone".
 func (c *Client) Vendor() string { return vendor }
 
-// call is one JSON request. in (if not nil) is marshalled as the body and
-// sent with Content-Type: application/json; out (if not nil) receives the
-// answer when its body is non-empty. scrub lists per-call secret values
-// (tokens sent in a body) to remove from error messages. need, when set,
-// checks the decoded answer for what the call cannot do without (a new
-// token's id and secret) and returns a *transport.BadAnswer if it lacks it.
-type call struct {
-	op     string
-	class  transport.Class
-	method string
-	path   string
-	in     any
-	out    any
-	public bool // sent without credentials
-	scrub  []string
-	need   func(resp *transport.Response) error
-}
-
-func (c *Client) do(ctx context.Context, k call) (*transport.Response, error) {
-	req := &transport.Request{Operation: k.op, Class: k.class, Method: k.method, Path: k.path, NoSign: k.public}
-	if k.in != nil {
-		b, err := json.Marshal(k.in)
-		if err != nil {
-			return nil, cloudkeys.InvalidInput(vendor, k.op, "cannot encode the request: "+scrubAll(err.Error(), k.scrub))
-		}
-		req.Body = b
-		req.Header = http.Header{"Content-Type": {"application/json"}}
+// do sends k (transport.Call: a JSON body from In, the answer into Out,
+// checked with Need; k.Secrets, tokens sent in the body, scrubbed from its
+// errors). An Onezone error keeps its parsed body for callers: its
+// description and details are scrubbed here like the message.
+func (c *Client) do(ctx context.Context, k transport.Call) (*transport.Response, error) {
+	resp, err := c.t.Call(ctx, k)
+	var oe *Error
+	if errors.As(err, &oe) && oe.Body != nil {
+		oe.Body.Description = transport.CleanText(c.t.Scrub(oe.Body.Description, k.Secrets...))
+		oe.Body.Details = json.RawMessage(c.t.Scrub(string(oe.Body.Details), k.Secrets...))
 	}
-	resp, err := c.t.Do(ctx, req)
-	if err != nil {
-		clean := func(s string) string { return c.t.Scrub(scrubAll(s, k.scrub)) }
-		var ae *cloudkeys.APIError
-		if errors.As(err, &ae) {
-			ae.Message = clean(ae.Message)
-		}
-		var oe *Error
-		if errors.As(err, &oe) && oe.Body != nil {
-			// The parsed body is kept for callers: scrub and clean its
-			// description like the message (Details stays raw JSON).
-			oe.Body.Description = transport.CleanText(clean(oe.Body.Description))
-			oe.Body.Details = json.RawMessage(clean(string(oe.Body.Details)))
-		}
-		return resp, err
-	}
-	// A success answer that cannot be read is never quoted; for a write it
-	// matches ErrOutcomeUnknown and keeps the body (see
-	// transport.Client.Undecodable).
-	if k.out != nil && k.method == http.MethodGet && len(bytes.TrimSpace(resp.Body)) == 0 {
-		// A read answered with nothing is not an empty result: without
-		// this, a proxy's empty 200 would list no tokens at all.
-		return resp, c.t.Undecodable(req, resp, &transport.BadAnswer{Problem: "empty answer"})
-	}
-	if k.out != nil && len(bytes.TrimSpace(resp.Body)) > 0 {
-		if jerr := json.Unmarshal(resp.Body, k.out); jerr != nil {
-			return resp, c.t.Undecodable(req, resp, jerr)
-		}
-	}
-	if k.need != nil {
-		if err := k.need(resp); err != nil {
-			return resp, c.t.Undecodable(req, resp, err)
-		}
-	}
-	return resp, nil
-}
-
-func scrubAll(s string, secrets []string) string {
-	for _, v := range secrets {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, "[REDACTED]")
-		}
-	}
-	return s
+	return resp, err
 }
 
 // segment returns value escaped as one path segment. "", "." and ".." are

@@ -134,35 +134,32 @@ func kindOf(id string) error {
 
 // check is the transport's Check: 2xx is success; anything else becomes an
 // *Error wrapping a *cloudkeys.APIError.
-func check(_ *transport.Request, resp *transport.Response) error {
+func (c *Client) check(_ *transport.Request, resp *transport.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	return errorFor(resp.StatusCode, resp.Body)
+	return c.errorFor(resp.StatusCode, resp.Body)
 }
 
 // errorFor builds the error for a non-2xx answer.
-func errorFor(status int, body []byte) *Error {
-	ae := &cloudkeys.APIError{StatusCode: status}
+func (c *Client) errorFor(status int, body []byte) *Error {
 	eb, ok := parseErrorBody(body)
 	if !ok {
-		ae.Message = transport.Excerpt(body)
+		var kind error
 		switch status {
 		case http.StatusMethodNotAllowed:
-			ae.Kind = cloudkeys.ErrUnsupported
+			kind = cloudkeys.ErrUnsupported
 		case http.StatusUnsupportedMediaType, http.StatusNotAcceptable:
-			ae.Kind = cloudkeys.ErrInvalidRequest
+			kind = cloudkeys.ErrInvalidRequest
 		}
-		return &Error{API: ae}
+		return &Error{API: c.t.APIError("", status, "", transport.Excerpt(body), kind)}
 	}
-	ae.Code = eb.ID
-	ae.Message = eb.Description
-	if ae.Message == "" {
-		ae.Message = eb.ID
+	msg := eb.Description
+	if msg == "" {
+		msg = eb.ID
 	}
 	if n := eb.Nested(); n != nil && n.ID != "" {
-		ae.Message += " [" + n.ID + "]"
+		msg += " [" + n.ID + "]"
 	}
-	ae.Kind = kindOf(eb.ID)
-	return &Error{API: ae, Body: eb}
+	return &Error{API: c.t.APIError("", status, eb.ID, msg, kindOf(eb.ID)), Body: eb}
 }

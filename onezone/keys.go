@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
 // listConcurrency bounds the parallel GET /tokens/named/{id} of ListKeys.
@@ -55,6 +56,10 @@ func ownerSubject(owner string) (Subject, error) {
 // request: then CreatedAt is zero and Owner is the given Owner ("" for the
 // caller).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
+	caps, _ := c.Capabilities(ctx)
+	if err := transport.CheckExpiry(vendor, caps, req.ExpiresAt); err != nil {
+		return nil, err
+	}
 	if err := checkName("Name", req.Name); err != nil {
 		return nil, err
 	}
@@ -187,7 +192,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 }
 
 func unsupportedReplacement(nt *NamedToken, why string) error {
-	return fmt.Errorf("onezone: token %s cannot be replaced faithfully (%s): %w", nt.ID, why, cloudkeys.ErrUnsupported)
+	return cloudkeys.Unsupported(vendor, "ReplaceKey", "token "+nt.ID+" cannot be replaced faithfully: "+why)
 }
 
 // replacementSubject selects the old token's own subject.
@@ -366,7 +371,7 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // place. Use [cloudkeys.Rotate], which creates a replacement and deletes
 // the old token.
 func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
-	return nil, fmt.Errorf("onezone: tokens cannot be rotated in place (use cloudkeys.Rotate): %w", cloudkeys.ErrUnsupported)
+	return nil, cloudkeys.Unsupported(vendor, "RotateKey", "a token cannot get a new secret in place; use cloudkeys.Rotate, which creates a replacement and deletes the old token")
 }
 
 // SetKeyEnabled revokes (false) or unrevokes (true) a named token:

@@ -27,7 +27,11 @@ func TestKindOf(t *testing.T) {
 		assert.Equal(t, want, kindOf(id), id)
 	}
 	// The description never decides: the same id with any text maps the same.
-	a := errorFor(400, []byte(`{"error":{"id":"badValueIdentifierOccupied","description":"Not found"}}`))
+	c, err := New("https://zone.example.com", Token("test-token-value"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.errorFor(400, []byte(`{"error":{"id":"badValueIdentifierOccupied","description":"Not found"}}`))
 	assert.True(t, errors.Is(a, cloudkeys.ErrConflict))
 	assert.False(t, errors.Is(a, cloudkeys.ErrNotFound))
 }

@@ -121,8 +121,8 @@ func (c *Client) CreateNamedToken(ctx context.Context, subj Subject, req NamedTo
 		}
 		return needToken(&out.Token)(resp)
 	}
-	if _, err := c.do(ctx, call{op: "createNamedToken", class: transport.Write, method: http.MethodPost,
-		path: p + "/tokens/named", out: &out, in: namedCreateWire(req), need: need}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "createNamedToken", Class: transport.Write, Method: http.MethodPost,
+		Path: p + "/tokens/named", Out: &out, In: namedCreateWire(req), Need: need}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -151,7 +151,7 @@ func (c *Client) ListNamedTokens(ctx context.Context, subj Subject) ([]string, e
 		return nil, err
 	}
 	var out tokenList
-	if _, err := c.do(ctx, call{op: "listNamedTokens", class: transport.Read, method: http.MethodGet, path: p + "/tokens/named", out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "listNamedTokens", Class: transport.Read, Method: http.MethodGet, Path: p + "/tokens/named", Out: &out}); err != nil {
 		return nil, err
 	}
 	return out.Tokens, nil
@@ -161,7 +161,7 @@ func (c *Client) ListNamedTokens(ctx context.Context, subj Subject) ([]string, e
 // GET /tokens/named. It needs the oz_tokens_manage admin privilege.
 func (c *Client) ListAllNamedTokens(ctx context.Context) ([]string, error) {
 	var out tokenList
-	if _, err := c.do(ctx, call{op: "listAllNamedTokens", class: transport.Read, method: http.MethodGet, path: "/tokens/named", out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "listAllNamedTokens", Class: transport.Read, Method: http.MethodGet, Path: "/tokens/named", Out: &out}); err != nil {
 		return nil, err
 	}
 	return out.Tokens, nil
@@ -175,7 +175,7 @@ func (c *Client) GetNamedToken(ctx context.Context, id string) (*NamedToken, err
 		return nil, err
 	}
 	var out NamedToken
-	if _, err := c.do(ctx, call{op: "getNamedToken", class: transport.Read, method: http.MethodGet, path: "/tokens/named/" + seg, out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "getNamedToken", Class: transport.Read, Method: http.MethodGet, Path: "/tokens/named/" + seg, Out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -193,7 +193,7 @@ func (c *Client) GetNamedTokenByName(ctx context.Context, subj Subject, name str
 		return nil, err
 	}
 	var out NamedToken
-	if _, err := c.do(ctx, call{op: "getNamedTokenByName", class: transport.Read, method: http.MethodGet, path: p + "/tokens/named/name/" + seg, out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "getNamedTokenByName", Class: transport.Read, Method: http.MethodGet, Path: p + "/tokens/named/name/" + seg, Out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -233,7 +233,7 @@ func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUp
 	if len(body) == 0 {
 		return cloudkeys.InvalidInput(vendor, "NamedTokenUpdate", "set at least one of Name, CustomMetadata, Revoked")
 	}
-	_, err = c.do(ctx, call{op: "modifyNamedToken", class: transport.IdempotentWrite, method: http.MethodPatch, path: "/tokens/named/" + seg, in: body})
+	_, err = c.do(ctx, transport.Call{Operation: "modifyNamedToken", Class: transport.IdempotentWrite, Method: http.MethodPatch, Path: "/tokens/named/" + seg, In: body})
 	return err
 }
 
@@ -245,7 +245,7 @@ func (c *Client) DeleteNamedToken(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, call{op: "deleteNamedToken", class: transport.IdempotentWrite, method: http.MethodDelete, path: "/tokens/named/" + seg})
+	_, err = c.do(ctx, transport.Call{Operation: "deleteNamedToken", Class: transport.IdempotentWrite, Method: http.MethodDelete, Path: "/tokens/named/" + seg})
 	return goneAfterRetry(err)
 }
 
@@ -271,7 +271,7 @@ func (c *Client) DeleteAllNamedTokens(ctx context.Context, subj Subject) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, call{op: "deleteAllNamedTokens", class: transport.Write, method: http.MethodDelete, path: p + "/tokens/named"})
+	_, err = c.do(ctx, transport.Call{Operation: "deleteAllNamedTokens", Class: transport.Write, Method: http.MethodDelete, Path: p + "/tokens/named"})
 	return err
 }
 
@@ -288,7 +288,7 @@ func (c *Client) GetNamedTokenStatus(ctx context.Context, id string) (*NamedToke
 		return nil, err
 	}
 	var out NamedTokenStatus
-	if _, err := c.do(ctx, call{op: "getNamedTokenStatus", class: transport.Read, method: http.MethodGet, path: "/tokens/named/" + seg + "/status", out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "getNamedTokenStatus", Class: transport.Read, Method: http.MethodGet, Path: "/tokens/named/" + seg + "/status", Out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil

@@ -41,8 +41,8 @@ func (c *Client) CreateProviderRegistrationToken(ctx context.Context, userID str
 	var out struct {
 		Token cloudkeys.Secret `json:"token"`
 	}
-	if _, err := c.do(ctx, call{op: "createProviderRegistrationToken", class: transport.Write, method: http.MethodPost,
-		path: p + "/clusters/provider_registration_token", out: &out, need: needToken(&out.Token)}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "createProviderRegistrationToken", Class: transport.Write, Method: http.MethodPost,
+		Path: p + "/clusters/provider_registration_token", Out: &out, Need: needToken(&out.Token)}); err != nil {
 		return cloudkeys.Secret{}, err
 	}
 	return out.Token, nil

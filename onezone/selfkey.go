@@ -69,7 +69,7 @@ func (c *Client) examineOwn(ctx context.Context, st *credState) (*credState, err
 // changes.
 func (c *Client) UseCredential(k *cloudkeys.Key) error {
 	if c.cred.Load().creds.basic {
-		return fmt.Errorf("onezone: UseCredential: the client uses basic auth, not a token: %w", cloudkeys.ErrUnsupported)
+		return cloudkeys.Unsupported(vendor, "UseCredential", "the client uses basic auth, not a token")
 	}
 	if k == nil {
 		return cloudkeys.InvalidInput(vendor, "k", "nil key")
@@ -106,6 +106,6 @@ func (c *Client) checkOwnReplacement(ctx context.Context, nt *NamedToken) error 
 	if st.id != nt.ID || st.caveats <= len(nt.Caveats) {
 		return nil
 	}
-	return fmt.Errorf("onezone: token %s cannot be replaced safely: the client authenticates with a confined copy of it (%d caveats, the named token has %d), and cloudkeys.Rotate would switch the client to the unconfined replacement; replace it from another client and confine the new token yourself: %w",
-		nt.ID, st.caveats, len(nt.Caveats), cloudkeys.ErrUnsupported)
+	return cloudkeys.Unsupported(vendor, "ReplaceKey", fmt.Sprintf("token %s cannot be replaced safely: the client authenticates with a confined copy of it (%d caveats, the named token has %d), and cloudkeys.Rotate would switch the client to the unconfined replacement; replace it from another client and confine the new token yourself",
+		nt.ID, st.caveats, len(nt.Caveats)))
 }

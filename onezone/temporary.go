@@ -50,8 +50,8 @@ func (c *Client) CreateTemporaryToken(ctx context.Context, subj Subject, req Tem
 	var out struct {
 		Token cloudkeys.Secret `json:"token"`
 	}
-	if _, err := c.do(ctx, call{op: "createTemporaryToken", class: transport.Write, method: http.MethodPost,
-		path: p + "/tokens/temporary", in: temporaryWire(req), out: &out, need: needToken(&out.Token)}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "createTemporaryToken", Class: transport.Write, Method: http.MethodPost,
+		Path: p + "/tokens/temporary", In: temporaryWire(req), Out: &out, Need: needToken(&out.Token)}); err != nil {
 		return cloudkeys.Secret{}, err
 	}
 	return out.Token, nil
@@ -68,7 +68,7 @@ func (c *Client) GetTemporaryTokenGeneration(ctx context.Context, subj Subject) 
 	var out struct {
 		Generation int64 `json:"generation"`
 	}
-	if _, err := c.do(ctx, call{op: "getTemporaryTokenGeneration", class: transport.Read, method: http.MethodGet, path: p + "/tokens/temporary", out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "getTemporaryTokenGeneration", Class: transport.Read, Method: http.MethodGet, Path: p + "/tokens/temporary", Out: &out}); err != nil {
 		return 0, err
 	}
 	return out.Generation, nil
@@ -89,6 +89,6 @@ func (c *Client) RevokeAllTemporaryTokens(ctx context.Context, subj Subject) err
 	if err != nil {
 		return err
 	}
-	_, err = c.do(ctx, call{op: "revokeAllTemporaryTokens", class: transport.Write, method: http.MethodDelete, path: p + "/tokens/temporary"})
+	_, err = c.do(ctx, transport.Call{Operation: "revokeAllTemporaryTokens", Class: transport.Write, Method: http.MethodDelete, Path: p + "/tokens/temporary"})
 	return err
 }

@@ -38,9 +38,9 @@ func (c *Client) ExamineToken(ctx context.Context, token cloudkeys.Secret) (*Tok
 		return nil, err
 	}
 	var out TokenExamination
-	if _, err := c.do(ctx, call{op: "examineToken", class: transport.Read, method: http.MethodPost, path: "/tokens/examine",
-		public: true, scrub: []string{token.Reveal()},
-		in: map[string]string{"token": token.Reveal()}, out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "examineToken", Class: transport.Read, Method: http.MethodPost, Path: "/tokens/examine",
+		NoSign: true, Secrets: []string{token.Reveal()},
+		In: map[string]string{"token": token.Reveal()}, Out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -67,8 +67,8 @@ func (c *Client) ConfineToken(ctx context.Context, token cloudkeys.Secret, cavea
 		Token   string  `json:"token"`
 		Caveats Caveats `json:"caveats"`
 	}{token.Reveal(), caveats}
-	if _, err := c.do(ctx, call{op: "confineToken", class: transport.Read, method: http.MethodPost, path: "/tokens/confine",
-		public: true, scrub: []string{token.Reveal()}, in: body, out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "confineToken", Class: transport.Read, Method: http.MethodPost, Path: "/tokens/confine",
+		NoSign: true, Secrets: []string{token.Reveal()}, In: body, Out: &out}); err != nil {
 		return cloudkeys.Secret{}, err
 	}
 	return out.Token, nil
@@ -122,8 +122,8 @@ func (c *Client) verify(ctx context.Context, op, path string, w verifyWire) (*Ve
 		return nil, cloudkeys.InvalidInput(vendor, "Token", "must not be empty")
 	}
 	var out VerifyResult
-	if _, err := c.do(ctx, call{op: op, class: transport.Read, method: http.MethodPost, path: path, public: true,
-		scrub: []string{w.Token, w.ServiceToken, w.ConsumerToken}, in: w, out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: op, Class: transport.Read, Method: http.MethodPost, Path: path, NoSign: true,
+		Secrets: []string{w.Token, w.ServiceToken, w.ConsumerToken}, In: w, Out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -215,16 +215,16 @@ func (c *Client) InferAccessTokenScope(ctx context.Context, r InferAccessTokenSc
 		return nil, fmt.Errorf("onezone: inferAccessTokenScope: reading the zone version: %w", err)
 	}
 	if v, ok := ParseVersion(cfg.Version); ok && v.Less(mustVersion(MinInferScopeVersion)) {
-		return nil, fmt.Errorf("onezone: inferAccessTokenScope needs Onezone %s or newer, the zone runs %q: %w",
-			MinInferScopeVersion, cfg.Version, cloudkeys.ErrUnsupported)
+		return nil, cloudkeys.Unsupported(vendor, "inferAccessTokenScope", fmt.Sprintf("needs Onezone %s or newer, the zone runs %q",
+			MinInferScopeVersion, cfg.Version))
 	}
 	w := struct {
 		Token         string `json:"token"`
 		ConsumerToken string `json:"consumerToken,omitempty"`
 	}{r.Token.Reveal(), r.ConsumerToken.Reveal()}
 	var out AccessTokenScope
-	if _, err := c.do(ctx, call{op: "inferAccessTokenScope", class: transport.Read, method: http.MethodPost,
-		path: "/tokens/infer_access_token_scope", public: true, scrub: []string{w.Token, w.ConsumerToken}, in: w, out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "inferAccessTokenScope", Class: transport.Read, Method: http.MethodPost,
+		Path: "/tokens/infer_access_token_scope", NoSign: true, Secrets: []string{w.Token, w.ConsumerToken}, In: w, Out: &out}); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -245,7 +245,7 @@ type Configuration struct {
 // asks the server (and refreshes the cached copy used for version gating).
 func (c *Client) GetConfiguration(ctx context.Context) (*Configuration, error) {
 	var out Configuration
-	resp, err := c.do(ctx, call{op: "getConfiguration", class: transport.Read, method: http.MethodGet, path: "/configuration", public: true, out: &out})
+	resp, err := c.do(ctx, transport.Call{Operation: "getConfiguration", Class: transport.Read, Method: http.MethodGet, Path: "/configuration", NoSign: true, Out: &out})
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ func (c *Client) GetCurrentTime(ctx context.Context) (int64, error) {
 	var out struct {
 		TimeMillis int64 `json:"timeMillis"`
 	}
-	if _, err := c.do(ctx, call{op: "getCurrentTime", class: transport.Read, method: http.MethodGet, path: "/provider/public/get_current_time", public: true, out: &out}); err != nil {
+	if _, err := c.do(ctx, transport.Call{Operation: "getCurrentTime", Class: transport.Read, Method: http.MethodGet, Path: "/provider/public/get_current_time", NoSign: true, Out: &out}); err != nil {
 		return 0, err
 	}
 	return out.TimeMillis, nil

@@ -106,13 +106,6 @@ func (r *createReply) check() error {
 	return nil
 }
 
-func (c *Client) oneInventory(op string, r inventoryReply) (*AccessKeyInventory, error) {
-	if r.Inventory == nil || r.Inventory.UUID == "" {
-		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: op, StatusCode: http.StatusOK, Message: "answer without an inventory", Kind: cloudkeys.ErrServer}
-	}
-	return c.inventory(r.Inventory), nil
-}
-
 // CreateAccessKeyParams are the params of CreateAccessKey.
 type CreateAccessKeyParams struct {
 	AccountUUID string // required: the owning account
@@ -198,14 +191,13 @@ func (c *Client) CreateAccessKey(ctx context.Context, p CreateAccessKeyParams) (
 		SystemTags: p.SystemTags, UserTags: p.UserTags,
 	}
 	var r createReply
-	if err := c.invoke(ctx, apiCall{op: "CreateAccessKey", method: http.MethodPost, path: "/accesskeys", body: body, async: true}, &r); err != nil {
+	if err := c.invoke(ctx, transport.Call{Operation: "CreateAccessKey", Method: http.MethodPost, Path: "/accesskeys", In: body, Out: &r}); err != nil {
 		return nil, err
 	}
-	inv, err := c.oneInventory("CreateAccessKey", r.inventoryReply)
-	if err == nil {
-		c.tc.AddSecret(inv.AccessKeySecret.Reveal())
-	}
-	return inv, err
+	// The answer passed its check (invoke makes it the call's Need).
+	inv := c.inventory(r.Inventory)
+	c.tc.AddSecret(inv.AccessKeySecret.Reveal())
+	return inv, nil
 }
 
 func checkUUID(field, uuid string) error {
@@ -240,10 +232,9 @@ func (c *Client) DeleteAccessKey(ctx context.Context, uuid string, mode DeleteMo
 	default:
 		return cloudkeys.InvalidInput(Vendor, "deleteMode", "must be Permissive or Enforcing")
 	}
-	return c.invoke(ctx, apiCall{
-		op: "DeleteAccessKey", method: http.MethodDelete, path: "/accesskeys/" + seg,
-		query: url.Values{"deleteMode": {string(mode)}}, async: true,
-	}, nil)
+	return c.invoke(ctx, transport.Call{
+		Operation: "DeleteAccessKey", Method: http.MethodDelete, Path: "/accesskeys/" + seg,
+		Query: url.Values{"deleteMode": {string(mode)}}})
 }
 
 // ChangeAccessKeyState enables or disables an AccessKey with PUT
@@ -260,14 +251,13 @@ func (c *Client) ChangeAccessKeyState(ctx context.Context, uuid string, event St
 		return nil, cloudkeys.InvalidInput(Vendor, "stateEvent", "must be enable or disable")
 	}
 	var r inventoryReply
-	err = c.invoke(ctx, apiCall{
-		op: "ChangeAccessKeyState", method: http.MethodPut, path: "/accesskeys/" + seg + "/actions",
-		body: map[string]any{"changeAccessKeyState": map[string]string{"stateEvent": string(event)}}, async: true,
-	}, &r)
+	err = c.invoke(ctx, transport.Call{
+		Operation: "ChangeAccessKeyState", Method: http.MethodPut, Path: "/accesskeys/" + seg + "/actions",
+		In: map[string]any{"changeAccessKeyState": map[string]string{"stateEvent": string(event)}}, Out: &r})
 	if err != nil {
 		return nil, err
 	}
-	return c.oneInventory("ChangeAccessKeyState", r)
+	return c.inventory(r.Inventory), nil // checked as the call's Need
 }
 
 // AccessKeyPage is one page of QueryAccessKey.
@@ -299,7 +289,7 @@ func (c *Client) queryPage(ctx context.Context, path string, p queryParams) (*Ac
 		return nil, cloudkeys.InvalidInput(Vendor, "Query", "cannot encode")
 	}
 	var r queryReply
-	if err := c.invoke(ctx, apiCall{op: "QueryAccessKey", method: http.MethodGet, path: path, query: v, class: transport.Read}, &r); err != nil {
+	if err := c.invoke(ctx, transport.Call{Operation: "QueryAccessKey", Method: http.MethodGet, Path: path, Query: v, Class: transport.Read, Out: &r}); err != nil {
 		return nil, err
 	}
 	page := &AccessKeyPage{}
@@ -377,7 +367,7 @@ func (c *Client) GetAccessKey(ctx context.Context, uuid string) (*AccessKeyInven
 		return nil, err
 	}
 	if len(page.Inventories) == 0 {
-		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: "QueryAccessKey", StatusCode: http.StatusOK, Message: "access key " + uuid + " not found", Kind: cloudkeys.ErrNotFound}
+		return nil, c.tc.APIError("QueryAccessKey", http.StatusOK, "", "access key "+uuid+" not found", cloudkeys.ErrNotFound)
 	}
 	return page.Inventories[0], nil
 }

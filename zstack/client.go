@@ -1,17 +1,13 @@
 package zstack
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,10 +38,8 @@ type Client struct {
 	loc      *time.Location
 	pollMin  time.Duration
 	pollMax  time.Duration
-	loginMu  sync.Mutex // serialises logins
-	mu       sync.RWMutex
-	session  *Session // current login session (login credentials only)
-	basePath string   // e.g. "/zstack/v1"
+	sessions *transport.Session[*Session] // the login session (AccountLogin and UserLogin only)
+	basePath string                       // e.g. "/zstack/v1"
 
 	ak atomic.Pointer[akState] // the AccessKey signing every attempt (AccessKey credentials only)
 }
@@ -105,6 +99,24 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	if err != nil {
 		return nil, err
 	}
+	if creds.canLogin() {
+		c.sessions = &transport.Session[*Session]{
+			Login: func(ctx context.Context) (*Session, time.Time, error) {
+				s, err := c.logIn(ctx)
+				return s, time.Time{}, err // sliding expiry: renewed by every call, so never by time
+			},
+			Expired: func(err error) bool { return errorCodeOf(err) == CodeInvalidSession },
+			// Repeat policy: every class. ZStack evaluates the session
+			// (AuthorizationManager.evaluateSession) before it handles an
+			// API message: ID.1001 answers a synchronous call in its 503,
+			// and an asynchronous one as its job's result, and either way
+			// the message was refused, not run. The repeat of an
+			// asynchronous write carries a new X-Job-UUID (the refused job
+			// holds the first), so it stays exactly-once.
+			Repeat: transport.RepeatAll,
+			Now:    c.tc.Now,
+		}
+	}
 	return c, nil
 }
 
@@ -132,7 +144,9 @@ func (c *Client) Vendor() string { return Vendor }
 // ServerLocation returns the time zone the client assumes for the server.
 func (c *Client) ServerLocation() *time.Location { return c.loc }
 
-// sign authenticates one attempt: an AccessKey signature, or the session.
+// sign authenticates one attempt: an AccessKey signature, or the fixed
+// session. Calls with login credentials carry their session's signer (see
+// invoke); calls of the session APIs and job polls are sent unsigned.
 func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
 	switch c.creds.kind {
 	case credAccessKey:
@@ -141,12 +155,14 @@ func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
 	case credSession:
 		o.Header.Set("Authorization", "OAuth "+c.creds.session.Reveal())
 		return nil
-	default:
-		id := c.sessionUUID()
-		if id == "" {
-			return errors.New("not logged in")
-		}
-		o.Header.Set("Authorization", "OAuth "+id)
+	}
+	return errors.New("not logged in")
+}
+
+// sessionSigner sends the session uuid as "Authorization: OAuth <uuid>".
+func sessionSigner(s *Session) transport.Signer {
+	return func(_ context.Context, o *transport.Outgoing) error {
+		o.Header.Set("Authorization", "OAuth "+s.UUID.Reveal())
 		return nil
 	}
 }
@@ -173,158 +189,114 @@ func accessKeySigner(id, secret string, loc *time.Location, prefix string) trans
 	}
 }
 
-// apiCall is one logical REST call.
-type apiCall struct {
-	op     string
-	method string
-	path   string // escaped, below /zstack/v1, e.g. "/accesskeys"
-	query  url.Values
-	body   any
-	async  bool            // answers 202 + job location; carries X-Job-UUID
-	class  transport.Class // for synchronous calls
-	noAuth bool
-	// session marks a call whose answer is a session (a login, a renewal),
-	// not a key: an unreadable one is reported as a read's, with no
-	// outcome doubt and nothing kept.
-	session bool
-}
-
 // answerCheck is implemented by the answer types that must carry something
 // (a created key's id and secret, a session's uuid); check returns a
-// *transport.BadAnswer when the decoded answer lacks it.
+// *transport.BadAnswer when the decoded answer lacks it. invoke makes it the
+// call's Need.
 type answerCheck interface{ check() error }
 
-// view is the request an unreadable answer to call is reported against
-// (transport.Client.Undecodable): an asynchronous call is a write whatever
-// its retry class, so its unreadable result matches
-// cloudkeys.ErrOutcomeUnknown and keeps the answer that holds the result
-// (the job's); a session's answer is reported as a read's.
-func (call apiCall) view(req *transport.Request) *transport.Request {
-	switch {
-	case call.session:
-		return &transport.Request{Operation: call.op, Class: transport.Read}
-	case call.async:
-		return &transport.Request{Operation: call.op, Class: transport.Write}
-	}
-	return req
+// isAsync reports whether ZStack runs k as an asynchronous job (202 and a
+// job location): every write except the session APIs (login, logout),
+// which are the calls sent without Authorization.
+func isAsync(k *transport.Call) bool {
+	return k.Method != "" && k.Method != http.MethodGet && !k.NoSign
 }
 
-// invoke runs call, logging in first where needed, and once more after an
-// ID.1001 (expired session) when the client holds login credentials. The
-// repeat carries a new job uuid: the first job failed, so nothing ran.
-func (c *Client) invoke(ctx context.Context, call apiCall, out any) error {
+// invoke runs k (transport.Call: JSON body from In, the answer into Out,
+// whose answerCheck is its Need). A call with login credentials carries the
+// session of c.sessions, which logs in first where needed, and once more
+// after an ID.1001 (expired session), then repeats the call once (see the
+// repeat policy in New). An asynchronous write (isAsync) is sent as an
+// IdempotentWrite with an X-Job-UUID and its job polled; Out receives the
+// job's result.
+func (c *Client) invoke(ctx context.Context, k transport.Call) error {
 	if ctx == nil {
 		return cloudkeys.InvalidInput(Vendor, "ctx", "nil context")
 	}
-	var used string
-	if !call.noAuth {
-		var err error
-		if used, err = c.ensureSession(ctx); err != nil {
-			return err
-		}
+	if a, ok := k.Out.(answerCheck); ok && k.Need == nil {
+		k.Need = func(*transport.Response) error { return a.check() }
 	}
-	err := c.invokeOnce(ctx, call, out)
-	if err != nil && !call.noAuth && c.creds.canLogin() && errorCodeOf(err) == CodeInvalidSession {
-		if _, lerr := c.relogin(ctx, used); lerr != nil {
-			return fmt.Errorf("%s: %s: session expired and logging in again failed: %w", Vendor, call.op, lerr)
-		}
-		err = c.invokeOnce(ctx, call, out)
-	}
-	return err
-}
-
-func (c *Client) invokeOnce(ctx context.Context, call apiCall, out any) error {
-	h := http.Header{}
-	var body []byte
-	if call.body != nil {
-		b, err := json.Marshal(call.body)
-		if err != nil {
-			return fmt.Errorf("%s: %s: encoding the request: %w", Vendor, call.op, err)
-		}
-		body = b
-		h.Set("Content-Type", "application/json;charset=UTF-8")
-	}
-	req := &transport.Request{
-		Operation: call.op, Class: call.class, Method: call.method, Path: call.path,
-		Query: call.query, Header: h, Body: body, NoSign: call.noAuth,
-	}
-	var jobID string
-	if call.async {
-		jobID = NewJobUUID()
-		h.Set("X-Job-UUID", jobID)
+	if isAsync(&k) {
 		// One job uuid for every attempt: the server refuses a second
 		// submission, so retrying the write can never run it twice.
-		req.Class = transport.IdempotentWrite
+		k.Class = transport.IdempotentWrite
 	}
-	resp, err := c.tc.Do(ctx, req)
+	if k.NoSign || c.sessions == nil {
+		return c.invokeOnce(ctx, k)
+	}
+	return c.sessions.Do(ctx, k.Class, func(ctx context.Context, s *Session) error {
+		k.Sign = sessionSigner(s)
+		return c.invokeOnce(ctx, k)
+	})
+}
+
+// invokeOnce sends k once (with the transport's retries). An asynchronous
+// write gets a new job uuid each time.
+func (c *Client) invokeOnce(ctx context.Context, k transport.Call) error {
+	h := k.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	if k.In != nil {
+		h.Set("Content-Type", "application/json;charset=UTF-8")
+	}
+	k.Header = h
+	if !isAsync(&k) {
+		_, err := c.tc.Call(ctx, k)
+		c.scrubError(err)
+		return err
+	}
+	// The job's result answers the write: an unreadable one is a write's
+	// (it matches cloudkeys.ErrOutcomeUnknown and keeps the answer that
+	// holds the result), unless the answer is a session.
+	view := k
+	view.Class = transport.Write
+	k.Out, k.Need = nil, nil
+	jobID := NewJobUUID()
+	h.Set("X-Job-UUID", jobID)
+	resp, err := c.tc.Call(ctx, k)
 	if err != nil {
 		c.scrubError(err)
-		if call.async {
-			if isDuplicateJob(err) {
-				// An earlier attempt arrived: read its job, don't write again.
-				return c.waitJob(ctx, call.view(req), jobID, out)
+		if isDuplicateJob(err) {
+			// An earlier attempt arrived: read its job, don't write again.
+			return c.waitJob(ctx, &view, jobID)
+		}
+		var ae *cloudkeys.APIError
+		if errors.As(err, &ae) {
+			if notFromZStack(ae) {
+				// A gateway's 5xx, or an answer too large to read, may
+				// hide a job that ZStack accepted: ask the job itself.
+				return c.reconcileJob(ctx, &view, jobID, err)
 			}
-			var ae *cloudkeys.APIError
-			if errors.As(err, &ae) {
-				if notFromZStack(ae) {
-					// A gateway's 5xx, or an answer too large to read, may
-					// hide a job that ZStack accepted: ask the job itself.
-					return c.reconcileJob(ctx, call.view(req), jobID, out, err)
-				}
-				return err // ZStack's own refusal: nothing ran
-			}
-			if !neverSent(err) {
-				return &JobOutcomeUnknownError{Operation: call.op, JobUUID: jobID, Err: err}
-			}
+			return err // ZStack's own refusal: nothing ran
+		}
+		if !neverSent(err) {
+			return &JobOutcomeUnknownError{Operation: k.Operation, JobUUID: jobID, Err: err}
 		}
 		return err
 	}
-	if call.async && resp.StatusCode == http.StatusAccepted {
+	if resp.StatusCode == http.StatusAccepted {
 		id, err := jobIDFromLocation(resp.Body)
 		if err != nil {
-			return &JobOutcomeUnknownError{Operation: call.op, JobUUID: jobID,
-				Err: c.tc.Undecodable(call.view(req), resp, &transport.BadAnswer{Problem: err.Error()})}
+			return &JobOutcomeUnknownError{Operation: k.Operation, JobUUID: jobID,
+				Err: c.tc.Unreadable(&view, resp, &transport.BadAnswer{Problem: err.Error()})}
 		}
-		return c.waitJob(ctx, call.view(req), id, out)
+		return c.waitJob(ctx, &view, id)
 	}
-	if out != nil && call.method == http.MethodGet && len(bytes.TrimSpace(resp.Body)) == 0 {
-		// A read answered with nothing is not an empty result: without
-		// this, a proxy's empty 200 would list no keys at all.
-		return c.tc.Undecodable(req, resp, &transport.BadAnswer{Problem: "empty answer"})
-	}
-	return c.decodeResult(call.view(req), resp, out)
+	return c.tc.Decode(&view, resp)
 }
 
 // scrubError removes registered secrets from the Path field of a transport
 // error (session APIs carry the session uuid in the path): its Error()
 // scrubs, but %#v prints the field raw.
 func (c *Client) scrubError(err error) {
+	if err == nil {
+		return
+	}
 	var te *transport.Error
 	if errors.As(err, &te) {
 		te.Path = c.tc.Scrub(te.Path)
 	}
-}
-
-// decodeResult decodes a success answer (a synchronous call's, or a job's
-// result) into out. An answer that cannot be decoded, or that lacks what
-// out must carry (answerCheck), is a *cloudkeys.UndecodableAnswerError
-// reported against view: never quoted; for a write it matches
-// cloudkeys.ErrOutcomeUnknown and keeps the body.
-func (c *Client) decodeResult(view *transport.Request, resp *transport.Response, out any) error {
-	if out == nil {
-		return nil
-	}
-	if len(bytes.TrimSpace(resp.Body)) > 0 {
-		if err := json.Unmarshal(resp.Body, out); err != nil {
-			return c.tc.Undecodable(view, resp, err)
-		}
-	}
-	if a, ok := out.(answerCheck); ok {
-		if err := a.check(); err != nil {
-			return c.tc.Undecodable(view, resp, err)
-		}
-	}
-	return nil
 }
 
 // NewJobUUID returns a random 32-hex job id, the form X-Job-UUID requires.

@@ -93,27 +93,23 @@ func (c *Client) check(req *transport.Request, resp *transport.Response) error {
 		return nil
 	}
 	if e, ok := parseError(resp.Body); ok {
-		return &cloudkeys.APIError{
-			StatusCode: resp.StatusCode,
-			Code:       e.Code,
-			Message:    errorMessage(e),
-			Kind:       kindFor(e.Code),
-		}
+		return c.tc.APIError("", resp.StatusCode, e.Code, errorMessage(e), kindFor(e.Code))
 	}
-	ae := &cloudkeys.APIError{StatusCode: resp.StatusCode, Message: transport.Excerpt(resp.Body)}
+	msg := transport.Excerpt(resp.Body)
+	var kind error
 	switch {
 	case resp.StatusCode == http.StatusForbidden && c.creds.kind == credAccessKey && !req.NoSign:
 		// Bad signature, clock skew or an unknown/disabled key.
-		ae.Kind = cloudkeys.ErrUnauthorized
-		if strings.Contains(ae.Message, "requestTimeTooSkewed") {
-			ae.Message += " (the Date header was the server's wall clock in zone " + zoneLabel(c.tc.Now().In(c.loc)) +
+		kind = cloudkeys.ErrUnauthorized
+		if strings.Contains(msg, "requestTimeTooSkewed") {
+			msg += " (the Date header was the server's wall clock in zone " + zoneLabel(c.tc.Now().In(c.loc)) +
 				"; set cloudkeys.WithServerLocation to the server's zone and check both clocks)"
 		}
 	case resp.StatusCode == http.StatusNotFound && isJobURL(req):
 		// The job's result is gone: whether the write happened is unknown.
-		ae.Kind = cloudkeys.ErrOutcomeUnknown
+		kind = cloudkeys.ErrOutcomeUnknown
 	}
-	return ae
+	return c.tc.APIError("", resp.StatusCode, "", msg, kind)
 }
 
 func isJobURL(req *transport.Request) bool {

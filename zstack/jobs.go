@@ -87,20 +87,20 @@ func (c *Client) WaitJob(ctx context.Context, jobUUID string, out any) error {
 	if !validJobID(jobUUID) {
 		return cloudkeys.InvalidInput(Vendor, "jobUUID", "must be 1-64 letters, digits or '-'")
 	}
-	return c.waitJob(ctx, &transport.Request{Operation: "WaitJob", Class: transport.Read}, jobUUID, out)
+	return c.waitJob(ctx, &transport.Call{Operation: "WaitJob", Class: transport.Read, Out: out}, jobUUID)
 }
 
-// waitJob polls job id until it ends and decodes its result into out. view
-// names the operation and says how an unreadable result is reported: for
-// the job of a write (Class transport.Write) it matches
-// cloudkeys.ErrOutcomeUnknown and keeps the job's answer, which holds the
-// result (a new key's secret).
-func (c *Client) waitJob(ctx context.Context, view *transport.Request, id string, out any) error {
+// waitJob polls job id until it ends and decodes its result (Decode of
+// view: into view.Out, checked by view.Need). view names the operation and
+// says how an unreadable result is reported: for the job of a write (Class
+// transport.Write) it matches cloudkeys.ErrOutcomeUnknown and keeps the
+// job's answer, which holds the result (a new key's secret).
+func (c *Client) waitJob(ctx context.Context, view *transport.Call, id string) error {
 	op := view.Operation
 	u := c.jobURL(id)
 	var result *transport.Response
 	err := transport.Poll(ctx, c.pollMin, c.pollMax, func(ctx context.Context) (bool, error) {
-		resp, err := c.tc.Do(ctx, &transport.Request{Operation: op, Class: transport.Read, Method: http.MethodGet, URL: u, NoSign: true})
+		resp, err := c.tc.Call(ctx, transport.Call{Operation: op, Class: transport.Read, Method: http.MethodGet, URL: u, NoSign: true})
 		if err != nil {
 			return true, err
 		}
@@ -118,7 +118,7 @@ func (c *Client) waitJob(ctx context.Context, view *transport.Request, id string
 		// context end, or the node's own trouble outlasting the retries).
 		return &JobOutcomeUnknownError{Operation: op, JobUUID: id, Err: err}
 	}
-	return c.decodeResult(view, result, out)
+	return c.tc.Decode(view, result)
 }
 
 // isJobResult reports whether a poll error is the job's own answer: its
@@ -136,8 +136,8 @@ func notFromZStack(ae *cloudkeys.APIError) bool {
 // own: the job's result when ZStack has the job; the original error when it
 // has none (the write never arrived, so it may be sent again); a
 // *JobOutcomeUnknownError when the job cannot be read.
-func (c *Client) reconcileJob(ctx context.Context, view *transport.Request, jobID string, out any, orig error) error {
-	err := c.waitJob(ctx, view, jobID, out)
+func (c *Client) reconcileJob(ctx context.Context, view *transport.Call, jobID string, orig error) error {
+	err := c.waitJob(ctx, view, jobID)
 	var ae *cloudkeys.APIError
 	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
 		return fmt.Errorf("%w (ZStack has no job %s: the write did not arrive)", orig, jobID)

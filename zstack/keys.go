@@ -2,11 +2,10 @@ package zstack
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"iter"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
 // Capabilities reports, without asking the server: an account holds several keys (non-admin accounts at most
@@ -37,17 +36,17 @@ func (c *Client) toKey(inv *AccessKeyInventory) *cloudkeys.Key {
 // [cloudkeys.ErrOutcomeUnknown] and keeps the raw result (see
 // [Client.CreateAccessKey]).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
-	if !req.ExpiresAt.IsZero() {
-		return nil, fmt.Errorf("%s: CreateKey: keys do not expire: %w", Vendor, cloudkeys.ErrUnsupported)
+	caps, _ := c.Capabilities(ctx)
+	if err := transport.CheckExpiry(Vendor, caps, req.ExpiresAt); err != nil {
+		return nil, err
 	}
 	owner := req.Owner
-	if owner == "" && c.creds.canLogin() {
-		if _, err := c.ensureSession(ctx); err != nil {
+	if owner == "" && c.sessions != nil {
+		s, err := c.sessions.Get(ctx)
+		if err != nil {
 			return nil, err
 		}
-		if s := c.CurrentSession(); s != nil {
-			owner = s.AccountUUID
-		}
+		owner = s.AccountUUID
 	}
 	if owner == "" {
 		return nil, cloudkeys.InvalidInput(Vendor, "Owner", "the owning account uuid is required")
@@ -107,7 +106,7 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // RotateKey is not supported: ZStack has no in-place rotation. Use
 // [cloudkeys.Rotate], which creates a new key and deletes the old one.
 func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
-	return nil, fmt.Errorf("%s: RotateKey: no in-place rotation (use cloudkeys.Rotate): %w", Vendor, errors.ErrUnsupported)
+	return nil, cloudkeys.Unsupported(Vendor, "RotateKey", "ZStack has no in-place rotation; use cloudkeys.Rotate, which creates a new key and deletes the old one")
 }
 
 // SetKeyEnabled enables or disables an AccessKey (ChangeAccessKeyState).

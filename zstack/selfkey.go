@@ -2,7 +2,6 @@ package zstack
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/cloudkeys/cloudkeys"
 )
@@ -36,8 +35,7 @@ func (c *Client) CredentialKeyID(ctx context.Context) (string, error) {
 			return inv.UUID, nil
 		}
 	}
-	return "", &cloudkeys.APIError{Vendor: Vendor, Operation: "QueryAccessKey", Kind: cloudkeys.ErrNotFound,
-		Message: "the AccessKey the client signs with is not among the keys it can query"}
+	return "", c.tc.APIError("QueryAccessKey", 0, "", "the AccessKey the client signs with is not among the keys it can query", cloudkeys.ErrNotFound)
 }
 
 // UseCredential implements [cloudkeys.CredentialRotator]: a client with
@@ -54,7 +52,7 @@ func (c *Client) CredentialKeyID(ctx context.Context) (string, error) {
 // [cloudkeys.ErrUnsupported]. Either way nothing changes.
 func (c *Client) UseCredential(k *cloudkeys.Key) error {
 	if c.creds.kind != credAccessKey {
-		return fmt.Errorf("%s: UseCredential: the client logs in or uses a session, not an AccessKey: %w", Vendor, cloudkeys.ErrUnsupported)
+		return cloudkeys.Unsupported(Vendor, "UseCredential", "the client logs in or uses a session, not an AccessKey")
 	}
 	if k == nil {
 		return cloudkeys.InvalidInput(Vendor, "k", "nil key")

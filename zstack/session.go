@@ -2,7 +2,6 @@ package zstack
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -42,17 +41,16 @@ func (r *sessionReply) check() error {
 	return nil
 }
 
-func (c *Client) sessionFrom(op string, r sessionReply) (*Session, error) {
-	if r.Inventory == nil || r.Inventory.UUID.IsZero() {
-		return nil, &cloudkeys.APIError{Vendor: Vendor, Operation: op, StatusCode: http.StatusOK, Message: "answer without a session inventory", Kind: cloudkeys.ErrServer}
-	}
+// sessionFrom reads a session answer that passed its check (invoke makes
+// it the call's Need).
+func (c *Client) sessionFrom(r sessionReply) *Session {
 	w := r.Inventory
 	c.tc.AddSecret(w.UUID.Reveal())
 	s := &Session{UUID: w.UUID, AccountUUID: w.AccountUUID, UserUUID: w.UserUUID, UserType: w.UserType}
 	// Dates are informative: an unparsable one is left zero.
 	s.ExpiredDate, _ = ParseInventoryDate(w.ExpiredDate, c.loc)
 	s.CreateDate, _ = ParseInventoryDate(w.CreateDate, c.loc)
-	return s, nil
+	return s
 }
 
 // LogInByAccount logs in with PUT /zstack/v1/accounts/login
@@ -70,17 +68,16 @@ func (c *Client) LogInByAccount(ctx context.Context, accountName, password strin
 	c.tc.PinSecret(password)
 	c.tc.PinSecret(hash)
 	var r sessionReply
-	err := c.invoke(ctx, apiCall{
-		op: "LogInByAccount", method: http.MethodPut, path: "/accounts/login",
-		body: map[string]any{"logInByAccount": map[string]string{"accountName": accountName, "password": hash}},
+	err := c.invoke(ctx, transport.Call{
+		Operation: "LogInByAccount", Method: http.MethodPut, Path: "/accounts/login",
+		In: map[string]any{"logInByAccount": map[string]string{"accountName": accountName, "password": hash}},
 		// Every login creates a session (they count toward
 		// session.maxConcurrent): a lost answer is not re-sent.
-		class: transport.Write, noAuth: true, session: true,
-	}, &r)
+		Class: transport.Write, NoSign: true, Session: true, Out: &r})
 	if err != nil {
 		return nil, err
 	}
-	return c.sessionFrom("LogInByAccount", r)
+	return c.sessionFrom(r), nil
 }
 
 // LogInByUser logs in as a user of an account with PUT
@@ -100,17 +97,16 @@ func (c *Client) LogInByUser(ctx context.Context, accountName, userName, passwor
 	c.tc.PinSecret(password)
 	c.tc.PinSecret(hash)
 	var r sessionReply
-	err := c.invoke(ctx, apiCall{
-		op: "LogInByUser", method: http.MethodPut, path: "/accounts/users/login",
-		body: map[string]any{"logInByUser": map[string]string{"accountName": accountName, "userName": userName, "password": hash}},
+	err := c.invoke(ctx, transport.Call{
+		Operation: "LogInByUser", Method: http.MethodPut, Path: "/accounts/users/login",
+		In: map[string]any{"logInByUser": map[string]string{"accountName": accountName, "userName": userName, "password": hash}},
 		// Every login creates a session (they count toward
 		// session.maxConcurrent): a lost answer is not re-sent.
-		class: transport.Write, noAuth: true, session: true,
-	}, &r)
+		Class: transport.Write, NoSign: true, Session: true, Out: &r})
 	if err != nil {
 		return nil, err
 	}
-	return c.sessionFrom("LogInByUser", r)
+	return c.sessionFrom(r), nil
 }
 
 // LogIn logs in now with the client's AccountLogin or UserLogin
@@ -118,29 +114,18 @@ func (c *Client) LogInByUser(ctx context.Context, accountName, userName, passwor
 // this by itself before the first call and after an ID.1001). With other
 // credentials it returns an error matching [cloudkeys.ErrUnsupported].
 func (c *Client) LogIn(ctx context.Context) (*Session, error) {
-	if !c.creds.canLogin() {
-		return nil, fmt.Errorf("%s: LogIn needs AccountLogin or UserLogin credentials: %w", Vendor, cloudkeys.ErrUnsupported)
+	if c.sessions == nil {
+		return nil, cloudkeys.Unsupported(Vendor, "LogIn", "needs AccountLogin or UserLogin credentials")
 	}
-	c.loginMu.Lock()
-	defer c.loginMu.Unlock()
-	return c.loginLocked(ctx)
+	return c.sessions.Renew(ctx)
 }
 
-func (c *Client) loginLocked(ctx context.Context) (*Session, error) {
-	var s *Session
-	var err error
+// logIn is the Login of the client's session source.
+func (c *Client) logIn(ctx context.Context) (*Session, error) {
 	if c.creds.kind == credUser {
-		s, err = c.LogInByUser(ctx, c.creds.account, c.creds.user, c.creds.password.Reveal())
-	} else {
-		s, err = c.LogInByAccount(ctx, c.creds.account, c.creds.password.Reveal())
+		return c.LogInByUser(ctx, c.creds.account, c.creds.user, c.creds.password.Reveal())
 	}
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	c.session = s
-	c.mu.Unlock()
-	return s, nil
+	return c.LogInByAccount(ctx, c.creds.account, c.creds.password.Reveal())
 }
 
 // CurrentSession returns the session the client uses, or nil (AccessKey
@@ -149,51 +134,15 @@ func (c *Client) CurrentSession() *Session {
 	if c.creds.kind == credSession {
 		return &Session{UUID: c.creds.session}
 	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.session == nil {
+	if c.sessions == nil {
 		return nil
 	}
-	s := *c.session
-	return &s
-}
-
-func (c *Client) sessionUUID() string {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.session == nil {
-		return ""
+	s, ok := c.sessions.Current()
+	if !ok {
+		return nil
 	}
-	return c.session.UUID.Reveal()
-}
-
-// ensureSession logs in if the client has login credentials and no
-// session yet, and returns the session uuid the call will use.
-func (c *Client) ensureSession(ctx context.Context) (string, error) {
-	switch c.creds.kind {
-	case credSession:
-		return c.creds.session.Reveal(), nil
-	case credAccessKey:
-		return "", nil
-	}
-	if id := c.sessionUUID(); id != "" {
-		return id, nil
-	}
-	return c.relogin(ctx, "")
-}
-
-// relogin logs in unless another goroutine already replaced stale.
-func (c *Client) relogin(ctx context.Context, stale string) (string, error) {
-	c.loginMu.Lock()
-	defer c.loginMu.Unlock()
-	if id := c.sessionUUID(); id != "" && id != stale {
-		return id, nil
-	}
-	s, err := c.loginLocked(ctx)
-	if err != nil {
-		return "", err
-	}
-	return s.UUID.Reveal(), nil
+	cp := *s
+	return &cp
 }
 
 // sessionArg resolves a session uuid argument ("" means the current one)
@@ -225,14 +174,12 @@ func (c *Client) LogOut(ctx context.Context, sessionUUID string) error {
 	if err != nil {
 		return err
 	}
-	err = c.invoke(ctx, apiCall{op: "LogOut", method: http.MethodDelete, path: "/accounts/sessions/" + seg, class: transport.IdempotentWrite, noAuth: true}, nil)
+	err = c.invoke(ctx, transport.Call{Operation: "LogOut", Method: http.MethodDelete, Path: "/accounts/sessions/" + seg, Class: transport.IdempotentWrite, NoSign: true})
 	if err != nil {
 		return err
 	}
-	if own || id == c.sessionUUID() {
-		c.mu.Lock()
-		c.session = nil
-		c.mu.Unlock()
+	if cur := c.CurrentSession(); c.sessions != nil && (own || cur != nil && id == cur.UUID.Reveal()) {
+		c.sessions.Forget()
 	}
 	return nil
 }
@@ -248,7 +195,7 @@ func (c *Client) ValidateSession(ctx context.Context, sessionUUID string) (bool,
 	var r struct {
 		Valid bool `json:"valid"`
 	}
-	err = c.invoke(ctx, apiCall{op: "ValidateSession", method: http.MethodGet, path: "/accounts/sessions/" + seg + "/valid", class: transport.Read, noAuth: true}, &r)
+	err = c.invoke(ctx, transport.Call{Operation: "ValidateSession", Method: http.MethodGet, Path: "/accounts/sessions/" + seg + "/valid", Class: transport.Read, NoSign: true, Out: &r})
 	return r.Valid, err
 }
 
@@ -265,12 +212,11 @@ func (c *Client) RenewSession(ctx context.Context, sessionUUID string, duration 
 		return nil, err
 	}
 	var r sessionReply
-	err = c.invoke(ctx, apiCall{
-		op: "RenewSession", method: http.MethodPut, path: "/accounts/sessions/" + seg + "/renew",
-		body: map[string]any{"renewSession": map[string]int64{"duration": int64(duration / time.Second)}}, async: true, session: true,
-	}, &r)
+	err = c.invoke(ctx, transport.Call{
+		Operation: "RenewSession", Method: http.MethodPut, Path: "/accounts/sessions/" + seg + "/renew",
+		In: map[string]any{"renewSession": map[string]int64{"duration": int64(duration / time.Second)}}, Session: true, Out: &r})
 	if err != nil {
 		return nil, err
 	}
-	return c.sessionFrom("RenewSession", r)
+	return c.sessionFrom(r), nil
 }

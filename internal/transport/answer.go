@@ -56,7 +56,7 @@ func DecodeProblem(err error) string {
 // for a Read or IdempotentWrite it matches cloudkeys.ErrServer only.
 func (c *Client) Undecodable(req *Request, resp *Response, cause error) error {
 	ue := &cloudkeys.UndecodableAnswerError{
-		Vendor: c.cfg.Vendor, Operation: req.Operation, Problem: CleanText(c.Scrub(DecodeProblem(cause))),
+		Vendor: c.cfg.Vendor, Operation: req.Operation, Problem: CleanText(c.Scrub(DecodeProblem(cause), req.Secrets...)),
 	}
 	if resp != nil {
 		ue.StatusCode, ue.Size = resp.StatusCode, len(resp.Body)
@@ -70,16 +70,20 @@ func (c *Client) Undecodable(req *Request, resp *Response, cause error) error {
 	return ue
 }
 
-// Finish completes an *cloudkeys.APIError that a vendor builds outside Do
-// (from an answer already read: an asynchronous job's error, a missing
-// header) the way Do completes the errors its Check returns: Vendor filled
-// in, and Message, Code and RequestID scrubbed of registered secrets and
-// cleaned (CleanText: no control characters, at most 1 KiB). Any
-// *cloudkeys.APIError carrying server text that does not come out of Do must
-// pass here. It returns ae.
-func (c *Client) Finish(ae *cloudkeys.APIError) *cloudkeys.APIError {
-	if ae != nil {
-		c.complete(ae, &Request{}, nil)
-	}
+// APIError returns the *cloudkeys.APIError of operation op: Vendor set,
+// code and msg (server text) scrubbed of registered secrets and cleaned
+// (CleanText: no control characters, at most 1 KiB), kind the sentinel it
+// matches (nil: the one status maps to). status is the HTTP status, or 0
+// for an error the answer reports inside a success (a failed job, a
+// listing without what was asked for).
+//
+// It is the one way vendor code builds an *cloudkeys.APIError: in a Check
+// hook (Do then fills in Operation where op is "", Attempts and RequestID,
+// and scrubs again, with the call's own secrets), from an answer already
+// read (an asynchronous job's error), or for what an answer lacks. Set
+// RequestID or Attempts afterwards only from a response of this client.
+func (c *Client) APIError(op string, status int, code, msg string, kind error) *cloudkeys.APIError {
+	ae := &cloudkeys.APIError{Vendor: c.cfg.Vendor, Operation: op, StatusCode: status, Code: code, Message: msg, Kind: kind}
+	c.complete(ae, &Request{}, nil)
 	return ae
 }

@@ -174,22 +174,20 @@ func TestUndecodableAnswer(t *testing.T) {
 	}
 }
 
-func TestFinishCleansServerText(t *testing.T) {
+func TestAPIErrorCleansServerText(t *testing.T) {
 	t.Parallel()
 	c := newScrubClient(t, "pinned-credential-value")
-	ae := c.Finish(&cloudkeys.APIError{
-		Operation: "job",
-		Message:   "job failed:\x1b[2K\r" + strings.Repeat("m", 2<<10) + " pinned-credential-value",
-		Code:      "530\x1b]0;title\x07",
-		RequestID: "req\u202Eid pinned-credential-value",
-	})
+	ae := c.APIError("job", 0, "530\x1b]0;title\x07",
+		"job failed:\x1b[2K\r"+strings.Repeat("m", 2<<10)+" pinned-credential-value", cloudkeys.ErrServer)
 	assert.Equal(t, "test", ae.Vendor)
 	assert.Equal(t, "job", ae.Operation)
+	assert.Zero(t, ae.StatusCode)
 	checkClean(t, ae.Message)
 	assert.True(t, strings.HasPrefix(ae.Message, "job failed: [2K mmm"))
 	assert.LessOrEqual(t, len(ae.Message), maxServerText+len("…"))
 	assert.Equal(t, "530 ]0;title", ae.Code)
-	assert.Equal(t, "req id [REDACTED]", ae.RequestID)
 	assert.NotContains(t, ae.Error(), "\x1b")
-	assert.Nil(t, c.Finish(nil))
+	assert.NotContains(t, ae.Error(), "pinned-credential-value")
+	assert.ErrorIs(t, ae, cloudkeys.ErrServer)
+	assert.ErrorIs(t, c.APIError("get", 404, "", "key not found", nil), cloudkeys.ErrNotFound, "nil kind: by status")
 }

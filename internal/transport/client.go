@@ -290,12 +290,18 @@ func indexOf(list []cloudkeys.Secret, s string) int {
 	return -1
 }
 
-// Scrub replaces every registered secret in s with "[REDACTED]", the longest
-// first, so a secret that contains another is never half-replaced.
-func (c *Client) Scrub(s string) string {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
+// Scrub replaces every registered secret in s, and every value of extra (a
+// call's own secrets, see Request.Secrets; those shorter than 4 bytes are
+// ignored), with "[REDACTED]", the longest first, so a secret that contains
+// another is never half-replaced.
+func (c *Client) Scrub(s string, extra ...string) string {
 	var found []string
+	for _, v := range extra {
+		if len(v) >= 4 && strings.Contains(s, v) {
+			found = append(found, v)
+		}
+	}
+	c.mu.RLock()
 	for _, list := range [2][]cloudkeys.Secret{c.pinned, c.recent} {
 		for _, sec := range list {
 			if v := sec.Reveal(); strings.Contains(s, v) {
@@ -303,6 +309,7 @@ func (c *Client) Scrub(s string) string {
 			}
 		}
 	}
+	c.mu.RUnlock()
 	if len(found) == 0 {
 		return s
 	}
@@ -429,18 +436,9 @@ func (c *Client) complete(ae *cloudkeys.APIError, req *Request, resp *Response) 
 	if ae.RequestID == "" && resp != nil && c.cfg.RequestIDHeader != "" {
 		ae.RequestID = resp.Header.Get(c.cfg.RequestIDHeader)
 	}
-	ae.Message = CleanText(c.Scrub(ae.Message))
-	ae.Code = CleanText(c.Scrub(ae.Code))
-	ae.RequestID = CleanText(c.Scrub(ae.RequestID))
-}
-
-// NewAPIError returns an *cloudkeys.APIError for resp with the status and a
-// short excerpt of the body as its message; vendors refine Code, Message and
-// Kind.
-func (c *Client) NewAPIError(req *Request, resp *Response) *cloudkeys.APIError {
-	ae := &cloudkeys.APIError{StatusCode: resp.StatusCode, Message: Excerpt(resp.Body)}
-	c.complete(ae, req, resp)
-	return ae
+	ae.Message = CleanText(c.Scrub(ae.Message, req.Secrets...))
+	ae.Code = CleanText(c.Scrub(ae.Code, req.Secrets...))
+	ae.RequestID = CleanText(c.Scrub(ae.RequestID, req.Secrets...))
 }
 
 // DefaultCheck accepts 2xx answers and turns any other into an
@@ -488,7 +486,8 @@ func (c *Client) failure(ctx context.Context, req *Request, u *url.URL, st *call
 func (c *Client) transportError(req *Request, u *url.URL, attempts int, cause error) error {
 	return &Error{
 		Vendor: c.cfg.Vendor, Operation: req.Operation, Method: cmp.Or(req.Method, http.MethodGet),
-		Host: u.Host, Path: c.Scrub(u.Path), Attempts: attempts, Err: cause, scrub: c.Scrub,
+		Host: u.Host, Path: c.Scrub(u.Path, req.Secrets...), Attempts: attempts, Err: cause,
+		scrub: func(s string) string { return c.Scrub(s, req.Secrets...) },
 	}
 }
 

@@ -80,6 +80,11 @@ type Request struct {
 	// unsigned (a login, a public endpoint).
 	Sign   Signer
 	NoSign bool
+
+	// Secrets are values of this call only (a token sent in the body to be
+	// examined) scrubbed from its errors like the client's registered
+	// secrets; values shorter than 4 bytes are ignored.
+	Secrets []string
 }
 
 // Response is a complete answer, its body read within the size limit.

@@ -83,7 +83,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	// session uuid there); it is logged scrubbed.
 	var path string
 	if debug {
-		path = c.Scrub(out.URL.Path)
+		path = c.Scrub(out.URL.Path, st.req.Secrets...)
 	}
 	start := time.Now()
 	if attempt > 1 && firstHop {
@@ -115,7 +115,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			log.DebugContext(ctx, "cloudkeys: attempt failed",
 				"vendor", c.cfg.Vendor, "operation", st.req.Operation, "method", out.Method,
 				"host", out.URL.Host, "path", path, "attempt", attempt,
-				"duration", end.Sub(start), "error", c.Scrub(unwrapURLError(err).Error()))
+				"duration", end.Sub(start), "error", c.Scrub(unwrapURLError(err).Error(), st.req.Secrets...))
 		}
 		return nil, err
 	}

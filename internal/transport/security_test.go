@@ -355,14 +355,21 @@ func TestClientPrintsNoSecrets(t *testing.T) {
 	assert.Equal(t, "transport.Client(test "+e.fs.URL()+"/api)", e.c.String())
 }
 
-func TestNewAPIErrorFromAnAnswer(t *testing.T) {
+func TestCheckErrorCompletedFromTheAnswer(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, true, Config{RequestIDHeader: "X-Request-Id"})
-	req := read("/keys")
-	ae := e.c.NewAPIError(req, &Response{StatusCode: 502, Attempts: 3,
-		Header: http.Header{"X-Request-Id": {"req-7"}}, Body: []byte("<h1>Bad gateway</h1> secret " + testSecret)})
-	assert.Equal(t, &cloudkeys.APIError{Vendor: "test", Operation: "get", StatusCode: 502, Attempts: 3, RequestID: "req-7",
-		Message: "Bad gateway secret [REDACTED]"}, ae)
+	var c *Client
+	e := newEnv(t, true, Config{RequestIDHeader: "X-Request-Id", Check: func(_ *Request, resp *Response) error {
+		if resp.StatusCode == http.StatusOK {
+			return c.APIError("", http.StatusBadGateway, "", "<h1>Bad gateway</h1> secret "+testSecret, nil)
+		}
+		return nil
+	}})
+	c = e.c
+	_, err := e.c.Do(context.Background(), read("/keys"))
+	var ae *cloudkeys.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, &cloudkeys.APIError{Vendor: "test", Operation: "get", StatusCode: 502, Attempts: 1,
+		Message: "<h1>Bad gateway</h1> secret [REDACTED]"}, ae)
 }
 
 func TestUnsendableHeaderIsInvalidInputNotUnknown(t *testing.T) {
