@@ -102,10 +102,12 @@ type Journal struct {
 	syncMu sync.Mutex // synced; one writer at a time does the write+fsync
 	synced uint64
 
-	// AfterWrite, when set, is called with each record once it is on
-	// disk, in the writer's goroutine. (The cloudkeys command uses it for
-	// a test-only crash hook.)
-	AfterWrite func(Record)
+	// BeforeWrite and AfterWrite, when set, are called with each record
+	// just before it is written and once it is on disk, in the writer's
+	// goroutine. (The cloudkeys command uses them for a test-only crash
+	// hook.)
+	BeforeWrite func(Record)
+	AfterWrite  func(Record)
 }
 
 // OpenJournal opens (creating it 0600 if needed) the journal at path for
@@ -162,6 +164,9 @@ func (j *Journal) Write(r Record) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
+	}
+	if j.BeforeWrite != nil {
+		j.BeforeWrite(r)
 	}
 	j.mu.Lock()
 	if j.err != nil {
