@@ -349,25 +349,19 @@ func (r *run) schedule(ctx context.Context, jobs []*job) {
 		go func() {
 			defer workers.Done()
 			for j := range work {
-				slot := ownerSlots[j.f.Profile+"\x00"+j.f.Owner]
-				if slot != nil {
-					slot <- struct{}{}
-				}
-				r.report(r.rotateOne(ctx, j))
-				if slot != nil {
-					<-slot
-				}
-				if j.own {
-					pendingOwn.Done()
-					continue
-				}
-				j.ts.mu.Lock()
-				j.ts.left--
-				last := j.ts.left == 0 && j.ts.last != nil
-				j.ts.mu.Unlock()
-				if last {
-					go func() { work <- j.ts.last }()
-				}
+				r.work(ctx, j, ownerSlots[j.f.Profile+"\x00"+j.f.Owner], func() {
+					if j.own {
+						pendingOwn.Done()
+						return
+					}
+					j.ts.mu.Lock()
+					j.ts.left--
+					last := j.ts.left == 0 && j.ts.last != nil
+					j.ts.mu.Unlock()
+					if last {
+						go func() { work <- j.ts.last }()
+					}
+				})
 			}
 		}()
 	}
@@ -388,6 +382,17 @@ func (r *run) schedule(ctx context.Context, jobs []*job) {
 	pendingOwn.Wait()
 	close(work)
 	workers.Wait()
+}
+
+// work runs one job in its owner's slot, then done (deferred, so that
+// the schedule goes on whatever happens to the rotation).
+func (r *run) work(ctx context.Context, j *job, slot chan struct{}, done func()) {
+	defer done()
+	if slot != nil {
+		slot <- struct{}{}
+		defer func() { <-slot }()
+	}
+	r.report(r.rotateOne(ctx, j))
 }
 
 // interleave orders jobs round-robin over (profile, owner), so that
