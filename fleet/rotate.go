@@ -118,6 +118,10 @@ func (e *UnfinishedError) Error() string {
 		e.Journal, len(e.Rotations), abbreviate(e.Rotations, 3))
 }
 
+// Is makes an UnfinishedError match cloudkeys.ErrOutcomeUnknown: writes
+// of the earlier run may or may not have happened; reconcile first.
+func (e *UnfinishedError) Is(target error) bool { return target == cloudkeys.ErrOutcomeUnknown }
+
 func abbreviate(s []string, n int) string {
 	if len(s) <= n {
 		return fmt.Sprint(s)
