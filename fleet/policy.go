@@ -128,10 +128,13 @@ func ParseDuration(s string) (time.Duration, error) {
 }
 
 // FormatDuration prints d in whole days when it is at least a day ("95d"),
-// else as a Go duration rounded to the second.
+// else as a Go duration, rounded to the second from a second on.
 func FormatDuration(d time.Duration) string {
-	if d >= 24*time.Hour {
+	switch {
+	case d >= 24*time.Hour:
 		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	case d >= time.Second:
+		return d.Round(time.Second).String()
 	}
-	return d.Round(time.Second).String()
+	return d.String()
 }

@@ -168,7 +168,7 @@ func runAudit(ctx context.Context, st *state, out io.Writer, targets []fleet.Tar
 		return fmt.Errorf("%d of the audit's lists failed, the first: %w", len(n.errs), n.errs[0])
 	}
 	if n.violates > 0 {
-		return fmt.Errorf("%d key(s) violate the policy: %w", n.violates, errViolations)
+		return violationsError{n.violates}
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/cloudkeys/cloudkeys"
 )
@@ -54,6 +55,12 @@ func exitCode(err error) int {
 
 // errViolations marks an audit that found keys violating the policy.
 var errViolations = errors.New("keys violate the policy")
+
+// violationsError says how many keys violate the policy.
+type violationsError struct{ n int }
+
+func (e violationsError) Error() string        { return fmt.Sprintf("%d key(s) violate the policy", e.n) }
+func (e violationsError) Is(target error) bool { return target == errViolations }
 
 // errUsage marks command-line mistakes.
 var errUsage = errors.New("usage")

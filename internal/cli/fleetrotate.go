@@ -300,6 +300,15 @@ func runPolicyRotate(ctx context.Context, st *state, out io.Writer, targets []fl
 	if werr := ow.end(sum, where); werr != nil && err == nil {
 		err = werr
 	}
+	for _, o := range sum.Rotated {
+		if o.OwnCredential && !strings.HasPrefix(o.Finding.Profile, envProfilePrefix) {
+			fmt.Fprintf(st.io.Stderr, "cloudkeys: profile %s authenticated with key %s, now replaced by %s: update the profile's credentials to it (--store received it with \"own_credential\": true)\n",
+				o.Finding.Profile, o.Finding.ID, o.New)
+		} else if o.OwnCredential {
+			fmt.Fprintf(st.io.Stderr, "cloudkeys: the %s credentials in the environment were key %s, now replaced by %s: update them (--store received it with \"own_credential\": true)\n",
+				o.Finding.Vendor, o.Finding.ID, o.New)
+		}
+	}
 	if err != nil {
 		return &commandError{err}
 	}
