@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,10 +29,9 @@ func (c crashPoint) String() string { return c.when + ":" + string(c.step) }
 // crashAt makes the journal stop the goroutine that writes step (once):
 // like a process killed there, that rotation sends nothing more.
 func crashAt(j *fleet.Journal, c crashPoint) {
-	done := false
+	var done atomic.Bool
 	hook := func(r fleet.Record) {
-		if r.Step == c.step && r.Rotation != "" && !done {
-			done = true
+		if r.Step == c.step && r.Rotation != "" && done.CompareAndSwap(false, true) {
 			runtime.Goexit()
 		}
 	}
@@ -193,10 +193,8 @@ func TestReconcileSeveralLostCreatesOfOneOwner(t *testing.T) {
 	km.Add("o", "b", "")
 	km.Add("o", "c", "")
 	j := openJournal(t)
-	stopped := 0
 	j.BeforeWrite = func(r fleet.Record) {
 		if r.Step == fleet.StepCreated && r.Old != "k3" {
-			stopped++
 			runtime.Goexit()
 		}
 	}

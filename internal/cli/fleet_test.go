@@ -329,9 +329,9 @@ func TestRotateByPolicyCommand(t *testing.T) {
 	assert.Equal(t, 1, b.Len())
 
 	for _, args := range [][]string{
-		{"rotate", "--profile", "a", "--older-than", "90d"},           // no store
-		{"rotate", "--profile", "a", "--store", "true"},               // no policy
-		{"rotate", "k1", "--profile", "a", "--older-than", "90d"},     // no ID
+		{"rotate", "--profile", "a", "--older-than", "90d"},             // no store
+		{"rotate", "--profile", "a", "--store", "true"},                 // no policy
+		{"rotate", "k1", "--profile", "a", "--older-than", "90d"},       // no ID
 		{"rotate", "--profile", "a", "--older-than", "1d", "-o", "csv"}, // no csv
 	} {
 		r := fleetRun(t, env, args...)
