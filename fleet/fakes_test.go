@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -79,7 +80,9 @@ func fakeAccounts(t *testing.T) []*fakeAccount {
 
 	zs := zstacktest.NewServer(zstacktest.WithInMemory())
 	t.Cleanup(zs.Close)
-	out = append(out, &fakeAccount{name: "zstack", vendor: "zstack", km: zs.Client(), owner: zstacktest.AdminAccountUUID, reportsCreated: true, mode: fleet.ModeReplace,
+	// Job polls wait 1 ms, not the default 250 ms.
+	fast := cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 4, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond})
+	out = append(out, &fakeAccount{name: "zstack", vendor: "zstack", km: zs.Client(fast), owner: zstacktest.AdminAccountUUID, reportsCreated: true, mode: fleet.ModeReplace,
 		seed: func(t *testing.T, n int) {
 			for range n {
 				zs.SeedAccessKey(zstacktest.AdminAccountUUID)
