@@ -425,15 +425,16 @@ func interleave(jobs []*job) []*job {
 
 // rotation is the state of one rotation, as its hooks see it.
 type rotation struct {
-	r       *run
-	j       *job
-	id      string
-	mu      sync.Mutex
-	created string // the replacement's id
-	stored  bool
-	gone    bool // the replacement was deleted again
-	rotated *cloudkeys.Key
-	recov   string
+	r        *run
+	j        *job
+	id       string
+	mu       sync.Mutex
+	created  string // the replacement's id
+	stored   bool
+	gone     bool // the replacement was deleted again
+	rotated  *cloudkeys.Key
+	recov    string
+	recovErr error // the recovery file could not be written
 }
 
 func (ro *rotation) write(rec Record) error {
@@ -481,7 +482,7 @@ func (r *run) rotateOne(ctx context.Context, j *job) Outcome {
 		}
 	}
 	ro.mu.Lock()
-	created, stored, gone, recov := ro.created, ro.stored, ro.gone, ro.recov
+	created, stored, gone, recov, recovErr := ro.created, ro.stored, ro.gone, ro.recov, ro.recovErr
 	ro.mu.Unlock()
 	out.Recovery = recov
 	if err == nil {
@@ -506,6 +507,8 @@ func (r *run) rotateOne(ctx context.Context, j *job) Outcome {
 	}
 	if recov != "" {
 		out.Reason += "; the new secret was saved to " + recov + " (mode 0600)"
+	} else if recovErr != nil && !stored {
+		out.Reason += "; the new secret could not be saved to a recovery file either (" + recovErr.Error() + "): it is lost, rotate the key again"
 	}
 	return out
 }
@@ -610,13 +613,14 @@ func (ro *rotation) store(ctx context.Context, k *cloudkeys.Key) error {
 		InPlace: j.mode == ModeInPlace, OwnCredential: j.own}
 	if d.InPlace {
 		path := ""
+		var rerr error
 		if ro.r.opts.RecoveryDir != "" && !k.Secret.IsZero() {
-			if p, err := writeRecovery(ro.r.opts.RecoveryDir, j.f.Profile, k.ID, k.Secret.Reveal()); err == nil {
-				path = p
-			}
+			// A file that cannot be written does not stop the rotation:
+			// the store may still take the secret; the outcome says so.
+			path, rerr = writeRecovery(ro.r.opts.RecoveryDir, j.f.Profile, k.ID, k.Secret.Reveal())
 		}
 		ro.mu.Lock()
-		ro.recov = path
+		ro.recov, ro.recovErr = path, rerr
 		ro.mu.Unlock()
 		if err := ro.write(Record{Step: StepRotated, New: k.ID, Recovery: path}); err != nil {
 			return err

@@ -3,6 +3,7 @@ package fleet_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -331,4 +332,50 @@ func TestRotateRefusesUnfinishedJournal(t *testing.T) {
 	assert.Equal(t, []string{"R-1"}, ue.Rotations)
 	assert.Contains(t, err.Error(), "reconcile it first")
 	assert.Empty(t, km.Calls())
+}
+
+// TestRotateInPlaceStoreFailureKeepsTheSecret: an in-place rotation's new
+// secret (the old one is dead) waits in a recovery file when the store
+// refuses it, the journal names the file, and reconcile delivers it later.
+func TestRotateInPlaceStoreFailureKeepsTheSecret(t *testing.T) {
+	t.Parallel()
+	km := memkm.New(cloudkeys.Capabilities{Rotate: true})
+	km.Add("o", "a", "")
+	j := openJournal(t)
+	dir := t.TempDir()
+	d := deliveries{fail: errors.New("vault sealed")}
+	sum, err := fleet.Rotate(context.Background(), []fleet.Target{{Profile: "m", KM: km}}, fleet.Policy{MaxAge: day, Now: in2030},
+		fleet.RotateOptions{Store: d.store, Journal: j, RecoveryDir: dir})
+	require.NoError(t, err)
+	require.Len(t, sum.Failed, 1)
+	o := sum.Failed[0]
+	assert.Equal(t, fleet.ModeInPlace, o.Mode)
+	require.NotEmpty(t, o.Recovery)
+	assert.Contains(t, o.Reason, "the new secret was saved to "+o.Recovery)
+	b, err := os.ReadFile(o.Recovery)
+	require.NoError(t, err)
+	assert.Equal(t, "secret-2", string(b))
+	st, err := os.Stat(o.Recovery)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+
+	recs, err := j.Records()
+	require.NoError(t, err)
+	un := fleet.Unfinished(recs)
+	require.Len(t, un, 1)
+	assert.Equal(t, fleet.StepRotated, un[0].Last)
+	assert.Equal(t, o.Recovery, un[0].Recovery)
+
+	d.fail = nil
+	sets, err := fleet.Reconcile(context.Background(), []fleet.Target{{Profile: "m", KM: km}}, recs, fleet.ReconcileOptions{Store: d.store, Journal: j})
+	require.NoError(t, err)
+	require.Len(t, sets, 1)
+	assert.Equal(t, fleet.ActionDeliver, sets[0].Action)
+	require.Len(t, d.got, 1)
+	assert.Equal(t, "secret-2", d.got[0].Key.Secret.Reveal())
+	assert.True(t, d.got[0].InPlace)
+	assert.NoFileExists(t, o.Recovery, "removed once stored")
+	recs, err = j.Records()
+	require.NoError(t, err)
+	assert.Empty(t, fleet.Unfinished(recs))
 }
