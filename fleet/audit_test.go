@@ -223,3 +223,37 @@ func TestAuditMemoryDoesNotGrowWithKeys(t *testing.T) {
 	t.Logf("heap after %d keys: %d B, after %d: %d B (growth %d B)", early, atEarly, total, atEnd, growth)
 	assert.Less(t, growth, int64(64<<10), "the heap does not grow with the keys audited")
 }
+
+// TestAuditSmallFleet: the small version of bench/fleet's audit: 2,000 keys
+// over every vendor's fake (400 each; CloudStack 4.22 holds one per user),
+// each found once, all of them judged, several profiles at once.
+func TestAuditSmallFleet(t *testing.T) {
+	t.Parallel()
+	var targets []fleet.Target
+	want := 0
+	for _, a := range fakeAccounts(t) {
+		if a.mode == fleet.ModeInPlace {
+			continue
+		}
+		n := 400
+		if a.vendor == "e24" {
+			n = 399 // and the account's own key
+		}
+		a.seed(t, n)
+		want += 400
+		targets = append(targets, a.target(a.name))
+	}
+	seen := map[string]bool{}
+	verdicts := map[fleet.Verdict]int{}
+	for f, err := range fleet.Audit(context.Background(), targets, fleet.Policy{MaxAge: 90 * day, Now: later}, fleet.AuditConcurrency(3)) {
+		require.NoError(t, err)
+		key := f.Profile + "/" + f.ID
+		require.False(t, seen[key], "found twice: %s", key)
+		seen[key] = true
+		verdicts[f.Verdict]++
+	}
+	assert.Equal(t, 2000, want)
+	assert.Len(t, seen, want)
+	assert.Equal(t, 1600, verdicts[fleet.VerdictViolates])
+	assert.Equal(t, 400, verdicts[fleet.VerdictUnknown], "e24: age unknown")
+}
