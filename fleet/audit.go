@@ -53,6 +53,7 @@ type TargetError struct {
 	Err     error
 }
 
+// Error names the profile (and owner) and the cause.
 func (e *TargetError) Error() string {
 	if e.Owner != "" {
 		return fmt.Sprintf("profile %s (%s), owner %s: %v", e.Profile, e.Vendor, e.Owner, e.Err)

@@ -113,6 +113,7 @@ type UnfinishedError struct {
 	Rotations []string
 }
 
+// Error names the journal and the unfinished rotations.
 func (e *UnfinishedError) Error() string {
 	return fmt.Sprintf("journal %s holds %d unfinished rotation(s) of a run that did not end (%s): reconcile it first",
 		e.Journal, len(e.Rotations), abbreviate(e.Rotations, 3))
