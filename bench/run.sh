@@ -62,5 +62,7 @@ run concurrency.txt "$COUNT" go test -run '^$' -bench '^BenchmarkConcurrentGetKe
 run stream.txt "$STREAM_COUNT" go test -run '^$' -bench '^BenchmarkStreamListKeys$' -benchtime 1x -timeout 60m ./bench/
 
 kill $sampler 2>/dev/null || true
+echo "== bench/fleet.sh (audit and rotation at scale)" >> "$OUT/commands.txt"
+OUT="$OUT" NO_REPORT=1 bash bench/fleet.sh
 go run ./bench/report -in "$OUT" -out BENCHMARKS.md
 echo "wrote BENCHMARKS.md"

@@ -16,13 +16,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// buildBinary compiles the command once per test binary.
+// buildBinary compiles the command once per test binary (see binary).
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "cloudkeys")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-	return bin
+	return binary(t)
 }
 
 // TestBinaryAgainstCloudkeysFake starts "cloudkeys fake e24 --output env" as

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/cloudkeys/cloudkeys"
 )
@@ -15,6 +16,7 @@ const (
 	ExitUnauthorized   = 4 // wrong or expired credentials, or not allowed
 	ExitOutcomeUnknown = 5 // a write may or may not have happened: reconcile by listing
 	ExitUnsupported    = 6 // the vendor or server version cannot do it
+	ExitViolations     = 7 // audit: a key violates the policy (and the audit is complete)
 )
 
 // exitCodeDoc is printed by "cloudkeys help".
@@ -26,6 +28,7 @@ const exitCodeDoc = `Exit codes:
   4  unauthorized or forbidden
   5  outcome unknown: a write may have happened; list to reconcile
   6  unsupported by this vendor or server version
+  7  audit: some key violates the policy (the audit covered every profile)
 `
 
 // exitCode maps an error to its class. ErrOutcomeUnknown wins over the
@@ -44,9 +47,20 @@ func exitCode(err error) int {
 		return ExitUnauthorized
 	case errors.Is(err, cloudkeys.ErrUnsupported):
 		return ExitUnsupported
+	case errors.Is(err, errViolations):
+		return ExitViolations
 	}
 	return ExitOther
 }
+
+// errViolations marks an audit that found keys violating the policy.
+var errViolations = errors.New("keys violate the policy")
+
+// violationsError says how many keys violate the policy.
+type violationsError struct{ n int }
+
+func (e violationsError) Error() string        { return fmt.Sprintf("%d key(s) violate the policy", e.n) }
+func (e violationsError) Is(target error) bool { return target == errViolations }
 
 // errUsage marks command-line mistakes.
 var errUsage = errors.New("usage")

@@ -92,13 +92,14 @@ func vendorCmd(st *state, v *Vendor) *cobra.Command {
 	return vc
 }
 
-// keyRun connects to the vendor (credentials from the environment) with
+// keyRun connects to the vendor (credentials from --profile or the
+// environment) with
 // the overall --timeout, runs fn, and marks its error as the command's.
 func keyRun(st *state, v *Vendor, fn func(ctx context.Context, km cloudkeys.KeyManager, cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
 	return func(cmd *cobra.Command, args []string) error {
 		ctx, cancel := context.WithTimeout(cmd.Context(), st.timeout)
 		defer cancel()
-		km, err := v.Connect(ctx, st.io.Getenv, st.endpoint, st.clientOptions())
+		km, err := st.connectVendor(ctx, v)
 		if err != nil {
 			return &commandError{cliWords(err, v.Name)}
 		}

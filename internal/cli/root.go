@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 // newRoot builds the command tree:
 //
 //	cloudkeys <vendor> capabilities|list|get|create|rotate|delete|enable|disable|help
+//	cloudkeys audit | rotate | reconcile | profiles   (the fleet: many profiles)
 //	cloudkeys fake <vendor>
 //	cloudkeys version | completion bash|zsh|fish|powershell | help [command]
 func newRoot(st *state) *cobra.Command {
@@ -24,7 +26,11 @@ func newRoot(st *state) *cobra.Command {
 			"Vendors: " + strings.Join(vendorNames(), ", ") + " (credentials come from each vendor's environment\n" +
 			"variables: 'cloudkeys help <vendor>').\n\n" +
 			"Secrets are printed only by create and rotate, and only when asked for (--show-secret,\n" +
-			"--secret-file, --store).\n\n" + exitCodeDoc,
+			"--secret-file, --store).\n\n" +
+			"Fleets: 'cloudkeys audit' checks the keys of many accounts (profiles) against a policy,\n" +
+			"'cloudkeys rotate --older-than 90d' rotates those that violate it, with a journal that\n" +
+			"'cloudkeys reconcile' settles after a crash; 'cloudkeys profiles' lists the profiles, and\n" +
+			"--profile NAME works on every command ('cloudkeys help profiles').\n\n" + exitCodeDoc,
 		Version:       cloudkeys.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -32,18 +38,21 @@ func newRoot(st *state) *cobra.Command {
 			if len(args) == 0 {
 				return usagef("missing vendor or command")
 			}
-			return usagef(fmt.Sprintf("unknown vendor %q (one of %s; or a command: fake, version, completion, help)", args[0], strings.Join(vendorNames(), ", ")))
+			return usagef(fmt.Sprintf("unknown vendor %q (one of %s; or a command: audit, rotate, reconcile, profiles, fake, version, completion, help)", args[0], strings.Join(vendorNames(), ", ")))
 		},
 		RunE: func(*cobra.Command, []string) error { return nil },
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			st.cmdPath = cmd.CommandPath()
-			switch st.output {
-			case outTable, outJSON, outEnv:
+			allowed := []string{outTable, outJSON, outEnv}
+			if a := cmd.Annotations[annOutputs]; a != "" {
+				allowed = strings.Split(a, ",")
+			}
+			if slices.Contains(allowed, st.output) {
 				return nil
 			}
 			bad := st.output
 			st.output = outTable
-			return usagef(fmt.Sprintf("unknown --output %q (table, json or env)", bad))
+			return usagef(fmt.Sprintf("unknown --output %q (%s)", bad, strings.Join(allowed, ", ")))
 		},
 		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
 	}
@@ -53,7 +62,11 @@ func newRoot(st *state) *cobra.Command {
 		return usagef(err.Error())
 	})
 	root.PersistentFlags().StringVarP(&st.output, "output", "o", outTable, "output format: table, json or env (errors too: one JSON object on stderr)")
-	root.AddCommand(versionCmd(st), fakeCmd(st))
+	root.PersistentFlags().StringVar(&st.profile, "profile", "", "connect through this profile of the configuration file instead of the vendor's\n"+
+		"environment variables (audit and rotate: one or more, comma-separated)")
+	root.PersistentFlags().StringVar(&st.configPath, "config", "", "the configuration file (default $CLOUDKEYS_CONFIG, else\n"+
+		"$XDG_CONFIG_HOME/cloudkeys/config.yaml, else ~/.config/cloudkeys/config.yaml)")
+	root.AddCommand(versionCmd(st), fakeCmd(st), profilesCmd(st), auditCmd(st), fleetRotateCmd(st), reconcileCmd(st))
 	for _, name := range vendorNames() {
 		root.AddCommand(vendorCmd(st, registry[name]))
 	}

@@ -11,11 +11,12 @@ import (
 )
 
 func rotateCmd(st *state, v *Vendor) *cobra.Command {
+	var pf policyRotateFlags
 	var sf secretFlags
 	var store string
 	var storeEnv bool
 	c := &cobra.Command{
-		Use:   "rotate ID",
+		Use:   "rotate ID | --older-than D ...",
 		Short: "Replace a key: create the new one, hand it over, then delete the old one",
 		Long: "Rotate a key with cloudkeys.Rotate: create the new key, write its secret (--secret-file, complete\n" +
 			"and synced) and run --store, and only then delete the old key. If handing it over fails, the new\n" +
@@ -23,9 +24,23 @@ func rotateCmd(st *state, v *Vendor) *cobra.Command {
 			"4.22) the old secret stops working at once: a new secret that cannot be handed over is saved to a\n" +
 			"recovery file (0600) whose path is printed on stderr. Rotating the key this command authenticates\n" +
 			"with switches to the new key before the old one is deleted.\n\n" +
-			"The new key's id is printed on stderr before --store runs, so an interrupted run can be cleaned up.",
-		Args: oneID("rotate"),
+			"The new key's id is printed on stderr before --store runs, so an interrupted run can be cleaned up.\n\n" +
+			"Without an ID, with a policy (--older-than, --unused-for, --expiring-within), every key of this\n" +
+			"vendor (its environment, or --profile) that violates it is rotated, as 'cloudkeys rotate' does\n" +
+			"over profiles ('cloudkeys help rotate': --store, --journal, --dry-run, exit codes).",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && pf.set() {
+				return nil // by policy
+			}
+			return oneID("rotate")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return rotateVendorByPolicy(cmd, st, v, &pf, &sf, store, storeEnv)
+			}
+			if pf.set() {
+				return usagef("give a key ID or a policy (--older-than, ...), not both")
+			}
 			dest, err := sf.open(st, "rotate", store != "")
 			if err != nil {
 				return err
@@ -79,6 +94,7 @@ func rotateCmd(st *state, v *Vendor) *cobra.Command {
 		"is deleted only if it exits 0 (else the new key is deleted). It runs without the vendors'\n"+
 		"credential variables in its environment unless --store-env is given")
 	c.Flags().BoolVar(&storeEnv, "store-env", false, "pass the vendors' credential variables to the --store command")
+	pf.register(c)
 	return c
 }
 

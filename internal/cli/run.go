@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/profiles"
 )
 
 // IO is the command's environment, injectable for tests.
@@ -29,6 +31,8 @@ type IO struct {
 	// failSecretWrite makes writing a secret to --secret-file fail (tests:
 	// a full disk after the file was opened).
 	failSecretWrite error
+	// now is the fleet commands' clock (tests); nil means time.Now.
+	now func() time.Time
 }
 
 // Run runs the command with args (without the program name) and returns
@@ -113,6 +117,10 @@ type state struct {
 	endpoint string
 	timeout  durationFlag
 	debug    bool
+	// --profile and --config, and the configuration once loaded
+	profile    string
+	configPath string
+	cfg        *profiles.Config
 }
 
 func (st *state) usagePath() string {

@@ -16,7 +16,13 @@ import (
 // forms) unless keepEnv: a vault client needs its own credentials, not the
 // cloud admin's.
 func runStore(ctx context.Context, st *state, command string, keepEnv bool, k *cloudkeys.Key) error {
-	b, err := json.Marshal(toJSON(k, true))
+	return runStoreJSON(ctx, st, command, keepEnv, toJSON(k, true))
+}
+
+// runStoreJSON hands v, as one line of JSON, to command on stdin (see
+// runStore).
+func runStoreJSON(ctx context.Context, st *state, command string, keepEnv bool, v any) error {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
