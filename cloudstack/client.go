@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/config"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
@@ -27,7 +28,8 @@ const expiresAhead = 5 * time.Minute
 
 const formType = "application/x-www-form-urlencoded"
 
-// Default intervals between queryAsyncJobResult polls (see SetPollInterval).
+// The bounds of the wait between queryAsyncJobResult polls without
+// [WithPollInterval].
 const (
 	DefaultPollMin = time.Second
 	DefaultPollMax = 15 * time.Second
@@ -119,6 +121,10 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	}
 	c.pollMin.Store(int64(DefaultPollMin))
 	c.pollMax.Store(int64(DefaultPollMax))
+	if d, ok := config.VendorValue[time.Duration](&settings, pollIntervalKey{}); ok {
+		c.pollMin.Store(int64(d))
+		c.pollMax.Store(int64(d))
+	}
 	return c, nil
 }
 
@@ -146,6 +152,9 @@ func (c *Client) Vendor() string { return vendor }
 // SetPollInterval sets the bounds of the jittered exponential wait between
 // queryAsyncJobResult polls of an asynchronous command (default 1 s to 15 s).
 // Polling ends when the job ends or the context is done.
+//
+// Deprecated: pass [WithPollInterval] to New instead; a client is then
+// configured once, before it is shared.
 func (c *Client) SetPollInterval(min, max time.Duration) {
 	if min <= 0 {
 		min = time.Millisecond

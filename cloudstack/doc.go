@@ -77,7 +77,7 @@
 // Asynchronous answers ({"jobid":…}, 4.23 registerUserKeys and
 // deleteUserKeys) are polled with queryAsyncJobResult (jobstatus 0 pending,
 // 1 done, 2 failed) until the job ends or the context is done; see
-// [Client.SetPollInterval].
+// [WithPollInterval].
 //
 // # Key management and server versions
 //

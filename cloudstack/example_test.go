@@ -20,11 +20,11 @@ func Example() {
 
 	// Against a real server: cloudstack.New("https://cs.example.com/client/api",
 	// cloudstack.APIKey(apiKey, secretKey)).
-	c, err := cloudstack.New(srv.APIURL(), cloudstack.APIKey(srv.AdminAPIKey(), srv.AdminSecretKey().Reveal()))
+	c, err := cloudstack.New(srv.APIURL(), cloudstack.APIKey(srv.AdminAPIKey(), srv.AdminSecretKey().Reveal()),
+		cloudstack.WithPollInterval(10*time.Millisecond))
 	if err != nil {
 		log.Fatal(err)
 	}
-	c.SetPollInterval(time.Millisecond, 10*time.Millisecond)
 	ctx := context.Background()
 
 	caps, err := c.Capabilities(ctx)

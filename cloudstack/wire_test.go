@@ -72,9 +72,8 @@ func newWire(t *testing.T, creds cloudstack.Credentials, bodies ...string) (*clo
 	w.mock.RegisterResponder(http.MethodGet, mockURL, responder)
 	w.mock.RegisterResponder(http.MethodPost, mockURL, responder)
 	c, err := cloudstack.New(mockURL, creds, cloudkeys.WithHTTPClient(&http.Client{Transport: w.mock}),
-		cloudkeys.WithClock(func() time.Time { return mockNow }), fastRetry)
+		cloudkeys.WithClock(func() time.Time { return mockNow }), fastRetry, cloudstack.WithPollInterval(time.Millisecond))
 	require.NoError(t, err)
-	c.SetPollInterval(time.Millisecond, time.Millisecond)
 	return c, w
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/config"
 	"github.com/cloudkeys/cloudkeys/internal/redact"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
@@ -56,9 +57,9 @@ type akState struct {
 // New returns a client for the management node at endpoint, e.g.
 // "http://mn:8080" (the client adds "/zstack/v1"; a trailing "/zstack" is
 // accepted). Nothing is sent until the first call; login credentials log in
-// then. [cloudkeys.WithServerLocation] sets the server's time zone, used for
-// the Date header of AccessKey signatures and for parsing inventory dates
-// (default: the local zone).
+// then. [WithServerLocation] sets the server's time zone, used for the Date
+// header of AccessKey signatures and for parsing inventory dates (default:
+// the local zone); [WithPollInterval] the wait between polls of a job.
 func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client, error) {
 	if err := creds.validate(); err != nil {
 		return nil, err
@@ -76,14 +77,17 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	c := &Client{creds: creds, loc: s.ServerLocation, basePath: base.Path}
+	c := &Client{creds: creds, loc: time.Local, basePath: base.Path}
+	if loc, ok := config.VendorValue[*time.Location](&s, config.ServerLocation{}); ok {
+		c.loc = loc
+	}
 	if creds.kind == credAccessKey {
 		c.ak.Store(&akState{id: creds.akID, secret: creds.akSecret})
 	}
-	if c.loc == nil {
-		c.loc = time.Local
-	}
 	c.pollMin, c.pollMax = pollWaits(s.Retry.MinWait, s.Retry.MaxWait)
+	if d, ok := config.VendorValue[time.Duration](&s, pollIntervalKey{}); ok {
+		c.pollMin, c.pollMax = d, d
+	}
 	secrets := []string{creds.password.Reveal(), creds.session.Reveal(), creds.akSecret.Reveal()}
 	if !creds.password.IsZero() {
 		secrets = append(secrets, HashPassword(creds.password.Reveal()))

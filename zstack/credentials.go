@@ -56,7 +56,7 @@ func SessionID(sessionUUID string) Credentials {
 }
 
 // AccessKey signs every call with an AccessKey pair: headers "Date" (the
-// server's wall-clock time, see [cloudkeys.WithServerLocation]) and
+// server's wall-clock time, see [WithServerLocation]) and
 // "Authorization: ZStack <id>:<base64 HMAC-SHA1>" (see [Sign]).
 func AccessKey(accessKeyID, accessKeySecret string) Credentials {
 	return Credentials{kind: credAccessKey, akID: accessKeyID, akSecret: cloudkeys.NewSecret(accessKeySecret)}

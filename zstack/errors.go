@@ -103,7 +103,7 @@ func (c *Client) check(req *transport.Request, resp *transport.Response) error {
 		kind = cloudkeys.ErrUnauthorized
 		if strings.Contains(msg, "requestTimeTooSkewed") {
 			msg += " (the Date header was the server's wall clock in zone " + zoneLabel(c.tc.Now().In(c.loc)) +
-				"; set cloudkeys.WithServerLocation to the server's zone and check both clocks)"
+				"; set zstack.WithServerLocation to the server's zone and check both clocks)"
 		}
 	case resp.StatusCode == http.StatusNotFound && isJobURL(req):
 		// The job's result is gone: whether the write happened is unknown.

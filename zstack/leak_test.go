@@ -72,11 +72,11 @@ func TestNoSecretLeaks(t *testing.T) {
 	// AccessKey-signed calls, including refused ones.
 	ak := zstack.AccessKey(k.AccessKey, k.Secret.Reveal())
 	record(ak)
-	a, err := zstack.New(srv.URL(), ak, fast(), cloudkeys.WithLogger(logger), cloudkeys.WithServerLocation(time.UTC))
+	a, err := zstack.New(srv.URL(), ak, fast(), cloudkeys.WithLogger(logger), zstack.WithServerLocation(time.UTC))
 	require.NoError(t, err)
 	_, err = cloudkeys.Collect(a.ListKeys(ctx, cloudkeys.ListKeysOptions{}))
 	require.NoError(t, err)
-	bad, err := zstack.New(srv.URL(), zstack.AccessKey(k.AccessKey, "Wrong-Secret-0123456789"), fast(), cloudkeys.WithLogger(logger), cloudkeys.WithServerLocation(time.FixedZone("", 3600)))
+	bad, err := zstack.New(srv.URL(), zstack.AccessKey(k.AccessKey, "Wrong-Secret-0123456789"), fast(), cloudkeys.WithLogger(logger), zstack.WithServerLocation(time.FixedZone("", 3600)))
 	require.NoError(t, err)
 	_, err = bad.GetKey(ctx, k.ID)
 	recErr(err)

@@ -65,7 +65,7 @@ const invJSON = `{"inventory":{"uuid":"ae353717ca7b4182bb87fb5d010235e8","accoun
 func TestWireCreateAccessKey(t *testing.T) {
 	t.Parallel()
 	cst := time.FixedZone("", 8*3600)
-	c, mock := newMocked(t, zstack.SessionID("0123456789abcdef0123456789abcdef"), cloudkeys.WithServerLocation(cst))
+	c, mock := newMocked(t, zstack.SessionID("0123456789abcdef0123456789abcdef"), zstack.WithServerLocation(cst))
 	rec := &recorder{}
 	// The location names the node's internal address: polled at mn:8080.
 	mock.RegisterResponder(http.MethodPost, mn+"/zstack/v1/accesskeys",
@@ -118,7 +118,7 @@ func TestWireDeleteChangeStateQuery(t *testing.T) {
 	v := zstack.AccessKey("N3Tf05yXZUmSjCf6mYIB", "XAlrsYvswmnEV3X1KWNs1WfZHD6aBIIphmI0rX9S")
 	cst := time.FixedZone("", 8*3600)
 	at := time.Date(2018, 9, 6, 13, 54, 10, 0, cst)
-	c, mock := newMocked(t, v, cloudkeys.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
+	c, mock := newMocked(t, v, zstack.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
 	rec := &recorder{}
 	const uuid = "ae353717ca7b4182bb87fb5d010235e8"
 	loc := `{"location":"http://mn:8080/zstack/v1/api-jobs/0000000000000000000000000000000a"}`
@@ -251,7 +251,7 @@ func TestWireSignatureBehindPrefix(t *testing.T) {
 	at := time.Date(2018, 9, 6, 13, 54, 10, 0, cst)
 	mock := httpmock.NewMockTransport()
 	c, err := zstack.New("http://gw:80/api/v1/mn", zstack.AccessKey("N3Tf05yXZUmSjCf6mYIB", "XAlrsYvswmnEV3X1KWNs1WfZHD6aBIIphmI0rX9S"), fast(),
-		cloudkeys.WithHTTPClient(&http.Client{Transport: mock}), cloudkeys.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
+		cloudkeys.WithHTTPClient(&http.Client{Transport: mock}), zstack.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
 	require.NoError(t, err)
 	rec := &recorder{}
 	mock.RegisterResponder(http.MethodGet, "=~^http://gw:80/api/v1/mn/zstack/v1/accesskeys", rec.responder(200, `{"inventories":[]}`))

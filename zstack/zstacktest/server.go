@@ -229,7 +229,7 @@ func (s *Server) AccessKeyClient(accessKeyID, accessKeySecret string, opts ...cl
 }
 
 func (s *Server) clientWith(creds zstack.Credentials, opts []cloudkeys.Option) *zstack.Client {
-	all := s.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithServerLocation(s.loc)}, opts...)...)
+	all := s.ClientOptions(append([]cloudkeys.Option{zstack.WithServerLocation(s.loc)}, opts...)...)
 	c, err := zstack.New(s.URL(), creds, all...)
 	if err != nil {
 		panic("zstacktest: " + err.Error()) // only for invalid options
