@@ -19,7 +19,9 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
-const vendor = "cloudstack"
+// Vendor is the vendor name reported by [Client.Vendor], in errors and in
+// Key.Vendor.
+const Vendor = "cloudstack"
 
 // expiresAhead is how far in the future the expires parameter of a signed
 // request lies. The server rejects an expires in the past and, when it
@@ -83,31 +85,31 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	switch creds.kind {
 	case credAPIKey:
 		if creds.apiKey.IsZero() {
-			return nil, cloudkeys.InvalidInput(vendor, "apiKey", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "apiKey", "must not be empty")
 		}
 		if creds.secretKey.IsZero() {
-			return nil, cloudkeys.InvalidInput(vendor, "secretKey", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "secretKey", "must not be empty")
 		}
 		secrets = []string{creds.apiKey.Reveal(), creds.secretKey.Reveal()}
 	case credLogin:
 		if creds.username == "" {
-			return nil, cloudkeys.InvalidInput(vendor, "username", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "username", "must not be empty")
 		}
 		if creds.password.IsZero() {
-			return nil, cloudkeys.InvalidInput(vendor, "password", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "password", "must not be empty")
 		}
 		secrets = []string{creds.password.Reveal()}
 	case credIntegration:
 	default:
-		return nil, cloudkeys.InvalidInput(vendor, "creds", "use APIKey, Login or IntegrationPort")
+		return nil, cloudkeys.InvalidInput(Vendor, "creds", "use APIKey, Login or IntegrationPort")
 	}
 	settings, err := transport.Resolve(opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", vendor, err)
+		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
 	c := &Client{creds: creds}
 	tc, err := transport.NewWithSettings(transport.Config{
-		Vendor: vendor, BaseURL: endpoint, Classify: classify, Check: c.check, Secrets: secrets,
+		Vendor: Vendor, BaseURL: endpoint, Classify: classify, Check: c.check, Secrets: secrets,
 	}, settings)
 	if err != nil {
 		return nil, err
@@ -147,7 +149,7 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Vendor returns "cloudstack".
-func (c *Client) Vendor() string { return vendor }
+func (c *Client) Vendor() string { return Vendor }
 
 // SetPollInterval sets the bounds of the jittered exponential wait between
 // queryAsyncJobResult polls of an asynchronous command (default 1 s to 15 s).
@@ -220,7 +222,7 @@ func answerProblem(err error) *transport.BadAnswer {
 // returned with the reply (for its response).
 func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	if ctx == nil {
-		return nil, cloudkeys.InvalidInput(vendor, "ctx", "nil context")
+		return nil, cloudkeys.InvalidInput(Vendor, "ctx", "nil context")
 	}
 	full := url.Values{}
 	for k, v := range cl.params {

@@ -86,15 +86,15 @@ func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
 // nothing changes.
 func (c *Client) UseCredential(k *cloudkeys.Key) error {
 	if c.creds.kind != credAPIKey {
-		return cloudkeys.Unsupported(vendor, "UseCredential", "the client logs in or uses the integration port, not an API key")
+		return cloudkeys.Unsupported(Vendor, "UseCredential", "the client logs in or uses the integration port, not an API key")
 	}
 	switch {
 	case k == nil:
-		return cloudkeys.InvalidInput(vendor, "k", "nil key")
+		return cloudkeys.InvalidInput(Vendor, "k", "nil key")
 	case k.AccessKey == "":
-		return cloudkeys.InvalidInput(vendor, "k.AccessKey", "must be the API key")
+		return cloudkeys.InvalidInput(Vendor, "k.AccessKey", "must be the API key")
 	case k.Secret.IsZero():
-		return cloudkeys.InvalidInput(vendor, "k.Secret", "must not be empty")
+		return cloudkeys.InvalidInput(Vendor, "k.Secret", "must not be empty")
 	}
 	pairID := ""
 	if k.ID != k.AccessKey {

@@ -96,7 +96,7 @@ type loginWire struct {
 // nothing.
 func (c *Client) Login(ctx context.Context) (*LoginResponse, error) {
 	if c.creds.kind != credLogin {
-		return nil, cloudkeys.InvalidInput(vendor, "creds", "Login needs Login credentials")
+		return nil, cloudkeys.InvalidInput(Vendor, "creds", "Login needs Login credentials")
 	}
 	s, err := c.sessions.Renew(ctx)
 	if err != nil {
@@ -187,7 +187,7 @@ func sessionCall(cl call, full url.Values, s *session) transport.Call {
 // Without a session it does nothing. Only for [Login] credentials.
 func (c *Client) Logout(ctx context.Context) error {
 	if c.creds.kind != credLogin {
-		return cloudkeys.InvalidInput(vendor, "creds", "Logout needs Login credentials")
+		return cloudkeys.InvalidInput(Vendor, "creds", "Logout needs Login credentials")
 	}
 	s, ok := c.sessions.Current()
 	if !ok {

@@ -136,7 +136,7 @@ func parseDate(s string) time.Time {
 // NullPointerException, apache/cloudstack PR #14104).
 func (c *Client) GetUserKeys(ctx context.Context, userID string) (*UserKeys, error) {
 	if userID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "userID", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "userID", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "getUserKeys", params: url.Values{"id": {userID}}, class: transport.Read})
 	if err != nil {
@@ -170,17 +170,17 @@ type RegisterUserKeysParams struct {
 
 func (p RegisterUserKeysParams) values() (url.Values, error) {
 	if p.ID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "ID", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "ID", "must not be empty")
 	}
 	if len(p.Description) > 1024 {
-		return nil, cloudkeys.InvalidInput(vendor, "Description", "longer than 1024 characters")
+		return nil, cloudkeys.InvalidInput(Vendor, "Description", "longer than 1024 characters")
 	}
 	if !p.StartDate.IsZero() && !p.EndDate.IsZero() && !p.EndDate.After(p.StartDate) {
-		return nil, cloudkeys.InvalidInput(vendor, "EndDate", "must be after StartDate")
+		return nil, cloudkeys.InvalidInput(Vendor, "EndDate", "must be after StartDate")
 	}
 	v, err := query.Values(p)
 	if err != nil {
-		return nil, cloudkeys.InvalidInput(vendor, "RegisterUserKeysParams", "cannot encode")
+		return nil, cloudkeys.InvalidInput(Vendor, "RegisterUserKeysParams", "cannot encode")
 	}
 	if !p.StartDate.IsZero() {
 		v.Set("startdate", p.StartDate.UTC().Format(DateLayout))
@@ -191,13 +191,13 @@ func (p RegisterUserKeysParams) values() (url.Values, error) {
 	for i, r := range p.Rules {
 		perm := strings.ToLower(r.Permission)
 		if r.Rule == "" {
-			return nil, cloudkeys.InvalidInput(vendor, "Rules["+strconv.Itoa(i)+"].Rule", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "Rules["+strconv.Itoa(i)+"].Rule", "must not be empty")
 		}
 		if perm != "allow" && perm != "deny" {
-			return nil, cloudkeys.InvalidInput(vendor, "Rules["+strconv.Itoa(i)+"].Permission", `must be "allow" or "deny"`)
+			return nil, cloudkeys.InvalidInput(Vendor, "Rules["+strconv.Itoa(i)+"].Permission", `must be "allow" or "deny"`)
 		}
 		if len(r.Description) > 255 {
-			return nil, cloudkeys.InvalidInput(vendor, "Rules["+strconv.Itoa(i)+"].Description", "longer than 255 characters")
+			return nil, cloudkeys.InvalidInput(Vendor, "Rules["+strconv.Itoa(i)+"].Description", "longer than 255 characters")
 		}
 		pre := "rules[" + strconv.Itoa(i) + "]."
 		v.Set(pre+"rule", r.Rule)
@@ -277,7 +277,7 @@ func (c *Client) ListUserKeys(ctx context.Context, p ListUserKeysParams) iter.Se
 	return func(yield func(*KeyPair, error) bool) {
 		params, err := query.Values(p)
 		if err != nil {
-			yield(nil, cloudkeys.InvalidInput(vendor, "ListUserKeysParams", "cannot encode"))
+			yield(nil, cloudkeys.InvalidInput(Vendor, "ListUserKeysParams", "cannot encode"))
 			return
 		}
 		size := p.PageSize
@@ -317,7 +317,7 @@ func (c *Client) DeleteUserKeys(ctx context.Context, keyPairID string) error {
 // deleteUserKeys also reports how many times the command was sent.
 func (c *Client) deleteUserKeys(ctx context.Context, keyPairID string) (bool, error) {
 	if keyPairID == "" {
-		return false, cloudkeys.InvalidInput(vendor, "keyPairID", "must not be empty")
+		return false, cloudkeys.InvalidInput(Vendor, "keyPairID", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "deleteUserKeys", params: url.Values{"keypairid": {keyPairID}}, class: transport.IdempotentWrite, post: true})
 	if err != nil {
@@ -343,7 +343,7 @@ func (c *Client) deleteUserKeys(ctx context.Context, keyPairID string) (bool, er
 // command=listUserKeyRules&id=<key pair id>.
 func (c *Client) ListUserKeyRules(ctx context.Context, keyPairID string) ([]KeyRule, error) {
 	if keyPairID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "keyPairID", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "keyPairID", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "listUserKeyRules", params: url.Values{"id": {keyPairID}}, class: transport.Read})
 	if err != nil {

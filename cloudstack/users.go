@@ -105,7 +105,7 @@ func (c *Client) listUsers(ctx context.Context, p ListUsersParams, parse func(*r
 	return func(yield func(*User, error) bool) {
 		params, err := query.Values(p)
 		if err != nil {
-			yield(nil, cloudkeys.InvalidInput(vendor, "ListUsersParams", "cannot encode"))
+			yield(nil, cloudkeys.InvalidInput(Vendor, "ListUsersParams", "cannot encode"))
 			return
 		}
 		size := p.PageSize
@@ -154,7 +154,7 @@ func walk[T any](ctx context.Context, c *Client, command string, params url.Valu
 // cloudkeys.ErrNotFound.
 func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, error) {
 	if apiKey == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "apiKey", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "apiKey", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "getUser", params: url.Values{"userapikey": {apiKey}}, class: transport.Read})
 	if err != nil {
@@ -247,14 +247,14 @@ type UpdateUserParams struct {
 // values encodes p; bad input names the field.
 func (p UpdateUserParams) values() (url.Values, error) {
 	if p.ID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "ID", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "ID", "must not be empty")
 	}
 	if (p.UserAPIKey == "") != p.UserSecretKey.IsZero() {
 		field := "UserSecretKey"
 		if p.UserAPIKey == "" {
 			field = "UserAPIKey"
 		}
-		return nil, cloudkeys.InvalidInput(vendor, field, "UserAPIKey and UserSecretKey go together")
+		return nil, cloudkeys.InvalidInput(Vendor, field, "UserAPIKey and UserSecretKey go together")
 	}
 	v := url.Values{"id": {p.ID}}
 	for _, f := range []struct{ field, name, value string }{
@@ -268,10 +268,10 @@ func (p UpdateUserParams) values() (url.Values, error) {
 			continue
 		}
 		if strings.TrimSpace(f.value) == "" {
-			return nil, cloudkeys.InvalidInput(vendor, f.field, "must not be blank")
+			return nil, cloudkeys.InvalidInput(Vendor, f.field, "must not be blank")
 		}
 		if hasControlCharacter(f.value) {
-			return nil, cloudkeys.InvalidInput(vendor, f.field, "contains a control character, which the server refuses (431)")
+			return nil, cloudkeys.InvalidInput(Vendor, f.field, "contains a control character, which the server refuses (431)")
 		}
 		v.Set(f.name, f.value)
 	}

@@ -57,7 +57,7 @@ func ownerSubject(owner string) (Subject, error) {
 // caller).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	caps, _ := c.Capabilities(ctx)
-	if err := transport.CheckExpiry(vendor, caps, req.ExpiresAt); err != nil {
+	if err := transport.CheckExpiry(Vendor, caps, req.ExpiresAt); err != nil {
 		return nil, err
 	}
 	if err := checkName("Name", req.Name); err != nil {
@@ -79,7 +79,7 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 		return nil, err
 	}
 	k := &cloudkeys.Key{
-		Vendor: vendor, ID: created.TokenID, Secret: created.Token, Owner: req.Owner,
+		Vendor: Vendor, ID: created.TokenID, Secret: created.Token, Owner: req.Owner,
 		Name: req.Name, Description: req.Description, Enabled: true,
 	}
 	if !req.ExpiresAt.IsZero() {
@@ -143,7 +143,7 @@ func (c *Client) readBack(ctx context.Context, k *cloudkeys.Key) *cloudkeys.Key 
 // CreatedAt is zero and there is no error).
 func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if old == nil || old.ID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "old", "the key to replace needs an ID")
+		return nil, cloudkeys.InvalidInput(Vendor, "old", "the key to replace needs an ID")
 	}
 	if err := checkName("Name", req.Name); err != nil {
 		return nil, err
@@ -157,7 +157,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 		return nil, err
 	}
 	if req.Owner != "" && req.Owner != nt.Subject.ID {
-		return nil, cloudkeys.InvalidInput(vendor, "Owner", "must be the subject of the token being replaced")
+		return nil, cloudkeys.InvalidInput(Vendor, "Owner", "must be the subject of the token being replaced")
 	}
 	typ, err := replacementType(nt)
 	if err != nil {
@@ -179,7 +179,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 		return nil, err
 	}
 	k := &cloudkeys.Key{
-		Vendor: vendor, ID: created.TokenID, Secret: created.Token, Owner: nt.Subject.ID,
+		Vendor: Vendor, ID: created.TokenID, Secret: created.Token, Owner: nt.Subject.ID,
 		Name: req.Name, Enabled: !nt.Revoked,
 	}
 	if d, ok := nt.Metadata.Custom[descriptionKey].(string); ok {
@@ -192,7 +192,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 }
 
 func unsupportedReplacement(nt *NamedToken, why string) error {
-	return cloudkeys.Unsupported(vendor, "ReplaceKey", "token "+nt.ID+" cannot be replaced faithfully: "+why)
+	return cloudkeys.Unsupported(Vendor, "ReplaceKey", "token "+nt.ID+" cannot be replaced faithfully: "+why)
 }
 
 // replacementSubject selects the old token's own subject.
@@ -277,7 +277,7 @@ func replacementCaveats(nt *NamedToken, expiresAt time.Time) (Caveats, error) {
 // [Client.GetNamedToken].
 func KeyOf(t *NamedToken) *cloudkeys.Key {
 	k := &cloudkeys.Key{
-		Vendor: vendor, ID: t.ID, Secret: t.Token, Owner: t.Subject.ID, Name: t.Name, Enabled: !t.Revoked,
+		Vendor: Vendor, ID: t.ID, Secret: t.Token, Owner: t.Subject.ID, Name: t.Name, Enabled: !t.Revoked,
 	}
 	if d, ok := t.Metadata.Custom[descriptionKey].(string); ok {
 		k.Description = d
@@ -371,7 +371,7 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // place. Use [cloudkeys.Rotate], which creates a replacement and deletes
 // the old token.
 func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
-	return nil, cloudkeys.Unsupported(vendor, "RotateKey", "a token cannot get a new secret in place; use cloudkeys.Rotate, which creates a replacement and deletes the old token")
+	return nil, cloudkeys.Unsupported(Vendor, "RotateKey", "a token cannot get a new secret in place; use cloudkeys.Rotate, which creates a replacement and deletes the old token")
 }
 
 // SetKeyEnabled revokes (false) or unrevokes (true) a named token:

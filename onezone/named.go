@@ -69,10 +69,10 @@ type CreatedToken struct {
 func validateCaveats(cs Caveats) error {
 	for i, c := range cs {
 		if isNilCaveat(c) {
-			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" is nil")
+			return cloudkeys.InvalidInput(Vendor, "Caveats", "caveat "+strconv.Itoa(i)+" is nil")
 		}
 		if _, err := MarshalCaveat(c); err != nil {
-			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" cannot be encoded")
+			return cloudkeys.InvalidInput(Vendor, "Caveats", "caveat "+strconv.Itoa(i)+" cannot be encoded")
 		}
 	}
 	return nil
@@ -100,14 +100,14 @@ func (c *Client) CreateNamedToken(ctx context.Context, subj Subject, req NamedTo
 	}
 	if req.Type != nil {
 		if err := req.Type.validate(); err != nil {
-			return nil, cloudkeys.InvalidInput(vendor, "Type", err.Error())
+			return nil, cloudkeys.InvalidInput(Vendor, "Type", err.Error())
 		}
 	}
 	if err := validateCaveats(req.Caveats); err != nil {
 		return nil, err
 	}
 	if req.UsageLimit < Unlimited {
-		return nil, cloudkeys.InvalidInput(vendor, "UsageLimit", "must be positive or Unlimited")
+		return nil, cloudkeys.InvalidInput(Vendor, "UsageLimit", "must be positive or Unlimited")
 	}
 	var out CreatedToken
 	need := func(resp *transport.Response) error {
@@ -231,7 +231,7 @@ func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUp
 		body["revoked"] = *u.Revoked
 	}
 	if len(body) == 0 {
-		return cloudkeys.InvalidInput(vendor, "NamedTokenUpdate", "set at least one of Name, CustomMetadata, Revoked")
+		return cloudkeys.InvalidInput(Vendor, "NamedTokenUpdate", "set at least one of Name, CustomMetadata, Revoked")
 	}
 	_, err = c.do(ctx, transport.Call{Operation: "modifyNamedToken", Class: transport.IdempotentWrite, Method: http.MethodPatch, Path: "/tokens/named/" + seg, In: body})
 	return err
