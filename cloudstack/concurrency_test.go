@@ -57,7 +57,7 @@ func TestPollingWithDefaultIntervals(t *testing.T) {
 		require.NoError(t, err)
 		u := srv.AddUser(cloudstacktest.UserSpec{Username: "olga"})
 		start := time.Now()
-		kp, err := c.RegisterUserKeys(context.Background(), cloudstack.RegisterUserKeysParams{ID: u.ID})
+		kp, err := c.RegisterUserKeys(context.Background(), cloudstack.RegisterUserKeysRequest{ID: u.ID})
 		require.NoError(t, err)
 		assert.NotEmpty(t, kp.ID)
 		waited := time.Since(start)
@@ -97,7 +97,7 @@ func TestPollInterval(t *testing.T) {
 				}
 				u := srv.AddUser(cloudstacktest.UserSpec{Username: "polly"})
 				start := time.Now()
-				_, err = c.RegisterUserKeys(context.Background(), cloudstack.RegisterUserKeysParams{ID: u.ID})
+				_, err = c.RegisterUserKeys(context.Background(), cloudstack.RegisterUserKeysRequest{ID: u.ID})
 				require.NoError(t, err)
 				waited := time.Since(start)
 				require.Equal(t, polls+1, countCommand(srv, "queryAsyncJobResult"))

@@ -72,7 +72,7 @@ func ExampleClient_UpdateUser() {
 	admin := srv.Client()
 	ctx := context.Background()
 
-	u, err := admin.UpdateUser(ctx, cloudstack.UpdateUserParams{
+	u, err := admin.UpdateUser(ctx, cloudstack.UpdateUserRequest{
 		ID:            bob.ID,
 		UserAPIKey:    "bob-api-key-from-the-old-system",
 		UserSecretKey: cloudkeys.NewSecret("bob-secret-from-the-old-system"),

@@ -103,7 +103,7 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if err != nil {
 		return nil, err
 	}
-	p := RegisterUserKeysParams{ID: owner}
+	p := RegisterUserKeysRequest{ID: owner}
 	if kp {
 		p.Name, p.Description, p.EndDate = req.Name, req.Description, req.ExpiresAt
 	} else {
@@ -136,7 +136,7 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 // matching cloudkeys.ErrOutcomeUnknown (reconcile with listUserKeys).
 func (c *Client) findPairID(ctx context.Context, owner, apiKey string) (string, error) {
 	var lerr error
-	for p, err := range c.ListUserKeys(ctx, ListUserKeysParams{UserID: owner}) {
+	for p, err := range c.ListUserKeys(ctx, ListUserKeysOptions{UserID: owner}) {
 		if err != nil {
 			lerr = err
 			break
@@ -173,7 +173,7 @@ func (c *Client) ownerKey(ctx context.Context, owner string) (*cloudkeys.Key, er
 		}
 	}
 	t := true
-	for u, err := range c.ListUsers(ctx, ListUsersParams{ID: owner, ListAll: &t}) {
+	for u, err := range c.ListUsers(ctx, ListUsersOptions{ID: owner, ListAll: &t}) {
 		if err != nil {
 			return nil, err
 		}
@@ -242,7 +242,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 		return userKey(u), nil
 	}
 	t := true
-	for p, err := range c.ListUserKeys(ctx, ListUserKeysParams{KeyPairID: id, ListAll: &t}) {
+	for p, err := range c.ListUserKeys(ctx, ListUserKeysOptions{KeyPairID: id, ListAll: &t}) {
 		if err != nil {
 			if isParamError(err) {
 				return nil, c.notFound("listUserKeys", "key pair")
@@ -271,7 +271,7 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			return
 		}
 		if kp {
-			p := ListUserKeysParams{UserID: opts.Owner}
+			p := ListUserKeysOptions{UserID: opts.Owner}
 			if opts.Owner == "" {
 				t := true
 				p.ListAll = &t
@@ -300,7 +300,7 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			return
 		}
 		t := true
-		for u, err := range c.listKeyUsers(ctx, ListUsersParams{ListAll: &t}) {
+		for u, err := range c.listKeyUsers(ctx, ListUsersOptions{ListAll: &t}) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -379,7 +379,7 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 	if err != nil {
 		return nil, err
 	}
-	pair, err := c.RegisterUserKeys(ctx, RegisterUserKeysParams{ID: u.ID})
+	pair, err := c.RegisterUserKeys(ctx, RegisterUserKeysRequest{ID: u.ID})
 	if err != nil {
 		return nil, err
 	}

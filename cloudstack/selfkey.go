@@ -48,7 +48,7 @@ func (c *Client) CredentialKeyID(ctx context.Context) (string, error) {
 
 // pairIDOf finds the 4.23 key-pair id of the client's API key.
 func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
-	find := func(p ListUserKeysParams) (string, error) {
+	find := func(p ListUserKeysOptions) (string, error) {
 		for pair, err := range c.ListUserKeys(ctx, p) {
 			if err != nil {
 				return "", err
@@ -59,14 +59,14 @@ func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
 		}
 		return "", nil
 	}
-	if id, err := find(ListUserKeysParams{}); id != "" || err != nil {
+	if id, err := find(ListUserKeysOptions{}); id != "" || err != nil {
 		return id, err
 	}
 	u, err := c.GetUserByAPIKey(ctx, apiKey)
 	if err != nil {
 		return "", err
 	}
-	if id, err := find(ListUserKeysParams{UserID: u.ID}); id != "" || err != nil {
+	if id, err := find(ListUserKeysOptions{UserID: u.ID}); id != "" || err != nil {
 		return id, err
 	}
 	return "", c.notFound("listUserKeys", "key pair of the client's API key")

@@ -154,9 +154,9 @@ func (c *Client) GetUserKeys(ctx context.Context, userID string) (*UserKeys, err
 	return &UserKeys{APIKey: string(w.UserKeys.APIKey), SecretKey: w.UserKeys.SecretKey, APIKeyAccess: string(w.UserKeys.APIKeyAccess)}, nil
 }
 
-// RegisterUserKeysParams are the parameters of registerUserKeys. Only ID
+// RegisterUserKeysRequest are the parameters of registerUserKeys. Only ID
 // exists up to 4.22; the rest are 4.23 key-pair fields.
-type RegisterUserKeysParams struct {
+type RegisterUserKeysRequest struct {
 	ID          string    `url:"id"`                    // the user's UUID (required)
 	Name        string    `url:"name,omitempty"`        // 4.23
 	Description string    `url:"description,omitempty"` // 4.23, at most 1024 characters
@@ -168,7 +168,7 @@ type RegisterUserKeysParams struct {
 	Rules []KeyRule `url:"-"`
 }
 
-func (p RegisterUserKeysParams) values() (url.Values, error) {
+func (p RegisterUserKeysRequest) values() (url.Values, error) {
 	if p.ID == "" {
 		return nil, cloudkeys.InvalidInput(Vendor, "ID", "must not be empty")
 	}
@@ -180,7 +180,7 @@ func (p RegisterUserKeysParams) values() (url.Values, error) {
 	}
 	v, err := query.Values(p)
 	if err != nil {
-		return nil, cloudkeys.InvalidInput(Vendor, "RegisterUserKeysParams", "cannot encode")
+		return nil, cloudkeys.InvalidInput(Vendor, "RegisterUserKeysRequest", "cannot encode")
 	}
 	if !p.StartDate.IsZero() {
 		v.Set("startdate", p.StartDate.UTC().Format(DateLayout))
@@ -226,7 +226,7 @@ func (p RegisterUserKeysParams) values() (url.Values, error) {
 // asynchronous registration the queryAsyncJobResult answer that holds the
 // pair: a *cloudkeys.UndecodableAnswerError whose Answer keeps that raw
 // answer, secret included (redacted). No error text quotes an answer.
-func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysParams) (*KeyPair, error) {
+func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysRequest) (*KeyPair, error) {
 	params, err := p.values()
 	if err != nil {
 		return nil, err
@@ -259,8 +259,8 @@ func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysParams)
 	return kp, nil
 }
 
-// ListUserKeysParams filter listUserKeys (4.23). Zero fields are not sent.
-type ListUserKeysParams struct {
+// ListUserKeysOptions filter listUserKeys (4.23). Zero fields are not sent.
+type ListUserKeysOptions struct {
 	UserID          string `url:"userid,omitempty"`
 	KeyPairID       string `url:"keypairid,omitempty"`
 	Keyword         string `url:"keyword,omitempty"`
@@ -273,11 +273,11 @@ type ListUserKeysParams struct {
 // ListUserKeys walks listUserKeys (4.23) page by page: GET
 // command=listUserKeys&page=N&pagesize=M plus the filters. Secrets are not
 // listed. A server before 4.23 answers 432 (cloudkeys.ErrUnsupported).
-func (c *Client) ListUserKeys(ctx context.Context, p ListUserKeysParams) iter.Seq2[*KeyPair, error] {
+func (c *Client) ListUserKeys(ctx context.Context, p ListUserKeysOptions) iter.Seq2[*KeyPair, error] {
 	return func(yield func(*KeyPair, error) bool) {
 		params, err := query.Values(p)
 		if err != nil {
-			yield(nil, cloudkeys.InvalidInput(Vendor, "ListUserKeysParams", "cannot encode"))
+			yield(nil, cloudkeys.InvalidInput(Vendor, "ListUserKeysOptions", "cannot encode"))
 			return
 		}
 		size := p.PageSize

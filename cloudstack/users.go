@@ -43,8 +43,8 @@ type User struct {
 	SecretKey cloudkeys.Secret `json:"secretkey"`
 }
 
-// ListUsersParams filter listUsers. Zero fields are not sent.
-type ListUsersParams struct {
+// ListUsersOptions filter listUsers. Zero fields are not sent.
+type ListUsersOptions struct {
 	ID          string `url:"id,omitempty"`
 	Username    string `url:"username,omitempty"`
 	Account     string `url:"account,omitempty"`
@@ -64,7 +64,7 @@ type ListUsersParams struct {
 // ListUsers walks listUsers page by page (GET command=listUsers&page=N&
 // pagesize=M plus the filters), yielding each user. An empty answer
 // ({"listusersresponse":{}}) ends the walk; an error is yielded once, last.
-func (c *Client) ListUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
+func (c *Client) ListUsers(ctx context.Context, p ListUsersOptions) iter.Seq2[*User, error] {
 	return c.listUsers(ctx, p, func(r *reply) ([]*User, int, error) {
 		var w struct {
 			Count flexString `json:"count"`
@@ -86,7 +86,7 @@ type keyUser struct {
 // listKeyUsers is ListUsers for ListKeys: it decodes only the fields of
 // keyUser, not the eighteen of User that a Key throws away (a third of the
 // time of a 100-user page went to decoding them).
-func (c *Client) listKeyUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
+func (c *Client) listKeyUsers(ctx context.Context, p ListUsersOptions) iter.Seq2[*User, error] {
 	return c.listUsers(ctx, p, func(r *reply) ([]*User, int, error) {
 		var w struct {
 			Count flexString `json:"count"`
@@ -101,11 +101,11 @@ func (c *Client) listKeyUsers(ctx context.Context, p ListUsersParams) iter.Seq2[
 	})
 }
 
-func (c *Client) listUsers(ctx context.Context, p ListUsersParams, parse func(*reply) ([]*User, int, error)) iter.Seq2[*User, error] {
+func (c *Client) listUsers(ctx context.Context, p ListUsersOptions, parse func(*reply) ([]*User, int, error)) iter.Seq2[*User, error] {
 	return func(yield func(*User, error) bool) {
 		params, err := query.Values(p)
 		if err != nil {
-			yield(nil, cloudkeys.InvalidInput(Vendor, "ListUsersParams", "cannot encode"))
+			yield(nil, cloudkeys.InvalidInput(Vendor, "ListUsersOptions", "cannot encode"))
 			return
 		}
 		size := p.PageSize
@@ -219,9 +219,9 @@ func (c *Client) ListCapabilities(ctx context.Context) (*Capability, error) {
 	return w.Capability, nil
 }
 
-// UpdateUserParams are the parameters of updateUser. Only ID is required;
+// UpdateUserRequest are the parameters of updateUser. Only ID is required;
 // empty fields are not sent. UserAPIKey and UserSecretKey go together.
-type UpdateUserParams struct {
+type UpdateUserRequest struct {
 	ID string // "id": the user's UUID (required)
 	// UserAPIKey and UserSecretKey ("userapikey", "usersecretkey") set the
 	// user's keys to values the caller chooses: both or neither. The server
@@ -245,7 +245,7 @@ type UpdateUserParams struct {
 }
 
 // values encodes p; bad input names the field.
-func (p UpdateUserParams) values() (url.Values, error) {
+func (p UpdateUserRequest) values() (url.Values, error) {
 	if p.ID == "" {
 		return nil, cloudkeys.InvalidInput(Vendor, "ID", "must not be empty")
 	}
@@ -313,7 +313,7 @@ func hasControlCharacter(s string) bool {
 // Blank values, values with a control character (which the server refuses
 // with 431) and a key without its secret are refused before sending
 // (cloudkeys.ErrInvalidRequest naming the field).
-func (c *Client) UpdateUser(ctx context.Context, p UpdateUserParams) (*User, error) {
+func (c *Client) UpdateUser(ctx context.Context, p UpdateUserRequest) (*User, error) {
 	params, err := p.values()
 	if err != nil {
 		return nil, err

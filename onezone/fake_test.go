@@ -59,7 +59,7 @@ func TestNamedTokenLifecycle(t *testing.T) {
 
 	newName := "renamed"
 	revoked := true
-	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdate{Name: &newName, CustomMetadata: map[string]any{}, Revoked: &revoked}))
+	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdateRequest{Name: &newName, CustomMetadata: map[string]any{}, Revoked: &revoked}))
 	st, err := c.GetNamedTokenStatus(ctx, created.TokenID)
 	require.NoError(t, err)
 	assert.True(t, st.Revoked)
@@ -489,7 +489,7 @@ func TestErrorMappings(t *testing.T) {
 			return err
 		}, cloudkeys.ErrConflict, 400, "badValueIdentifierOccupied", ""},
 		{"name clash on rename", func() error {
-			return c.ModifyNamedToken(ctx, other.TokenID, onezone.NamedTokenUpdate{Name: &dup})
+			return c.ModifyNamedToken(ctx, other.TokenID, onezone.NamedTokenUpdateRequest{Name: &dup})
 		}, cloudkeys.ErrConflict, 400, "badValueIdentifierOccupied", ""},
 		{"not found", func() error { _, err := c.GetNamedToken(ctx, "nope"); return err }, cloudkeys.ErrNotFound, 404, "notFound", ""},
 		{"bad basic credentials", func() error { _, err := bad.ListNamedTokens(ctx, onezone.CurrentUser()); return err },
@@ -542,8 +542,8 @@ func TestInvalidInputSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	srv.ResetRequests()
 	calls := []func() error{
-		func() error { return c.ModifyNamedToken(ctx, "id", onezone.NamedTokenUpdate{}) },
-		func() error { return c.ModifyNamedToken(ctx, "", onezone.NamedTokenUpdate{}) },
+		func() error { return c.ModifyNamedToken(ctx, "id", onezone.NamedTokenUpdateRequest{}) },
+		func() error { return c.ModifyNamedToken(ctx, "", onezone.NamedTokenUpdateRequest{}) },
 		func() error {
 			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{})
 			return err
@@ -682,7 +682,7 @@ func TestRetries(t *testing.T) {
 	// A PATCH whose answer was lost is retried (idempotent by nature).
 	srv.CommitThenDrop(1)
 	no := false
-	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdate{Revoked: &no}))
+	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdateRequest{Revoked: &no}))
 
 	// A delete whose answer was lost is retried; the 404 then means done.
 	srv.CommitThenDrop(1)

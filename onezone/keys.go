@@ -380,5 +380,5 @@ func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
 // it itself.
 func (c *Client) SetKeyEnabled(ctx context.Context, id string, enabled bool) error {
 	revoked := !enabled
-	return c.ModifyNamedToken(ctx, id, NamedTokenUpdate{Revoked: &revoked})
+	return c.ModifyNamedToken(ctx, id, NamedTokenUpdateRequest{Revoked: &revoked})
 }

@@ -199,9 +199,9 @@ func (c *Client) GetNamedTokenByName(ctx context.Context, subj Subject, name str
 	return &out, nil
 }
 
-// NamedTokenUpdate is the body of PATCH /tokens/named/{id}; nil fields are
+// NamedTokenUpdateRequest is the body of PATCH /tokens/named/{id}; nil fields are
 // left unchanged. At least one must be set.
-type NamedTokenUpdate struct {
+type NamedTokenUpdateRequest struct {
 	Name *string
 	// CustomMetadata, when not nil, replaces metadata.custom as a whole
 	// (an empty map clears it).
@@ -212,7 +212,7 @@ type NamedTokenUpdate struct {
 // ModifyNamedToken renames a named token, replaces its custom metadata or
 // revokes/unrevokes it: PATCH /tokens/named/{id}, answered 204. Setting
 // Revoked is idempotent, so the call is retried like a read.
-func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUpdate) error {
+func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUpdateRequest) error {
 	seg, err := idSegment("id", id)
 	if err != nil {
 		return err
@@ -231,7 +231,7 @@ func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUp
 		body["revoked"] = *u.Revoked
 	}
 	if len(body) == 0 {
-		return cloudkeys.InvalidInput(Vendor, "NamedTokenUpdate", "set at least one of Name, CustomMetadata, Revoked")
+		return cloudkeys.InvalidInput(Vendor, "NamedTokenUpdateRequest", "set at least one of Name, CustomMetadata, Revoked")
 	}
 	_, err = c.do(ctx, transport.Call{Operation: "modifyNamedToken", Class: transport.IdempotentWrite, Method: http.MethodPatch, Path: "/tokens/named/" + seg, In: body})
 	return err

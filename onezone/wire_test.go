@@ -176,7 +176,7 @@ func TestWire(t *testing.T) {
 			name: "ModifyNamedToken",
 			resp: answer(204, ""),
 			call: func(c *onezone.Client) (any, error) {
-				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdate{Name: &name2, CustomMetadata: map[string]any{"a": 1}, Revoked: &yes})
+				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdateRequest{Name: &name2, CustomMetadata: map[string]any{"a": 1}, Revoked: &yes})
 			},
 			method: "PATCH", path: "/tokens/named/t1", body: `{"customMetadata":{"a":1},"name":"n2","revoked":true}`,
 		},
@@ -184,7 +184,7 @@ func TestWire(t *testing.T) {
 			name: "ModifyNamedToken unrevoke",
 			resp: answer(204, ""),
 			call: func(c *onezone.Client) (any, error) {
-				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdate{Revoked: &no})
+				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdateRequest{Revoked: &no})
 			},
 			method: "PATCH", path: "/tokens/named/t1", body: `{"revoked":false}`,
 		},

@@ -158,7 +158,7 @@ func cloudStackAPI(sw *swapTransport) ([]apiCall, func()) {
 	// otherwise pick the newest pair, kp, which DeleteUserKeys removes.
 	setup := srv.Client(cloudkeys.WithRetry(noRetry))
 	c := srv.Client(swapOpts(sw)...)
-	kp := must(setup.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: admin, Name: "fuzz-seed"}))
+	kp := must(setup.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: admin, Name: "fuzz-seed"}))
 	var jobID string
 	for _, r := range srv.Requests() {
 		if q, err := url.ParseQuery(r.RawQuery + "&" + string(r.Body)); err == nil && q.Get("jobid") != "" {
@@ -181,14 +181,16 @@ func cloudStackAPI(sw *swapTransport) ([]apiCall, func()) {
 		}},
 		{"GetUserKeys", func(ctx context.Context) (any, error) { return c.GetUserKeys(ctx, admin) }},
 		{"RegisterUserKeys", func(ctx context.Context) (any, error) {
-			return c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: admin, Name: "fuzz-new", Description: "fuzz"})
+			return c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: admin, Name: "fuzz-new", Description: "fuzz"})
 		}},
 		{"ListUserKeys", func(ctx context.Context) (any, error) {
-			return collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{UserID: admin, PageSize: 1}))
+			return collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{UserID: admin, PageSize: 1}))
 		}},
 		{"DeleteUserKeys", func(ctx context.Context) (any, error) { return nil, c.DeleteUserKeys(ctx, kp.ID) }},
 		{"ListUserKeyRules", func(ctx context.Context) (any, error) { return c.ListUserKeyRules(ctx, kp.ID) }},
-		{"ListUsers", func(ctx context.Context) (any, error) { return collect(c.ListUsers(ctx, cloudstack.ListUsersParams{})) }},
+		{"ListUsers", func(ctx context.Context) (any, error) {
+			return collect(c.ListUsers(ctx, cloudstack.ListUsersOptions{}))
+		}},
 		{"GetUserByAPIKey", func(ctx context.Context) (any, error) { return c.GetUserByAPIKey(ctx, kp.APIKey) }},
 		{"ListCapabilities", func(ctx context.Context) (any, error) { return c.ListCapabilities(ctx) }},
 		{"ServerVersion", func(ctx context.Context) (any, error) { return c.ServerVersion(ctx) }},
@@ -221,7 +223,7 @@ func zstackAPI(sw *swapTransport) ([]apiCall, func()) {
 		{"RenewSession", func(ctx context.Context) (any, error) { return c.RenewSession(ctx, sessID, time.Hour) }},
 		{"LogOut", func(ctx context.Context) (any, error) { return nil, c.LogOut(ctx, sessID) }},
 		{"CreateAccessKey", func(ctx context.Context) (any, error) {
-			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: acct, Description: "fuzz"})
+			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: acct, Description: "fuzz"})
 		}},
 		{"DeleteAccessKey", func(ctx context.Context) (any, error) {
 			return nil, c.DeleteAccessKey(ctx, ak.UUID, zstack.DeletePermissive)
@@ -322,7 +324,7 @@ func onezoneAPI(sw *swapTransport) ([]apiCall, func()) {
 			return c.GetNamedTokenByName(ctx, onezone.CurrentUser(), "fuzz-seed")
 		}},
 		{"ModifyNamedToken", func(ctx context.Context) (any, error) {
-			return nil, c.ModifyNamedToken(ctx, named.TokenID, onezone.NamedTokenUpdate{Name: &newName})
+			return nil, c.ModifyNamedToken(ctx, named.TokenID, onezone.NamedTokenUpdateRequest{Name: &newName})
 		}},
 		{"DeleteNamedToken", func(ctx context.Context) (any, error) { return nil, c.DeleteNamedToken(ctx, named.TokenID) }},
 		{"DeleteAllNamedTokens", func(ctx context.Context) (any, error) {

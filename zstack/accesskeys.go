@@ -106,8 +106,8 @@ func (r *createReply) check() error {
 	return nil
 }
 
-// CreateAccessKeyParams are the params of CreateAccessKey.
-type CreateAccessKeyParams struct {
+// CreateAccessKeyRequest are the params of CreateAccessKey.
+type CreateAccessKeyRequest struct {
 	AccountUUID string // required: the owning account
 	// UserUUID defaults to AccountUUID (older servers require it; newer ones
 	// ignore it).
@@ -124,7 +124,7 @@ type CreateAccessKeyParams struct {
 	UserTags        []string
 }
 
-func (p CreateAccessKeyParams) validate() error {
+func (p CreateAccessKeyRequest) validate() error {
 	sec := p.AccessKeySecret.Reveal()
 	switch {
 	case p.AccountUUID == "":
@@ -174,7 +174,7 @@ type createAccessKeyWire struct {
 // *cloudkeys.UndecodableAnswerError matching cloudkeys.ErrOutcomeUnknown:
 // the key exists, and its Answer keeps the job's raw answer, secret
 // included (redacted). No error text quotes an answer.
-func (c *Client) CreateAccessKey(ctx context.Context, p CreateAccessKeyParams) (*AccessKeyInventory, error) {
+func (c *Client) CreateAccessKey(ctx context.Context, p CreateAccessKeyRequest) (*AccessKeyInventory, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}

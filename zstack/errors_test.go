@@ -109,13 +109,13 @@ func TestInvalidInputBeforeAnyRequest(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	for name, f := range map[string]func() error{
-		"no account": func() error { _, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{}); return err },
+		"no account": func() error { _, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{}); return err },
 		"half pair": func() error {
-			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "a", AccessKeyID: "0123456789"})
+			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: "a", AccessKeyID: "0123456789"})
 			return err
 		},
 		"short id": func() error {
-			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "a", AccessKeyID: "x", AccessKeySecret: cloudkeys.NewSecret("0123456789")})
+			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: "a", AccessKeyID: "x", AccessKeySecret: cloudkeys.NewSecret("0123456789")})
 			return err
 		},
 		"bad uuid":   func() error { return c.DeleteKey(ctx, "../x") },

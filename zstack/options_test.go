@@ -64,7 +64,7 @@ func TestWithPollInterval(t *testing.T) {
 		require.NoError(t, err)
 		srv.ResetRequests()
 		start := time.Now()
-		_, err = c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID, UserUUID: zstacktest.AdminAccountUUID})
+		_, err = c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{AccountUUID: zstacktest.AdminAccountUUID, UserUUID: zstacktest.AdminAccountUUID})
 		require.NoError(t, err)
 		waited := time.Since(start)
 		assert.Len(t, srv.Requests(), polls+2, "the create and its job's polls")

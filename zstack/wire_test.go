@@ -73,7 +73,7 @@ func TestWireCreateAccessKey(t *testing.T) {
 	mock.RegisterResponder(http.MethodGet, mn+"/zstack/v1/api-jobs/f00dfeedf00dfeedf00dfeedf00dfeed",
 		rec.responder(202, `{}`).Then(rec.responder(200, invJSON)))
 
-	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{AccountUUID: "dff4", Description: "ci"})
+	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{AccountUUID: "dff4", Description: "ci"})
 	require.NoError(t, err)
 	assert.Equal(t, "ae353717ca7b4182bb87fb5d010235e8", inv.UUID)
 	assert.Equal(t, "N3Tf05yXZUmSjCf6mYIB", inv.AccessKeyID)
@@ -105,7 +105,7 @@ func TestWireCreateWithSuppliedPairAndTags(t *testing.T) {
 	c, mock := newMocked(t, zstack.SessionID("0123456789abcdef0123456789abcdef"))
 	rec := &recorder{}
 	mock.RegisterResponder(http.MethodPost, mn+"/zstack/v1/accesskeys", rec.responder(200, invJSON))
-	_, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{
+	_, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{
 		AccountUUID: "a1", UserUUID: "u1", AccessKeyID: "ID34567890", AccessKeySecret: cloudkeys.NewSecret("SECRET7890"),
 		ResourceUUID: "r1", TagUUIDs: []string{"t1"}, SystemTags: []string{"s"}, UserTags: []string{"u"},
 	})
@@ -222,7 +222,7 @@ func TestWireDuplicateJobPollsFirstJob(t *testing.T) {
 		mock.RegisterResponder(http.MethodGet, mn+"/zstack/v1/api-jobs/"+jobID, rec.responder(200, invJSON))
 		return httpmock.NewStringResponse(400, "Duplicate job uuid["+jobID+"]"), nil
 	})
-	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{AccountUUID: "dff4"})
+	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{AccountUUID: "dff4"})
 	require.NoError(t, err)
 	assert.Equal(t, "ae353717ca7b4182bb87fb5d010235e8", inv.UUID)
 	require.Len(t, rec.all(), 1)
