@@ -259,48 +259,91 @@ func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysRequest
 	return kp, nil
 }
 
-// ListUserKeysOptions filter listUserKeys (4.23). Zero fields are not sent.
+// ListUserKeysOptions filter listUserKeys (4.23) and choose its pages.
+// Zero fields are not sent.
 type ListUserKeysOptions struct {
 	UserID          string `url:"userid,omitempty"`
 	KeyPairID       string `url:"keypairid,omitempty"`
 	Keyword         string `url:"keyword,omitempty"`
 	ShowPermissions *bool  `url:"showpermissions,omitempty"`
 	ListAll         *bool  `url:"listall,omitempty"` // admins: every pair they may see
-	// PageSize is the page size of the walk (default DefaultPageSize).
+	// Page is the first page to read, from 1 (0 means 1).
+	Page int `url:"-"`
+	// PageSize is the number of pairs per page (default DefaultPageSize).
 	PageSize int `url:"-"`
 }
 
-// ListUserKeys walks listUserKeys (4.23) page by page: GET
+// UserKeysPage is one page of listUserKeys.
+type UserKeysPage struct {
+	KeyPairs []*KeyPair
+	// Count is the count the server reports ("count"; 4.23 reports the
+	// total before filtering), 0 where it sends none.
+	Count int
+	// Next selects the page that follows (the same options, Page advanced),
+	// nil after the last page.
+	Next *ListUserKeysOptions
+}
+
+// ListUserKeys lists key pairs (4.23) page by page, from opts.Page: GET
 // command=listUserKeys&page=N&pagesize=M plus the filters. Secrets are not
-// listed. A server before 4.23 answers 432 (cloudkeys.ErrUnsupported).
-func (c *Client) ListUserKeys(ctx context.Context, p ListUserKeysOptions) iter.Seq2[*KeyPair, error] {
+// listed. A short or empty page ends the walk; an error is yielded once,
+// last. A server before 4.23 answers 432 (cloudkeys.ErrUnsupported).
+func (c *Client) ListUserKeys(ctx context.Context, opts ListUserKeysOptions) iter.Seq2[*KeyPair, error] {
 	return func(yield func(*KeyPair, error) bool) {
-		params, err := query.Values(p)
+		params, pg, err := opts.query()
 		if err != nil {
-			yield(nil, cloudkeys.InvalidInput(Vendor, "ListUserKeysOptions", "cannot encode"))
+			yield(nil, err)
 			return
 		}
-		size := p.PageSize
-		if size <= 0 {
-			size = DefaultPageSize
-		}
-		walk(ctx, c, "listUserKeys", params, size, func(r *reply) ([]*KeyPair, int, error) {
-			var w struct {
-				Count flexString     `json:"count"`
-				Keys  []*keyPairWire `json:"userapikey"`
-			}
-			if err := c.decode(r, &w); err != nil {
-				return nil, 0, err
-			}
-			out := make([]*KeyPair, 0, len(w.Keys))
-			for _, k := range w.Keys {
-				if k != nil {
-					out = append(out, k.pair())
-				}
-			}
-			return out, w.Count.int(), nil
-		}, yield)
+		walk(ctx, c, "listUserKeys", params, pg, c.parseKeyPairs, yield)
 	}
+}
+
+// ListUserKeysPage reads the one page opts.Page of listUserKeys (4.23):
+// GET command=listUserKeys&page=N&pagesize=M plus the filters.
+func (c *Client) ListUserKeysPage(ctx context.Context, opts ListUserKeysOptions) (*UserKeysPage, error) {
+	params, pg, err := opts.query()
+	if err != nil {
+		return nil, err
+	}
+	page, err := fetchPage(ctx, c, "listUserKeys", params, pg, c.parseKeyPairs)
+	if err != nil {
+		return nil, err
+	}
+	out := &UserKeysPage{KeyPairs: page.items, Count: page.count}
+	if page.next > 0 {
+		next := opts
+		next.Page = page.next
+		out.Next = &next
+	}
+	return out, nil
+}
+
+// query encodes the filters and validates the page.
+func (opts ListUserKeysOptions) query() (url.Values, paging, error) {
+	params, err := query.Values(opts)
+	if err != nil {
+		return nil, paging{}, cloudkeys.InvalidInput(Vendor, "ListUserKeysOptions", "cannot encode")
+	}
+	pg, err := newPaging(opts.Page, opts.PageSize)
+	return params, pg, err
+}
+
+func (c *Client) parseKeyPairs(r *reply) ([]*KeyPair, int, error) {
+	var w struct {
+		Count flexString     `json:"count"`
+		Keys  []*keyPairWire `json:"userapikey"`
+	}
+	if err := c.decode(r, &w); err != nil {
+		return nil, 0, err
+	}
+	out := make([]*KeyPair, 0, len(w.Keys))
+	for _, k := range w.Keys {
+		if k != nil {
+			out = append(out, k.pair())
+		}
+	}
+	return out, w.Count.int(), nil
 }
 
 // DeleteUserKeys deletes a key pair (4.23): POST command=deleteUserKeys&
