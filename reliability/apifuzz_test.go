@@ -232,7 +232,7 @@ func zstackAPI(sw *swapTransport) ([]apiCall, func()) {
 			return c.ChangeAccessKeyState(ctx, ak.UUID, zstack.StateEventDisable)
 		}},
 		{"QueryAccessKey", func(ctx context.Context) (any, error) {
-			return c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("accountUuid", acct)}, ReplyWithCount: true})
+			return c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("accountUuid", acct)}, ReplyWithCount: true})
 		}},
 		{"CountAccessKeys", func(ctx context.Context) (any, error) { return c.CountAccessKeys(ctx) }},
 		{"QueryAccessKeys", func(ctx context.Context) (any, error) {

@@ -260,12 +260,16 @@ func (c *Client) ChangeAccessKeyState(ctx context.Context, uuid string, event St
 	return c.inventory(r.Inventory), nil // checked as the call's Need
 }
 
-// AccessKeyPage is one page of QueryAccessKey.
+// AccessKeyPage is one page of QueryAccessKey ([Client.QueryAccessKeysPage]).
 type AccessKeyPage struct {
 	Inventories []*AccessKeyInventory
 	// Total is the number of matches, when ReplyWithCount was set.
 	Total    int
 	HasTotal bool
+	// Next is the query of the page that follows (Start advanced past this
+	// page), nil after the last page: one shorter than its limit, or one
+	// that reaches Total.
+	Next *Query
 }
 
 type queryReply struct {
@@ -273,14 +277,32 @@ type queryReply struct {
 	Total       *int             `json:"total"`
 }
 
-// QueryAccessKey reads one page with GET /zstack/v1/accesskeys?q=...
-// &start=&limit=&replyWithCount=&sort=&fields= (synchronous).
-func (c *Client) QueryAccessKey(ctx context.Context, q Query) (*AccessKeyPage, error) {
+// serverPageSize is the server's page size of a query without limit.
+const serverPageSize = 1000
+
+// QueryAccessKeysPage reads one page of QueryAccessKey with GET
+// /zstack/v1/accesskeys?q=...&start=&limit=&replyWithCount=&sort=&fields=
+// (synchronous): the matches from q.Start, at most q.Limit of them (0: the
+// server's default of 1000).
+func (c *Client) QueryAccessKeysPage(ctx context.Context, q Query) (*AccessKeyPage, error) {
 	p, err := q.params()
 	if err != nil {
 		return nil, err
 	}
-	return c.queryPage(ctx, "/accesskeys", p)
+	page, err := c.queryPage(ctx, "/accesskeys", p)
+	if err != nil {
+		return nil, err
+	}
+	n, limit := len(page.Inventories), q.Limit
+	if limit == 0 {
+		limit = serverPageSize
+	}
+	if n > 0 && n >= limit && (!page.HasTotal || q.Start+n < page.Total) {
+		next := q
+		next.Start += n
+		page.Next = &next
+	}
+	return page, nil
 }
 
 func (c *Client) queryPage(ctx context.Context, path string, p queryParams) (*AccessKeyPage, error) {
@@ -322,22 +344,18 @@ func (c *Client) CountAccessKeys(ctx context.Context, conds ...Condition) (int, 
 // defaultPageSize is the iterator's page size when Query.Limit is 0.
 const defaultPageSize = 100
 
-// QueryAccessKeys iterates over every match, fetching pages lazily from
-// q.Start with q.Limit (default 100) per page and replyWithCount=true. An
-// error is yielded once, last.
+// QueryAccessKeys iterates over every match of QueryAccessKey, fetching
+// pages lazily from q.Start with q.Limit (default 100) per page and
+// replyWithCount=true: it follows [AccessKeyPage].Next of
+// [Client.QueryAccessKeysPage]. An error is yielded once, last.
 func (c *Client) QueryAccessKeys(ctx context.Context, q Query) iter.Seq2[*AccessKeyInventory, error] {
 	return func(yield func(*AccessKeyInventory, error) bool) {
-		p, err := q.params()
-		if err != nil {
-			yield(nil, err)
-			return
+		if q.Limit == 0 {
+			q.Limit = defaultPageSize
 		}
-		if p.Limit == 0 {
-			p.Limit = defaultPageSize
-		}
-		p.ReplyWithCount = true
-		for {
-			page, err := c.queryPage(ctx, "/accesskeys", p)
+		q.ReplyWithCount = true
+		for next := &q; next != nil; {
+			page, err := c.QueryAccessKeysPage(ctx, *next)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -347,10 +365,7 @@ func (c *Client) QueryAccessKeys(ctx context.Context, q Query) iter.Seq2[*Access
 					return
 				}
 			}
-			p.Start += len(page.Inventories)
-			if len(page.Inventories) < p.Limit || (page.HasTotal && p.Start >= page.Total) {
-				return
-			}
+			next = page.Next
 		}
 	}
 }

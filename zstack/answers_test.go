@@ -55,7 +55,7 @@ func TestUnreadableJobResult(t *testing.T) {
 			return err
 		}, http.MethodPut, "/zstack/v1/accesskeys/ae353717ca7b4182bb87fb5d010235e8/actions", location, invJSON[:40], true, invJSON[:40]},
 		{"query: PHP notice", func(c *zstack.Client) error {
-			_, err := c.QueryAccessKey(ctx, zstack.Query{})
+			_, err := c.QueryAccessKeysPage(ctx, zstack.Query{})
 			return err
 		}, http.MethodGet, "/zstack/v1/accesskeys", `{"inventories":[` + strings.TrimPrefix(strings.TrimSuffix(invJSON, "}"), `{"inventory":`) + `]}` + phpNotice, "", false, ""},
 		{"login: answer without a session", func(c *zstack.Client) error {

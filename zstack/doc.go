@@ -1,7 +1,8 @@
 // Package zstack manages ZStack AccessKeys and authenticates to a ZStack
 // management node's REST API (<endpoint>/zstack/v1/...). *Client implements
 // cloudkeys.KeyManager and exposes the vendor's own APIs: CreateAccessKey,
-// DeleteAccessKey, ChangeAccessKeyState, QueryAccessKey/QueryAccessKeys,
+// DeleteAccessKey, ChangeAccessKeyState, QueryAccessKey (QueryAccessKeys,
+// every match, and QueryAccessKeysPage, one page), CountAccessKeys,
 // GetAccessKey, and the session APIs LogInByAccount, LogInByUser, LogOut,
 // ValidateSession and RenewSession.
 //

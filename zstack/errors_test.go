@@ -123,14 +123,14 @@ func TestInvalidInputBeforeAnyRequest(t *testing.T) {
 		"bad mode":   func() error { return c.DeleteAccessKey(ctx, "abc", "Soft") },
 		"bad event":  func() error { _, err := c.ChangeAccessKeyState(ctx, "abc", "toggle"); return err },
 		"bad cond": func() error {
-			_, err := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("a b", "x")}})
+			_, err := c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("a b", "x")}})
 			return err
 		},
 		"zero cond": func() error {
-			_, err := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{{}}})
+			_, err := c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{{}}})
 			return err
 		},
-		"neg start":    func() error { _, err := c.QueryAccessKey(ctx, zstack.Query{Start: -1}); return err },
+		"neg start":    func() error { _, err := c.QueryAccessKeysPage(ctx, zstack.Query{Start: -1}); return err },
 		"bad job":      func() error { return c.WaitJob(ctx, "../../x", nil) },
 		"short renew":  func() error { _, err := c.RenewSession(ctx, "", 0); return err },
 		"empty logins": func() error { _, err := c.LogInByAccount(ctx, "", "x"); return err },

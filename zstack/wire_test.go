@@ -131,7 +131,7 @@ func TestWireDeleteChangeStateQuery(t *testing.T) {
 	require.NoError(t, c.DeleteAccessKey(ctx, uuid, zstack.DeleteEnforcing))
 	_, err := c.ChangeAccessKeyState(ctx, uuid, zstack.StateEventDisable)
 	require.NoError(t, err)
-	page, err := c.QueryAccessKey(ctx, zstack.Query{
+	page, err := c.QueryAccessKeysPage(ctx, zstack.Query{
 		Conditions: []zstack.Condition{zstack.Eq("accountUuid", "a b&q=x"), zstack.In("state", "Enabled", "Disabled"), zstack.IsNull("description")},
 		Start:      10, Limit: 5, ReplyWithCount: true,
 		Sort:   &zstack.SortBy{Field: "createDate", Descending: true},
