@@ -257,7 +257,9 @@ func e24API(sw *swapTransport) ([]apiCall, func()) {
 		{"UpdateAccount", func(ctx context.Context) (any, error) {
 			return nil, c.UpdateAccount(ctx, e24.UpdateAccountRequest{FirstName: "Fuzz"})
 		}},
-		{"ListAccountsPage", func(ctx context.Context) (any, error) { return c.ListAccountsPage(ctx, e24.ListAccountsOptions{PageSize: 10}) }},
+		{"ListAccountsPage", func(ctx context.Context) (any, error) {
+			return c.ListAccountsPage(ctx, e24.ListAccountsOptions{PageSize: 10})
+		}},
 		{"ListAccounts", func(ctx context.Context) (any, error) {
 			return collect(c.ListAccounts(ctx, e24.ListAccountsOptions{PageSize: 1}))
 		}},
