@@ -52,7 +52,7 @@
 //     every vendor. No error text quotes an answer.
 //   - Times are RFC 3339; update_time is the time of last use (Key.LastUsedAt).
 //   - offset is limited to 1000 and pages to 100 items, so only the first 1100
-//     credentials can be listed; past that [Client.AllCredentials] yields an
+//     credentials can be listed; past that [Client.ListCredentials] yields an
 //     error matching [ErrOffsetLimit] (and cloudkeys.ErrUnsupported) rather
 //     than silently stopping. The reference caps count at 1000, so a real
 //     project should never get there.

@@ -27,7 +27,7 @@ func TestRetryAfterHonouredSynctest(t *testing.T) {
 		c := srv.Client()
 		srv.FailNextWith(2, huaweibcstest.Fault{Status: http.StatusTooManyRequests, Header: http.Header{"Retry-After": {"3"}}})
 		start := time.Now()
-		page, err := c.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{})
+		page, err := c.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, 0, page.Count)
 		assert.Equal(t, 6*time.Second, time.Since(start), "two waits of Retry-After: 3")
@@ -55,18 +55,18 @@ func TestPasswordTokenExpirySynctest(t *testing.T) {
 			if i > 0 {
 				time.Sleep(10 * time.Minute)
 			}
-			_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+			_, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 			require.NoError(t, err)
 		}
 		// One-hour tokens, renewed from 5 minutes before expiry: logins at 0
 		// and 60 min (the token of 60 min is renewable from 115 min).
 		assert.Equal(t, 2, srv.Logins())
 		time.Sleep(4 * time.Minute) // 114 min: still cached
-		_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+		_, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, 2, srv.Logins())
 		time.Sleep(time.Minute) // 115 min: renewed
-		_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+		_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 		require.NoError(t, err)
 		assert.Equal(t, 3, srv.Logins())
 
@@ -75,7 +75,7 @@ func TestPasswordTokenExpirySynctest(t *testing.T) {
 		dctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
 		defer cancel()
 		_, err = srv.Client(cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 10, MinWait: time.Second, MaxWait: time.Minute})).
-			ListCredentials(dctx, huaweibcs.ListCredentialsRequest{})
+			ListCredentialsPage(dctx, huaweibcs.ListCredentialsOptions{})
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 }

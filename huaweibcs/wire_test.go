@@ -81,7 +81,7 @@ func TestWireAKSK(t *testing.T) {
 	mock.RegisterResponder("DELETE", base+"/"+wireID, capture(got, httpmock.NewStringResponder(200, "")))
 	ctx := context.Background()
 
-	page, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Offset: 0, Limit: 10})
+	page, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Offset: 0, Limit: 10})
 	require.NoError(t, err)
 	require.Len(t, page.Credentials, 1)
 	cr := page.Credentials[0]
@@ -148,7 +148,7 @@ func TestWireToken(t *testing.T) {
 	t.Parallel()
 	c, mock, got := mockClient(t, huaweibcs.Token("user-token-value"))
 	mock.RegisterResponder("GET", `=~/credentials\z`, capture(got, httpmock.NewStringResponder(200, `{"credentials":[],"count":0}`)))
-	page, err := c.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{Offset: 5})
+	page, err := c.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{Offset: 5})
 	require.NoError(t, err)
 	assert.Equal(t, 0, page.Count)
 	r := (*got)[0]
@@ -184,7 +184,7 @@ func TestWirePassword(t *testing.T) {
 		cloudkeys.WithHTTPClient(&http.Client{Transport: mock2}), fastRetry)
 	require.NoError(t, err)
 	mock2.RegisterResponder("POST", "https://iam.example.test/v3/auth/tokens", httpmock.NewStringResponder(201, `{}`))
-	_, err = c2.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{})
+	_, err = c2.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrServer)
 	assert.Equal(t, 0, mock2.GetCallCountInfo()["GET =~/credentials"])
 }
@@ -295,6 +295,6 @@ func TestWireListDecodeError(t *testing.T) {
 	t.Parallel()
 	c, mock, _ := mockClient(t, huaweibcs.Token("tok-value"))
 	mock.RegisterResponder("GET", `=~/credentials\z`, httpmock.NewStringResponder(200, `not json`))
-	_, err := c.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{})
+	_, err := c.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrServer)
 }

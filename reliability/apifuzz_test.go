@@ -186,10 +186,16 @@ func cloudStackAPI(sw *swapTransport) ([]apiCall, func()) {
 		{"ListUserKeys", func(ctx context.Context) (any, error) {
 			return collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{UserID: admin, PageSize: 1}))
 		}},
+		{"ListUserKeysPage", func(ctx context.Context) (any, error) {
+			return c.ListUserKeysPage(ctx, cloudstack.ListUserKeysOptions{UserID: admin, PageSize: 1})
+		}},
 		{"DeleteUserKeys", func(ctx context.Context) (any, error) { return nil, c.DeleteUserKeys(ctx, kp.ID) }},
 		{"ListUserKeyRules", func(ctx context.Context) (any, error) { return c.ListUserKeyRules(ctx, kp.ID) }},
 		{"ListUsers", func(ctx context.Context) (any, error) {
 			return collect(c.ListUsers(ctx, cloudstack.ListUsersOptions{}))
+		}},
+		{"ListUsersPage", func(ctx context.Context) (any, error) {
+			return c.ListUsersPage(ctx, cloudstack.ListUsersOptions{PageSize: 1})
 		}},
 		{"GetUserByAPIKey", func(ctx context.Context) (any, error) { return c.GetUserByAPIKey(ctx, kp.APIKey) }},
 		{"ListCapabilities", func(ctx context.Context) (any, error) { return c.ListCapabilities(ctx) }},
@@ -231,7 +237,7 @@ func zstackAPI(sw *swapTransport) ([]apiCall, func()) {
 		{"ChangeAccessKeyState", func(ctx context.Context) (any, error) {
 			return c.ChangeAccessKeyState(ctx, ak.UUID, zstack.StateEventDisable)
 		}},
-		{"QueryAccessKey", func(ctx context.Context) (any, error) {
+		{"QueryAccessKeysPage", func(ctx context.Context) (any, error) {
 			return c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("accountUuid", acct)}, ReplyWithCount: true})
 		}},
 		{"CountAccessKeys", func(ctx context.Context) (any, error) { return c.CountAccessKeys(ctx) }},
@@ -285,16 +291,18 @@ func huaweiAPI(sw *swapTransport) ([]apiCall, func()) {
 	c := srv.Client(swapOpts(sw)...)
 	tc := srv.TokenClient(swapOpts(sw)...)
 	return []apiCall{
-		{"ListCredentials", func(ctx context.Context) (any, error) {
-			return c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Limit: 10})
+		{"ListCredentialsPage", func(ctx context.Context) (any, error) {
+			return c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Limit: 10})
 		}},
-		{"AllCredentials", func(ctx context.Context) (any, error) { return collect(c.AllCredentials(ctx)) }},
+		{"ListCredentials", func(ctx context.Context) (any, error) {
+			return collect(c.ListCredentials(ctx, huaweibcs.ListCredentialsOptions{}))
+		}},
 		{"CreateCredential", func(ctx context.Context) (any, error) {
 			return c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: "fuzz"})
 		}},
 		{"DeleteCredential", func(ctx context.Context) (any, error) { return nil, c.DeleteCredential(ctx, cred.ID) }},
-		{"ListCredentials/token", func(ctx context.Context) (any, error) {
-			return tc.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Limit: 10})
+		{"ListCredentialsPage/token", func(ctx context.Context) (any, error) {
+			return tc.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Limit: 10})
 		}},
 	}, srv.Close
 }

@@ -176,7 +176,7 @@ func TestFakeListenEnv(t *testing.T) {
 	}
 	c, err := huaweibcs.NewFromEnv(func(k string) string { return env[k] }, "")
 	require.NoError(t, err)
-	_, err = c.ListCredentials(t.Context(), huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(t.Context(), huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 
 	_, err = Listen(WithAddr("256.0.0.1:bad"))
