@@ -327,8 +327,10 @@ func onezoneAPI(sw *swapTransport) ([]apiCall, func()) {
 		{"CreateNamedToken", func(ctx context.Context) (any, error) {
 			return c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "fuzz-new"})
 		}},
-		{"ListNamedTokens", func(ctx context.Context) (any, error) { return c.ListNamedTokens(ctx, onezone.CurrentUser()) }},
-		{"ListAllNamedTokens", func(ctx context.Context) (any, error) { return c.ListAllNamedTokens(ctx) }},
+		{"ListNamedTokensPage", func(ctx context.Context) (any, error) { return c.ListNamedTokensPage(ctx, onezone.CurrentUser()) }},
+		{"ListNamedTokens", func(ctx context.Context) (any, error) { return collect(c.ListNamedTokens(ctx, onezone.CurrentUser())) }},
+		{"ListAllNamedTokensPage", func(ctx context.Context) (any, error) { return c.ListAllNamedTokensPage(ctx) }},
+		{"ListAllNamedTokens", func(ctx context.Context) (any, error) { return collect(c.ListAllNamedTokens(ctx)) }},
 		{"GetNamedToken", func(ctx context.Context) (any, error) { return c.GetNamedToken(ctx, named.TokenID) }},
 		{"GetNamedTokenByName", func(ctx context.Context) (any, error) {
 			return c.GetNamedTokenByName(ctx, onezone.CurrentUser(), "fuzz-seed")

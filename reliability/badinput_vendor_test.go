@@ -161,14 +161,14 @@ var vendorMethods = map[string][]method{
 		vm("GetNamedTokenByName(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return c.GetNamedTokenByName(ctx, onezone.User(v), "bad-input-name")
 		}),
-		vm("ListNamedTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
-			return c.ListNamedTokens(ctx, onezone.User(v))
+		vm("ListNamedTokensPage(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.ListNamedTokensPage(ctx, onezone.User(v))
 		}),
 		vm("DeleteAllNamedTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.User(v)))
 		}),
-		vm("ListNamedTokens(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
-			return c.ListNamedTokens(ctx, onezone.Provider(v))
+		vm("ListNamedTokensPage(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.ListNamedTokensPage(ctx, onezone.Provider(v))
 		}),
 		vm("DeleteAllNamedTokens(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.Provider(v)))
