@@ -26,7 +26,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
-	"github.com/cloudkeys/cloudkeys/zstack"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 // lean is a hand-written client for one vendor.
@@ -191,7 +191,7 @@ type zsKey struct {
 }
 
 func (c *leanZStack) key(w *zsKey) *cloudkeys.Key {
-	created, _ := zstack.ParseInventoryDate(w.CreateDate, c.loc)
+	created, _ := zstackwire.ParseInventoryDate(w.CreateDate, c.loc)
 	return &cloudkeys.Key{Vendor: "zstack", ID: w.UUID, AccessKey: w.AccessKeyID, Secret: cloudkeys.NewSecret(w.Secret),
 		Owner: w.AccountUUID, Description: w.Description, Enabled: w.State == "Enabled", CreatedAt: created}
 }
@@ -212,7 +212,7 @@ func (c *leanZStack) query(ctx context.Context, path, rawQuery string, out *zsRe
 	if err != nil {
 		return err
 	}
-	date := zstack.FormatDate(c.now(), c.loc)
+	date := zstackwire.FormatDate(c.now(), c.loc)
 	m := hmac.New(sha1.New, []byte(c.secret))
 	m.Write([]byte("GET\n" + date + "\n/v1" + path))
 	req.Header.Set("User-Agent", userAgent)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
-	"github.com/cloudkeys/cloudkeys/zstack"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 // Realistic inputs: the requests GetKey and CreateKey send.
@@ -37,8 +37,8 @@ func BenchmarkSign(b *testing.B) {
 	b.Run("zstack/GetAccessKey", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			date := zstack.FormatDate(signNow, time.UTC)
-			_ = zstack.AuthorizationHeader("z3EoJfMsZQiX96UpNgso", zstack.Sign(signSecret, http.MethodGet, date, "/v1/accesskeys/91493fc885b100b80c5bdbdca7901d59"))
+			date := zstackwire.FormatDate(signNow, time.UTC)
+			_ = zstackwire.AuthorizationHeader("z3EoJfMsZQiX96UpNgso", zstackwire.Sign(signSecret, http.MethodGet, date, "/v1/accesskeys/91493fc885b100b80c5bdbdca7901d59"))
 		}
 	})
 	huawei := func(method, rawURL string, body []byte) func(b *testing.B) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 // AccessKeyState is the state of an AccessKey.
@@ -75,8 +76,8 @@ func (c *Client) inventory(w *accessKeyWire) *AccessKeyInventory {
 		AccessKeyID: w.AccessKeyID, AccessKeySecret: w.AccessKeySecret, State: AccessKeyState(w.State),
 	}
 	// Dates are informative: an unparsable one is left zero.
-	inv.CreateDate, _ = ParseInventoryDate(w.CreateDate, c.loc)
-	inv.LastOpDate, _ = ParseInventoryDate(w.LastOpDate, c.loc)
+	inv.CreateDate, _ = zstackwire.ParseInventoryDate(w.CreateDate, c.loc)
+	inv.LastOpDate, _ = zstackwire.ParseInventoryDate(w.LastOpDate, c.loc)
 	return inv
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/config"
 	"github.com/cloudkeys/cloudkeys/internal/redact"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 // Vendor is the vendor name reported by [Client.Vendor] and in errors.
@@ -90,7 +91,7 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	}
 	secrets := []string{creds.password.Reveal(), creds.session.Reveal(), creds.akSecret.Reveal()}
 	if !creds.password.IsZero() {
-		secrets = append(secrets, HashPassword(creds.password.Reveal()))
+		secrets = append(secrets, zstackwire.HashPassword(creds.password.Reveal()))
 	}
 	c.tc, err = transport.NewWithSettings(transport.Config{
 		Vendor:   Vendor,
@@ -147,51 +148,6 @@ func (c *Client) Vendor() string { return Vendor }
 
 // ServerLocation returns the time zone the client assumes for the server.
 func (c *Client) ServerLocation() *time.Location { return c.loc }
-
-// sign authenticates one attempt: an AccessKey signature, or the fixed
-// session. Calls with login credentials carry their session's signer (see
-// invoke); calls of the session APIs and job polls are sent unsigned.
-func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
-	switch c.creds.kind {
-	case credAccessKey:
-		ak := c.ak.Load()
-		return accessKeySigner(ak.id, ak.secret.Reveal(), c.loc, c.contextPrefix())(ctx, o)
-	case credSession:
-		o.Header.Set("Authorization", "OAuth "+c.creds.session.Reveal())
-		return nil
-	}
-	return errors.New("not logged in")
-}
-
-// sessionSigner sends the session uuid as "Authorization: OAuth <uuid>".
-func sessionSigner(s *Session) transport.Signer {
-	return func(_ context.Context, o *transport.Outgoing) error {
-		o.Header.Set("Authorization", "OAuth "+s.UUID.Reveal())
-		return nil
-	}
-}
-
-// accessKeySigner signs each attempt afresh: Date is the attempt's time as
-// the server's wall clock in loc, the signature covers the decoded path
-// from /v1/ on (no /zstack, no query).
-//
-// prefix is the endpoint's path before /v1 (e.g. "/zstack", or
-// "/proxy/zstack"), which the server never sees in the URI it signs.
-func accessKeySigner(id, secret string, loc *time.Location, prefix string) transport.Signer {
-	return func(_ context.Context, o *transport.Outgoing) error {
-		date := FormatDate(o.Now, loc)
-		uri := o.URL.Path
-		if rest, ok := strings.CutPrefix(uri, prefix); ok && strings.HasPrefix(rest, "/v1/") {
-			uri = rest
-		} else {
-			uri = SignURI(uri)
-		}
-		sig := Sign(secret, o.Method, date, uri)
-		o.Header.Set("Date", date)
-		o.Header.Set("Authorization", AuthorizationHeader(id, sig))
-		return nil
-	}
-}
 
 // answerCheck is implemented by the answer types that must carry something
 // (a created key's id and secret, a session's uuid); check returns a
@@ -256,7 +212,7 @@ func (c *Client) invokeOnce(ctx context.Context, k transport.Call) error {
 	view := k
 	view.Class = transport.Write
 	k.Out, k.Need = nil, nil
-	jobID := NewJobUUID()
+	jobID := newJobUUID()
 	h.Set("X-Job-UUID", jobID)
 	resp, err := c.tc.Call(ctx, k)
 	if err != nil {
@@ -303,8 +259,8 @@ func (c *Client) scrubError(err error) {
 	}
 }
 
-// NewJobUUID returns a random 32-hex job id, the form X-Job-UUID requires.
-func NewJobUUID() string {
+// newJobUUID returns a random 32-hex job id, the form X-Job-UUID requires.
+func newJobUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 	"github.com/cloudkeys/cloudkeys/zstack"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
@@ -87,7 +88,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	recErr(err)
 
 	secrets := []string{
-		"Team-Password-1", zstack.HashPassword("Team-Password-1"), "Wrong-Password-2", zstack.HashPassword("Wrong-Password-2"),
+		"Team-Password-1", zstackwire.HashPassword("Team-Password-1"), "Wrong-Password-2", zstackwire.HashPassword("Wrong-Password-2"),
 		s.UUID.Reveal(), k.Secret.Reveal(), "Chosen-Secret-0123456789", "Wrong-Secret-0123456789",
 	}
 	for _, r := range srv.Requests() {
