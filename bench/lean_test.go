@@ -26,6 +26,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
@@ -362,8 +363,8 @@ func (c *leanHuawei) page(ctx context.Context, offset int) ([]hwCred, int, error
 	}
 	req.Header.Set("User-Agent", userAgent)
 	req.Header.Set("X-Project-Id", c.project)
-	req.Header.Set("X-Sdk-Date", c.now().UTC().Format(huaweibcs.DateFormat))
-	auth, err := huaweibcs.SignAKSK(c.ak, c.sk, http.MethodGet, req.URL, req.Header, huaweibcs.DefaultSignedHeaders, nil)
+	req.Header.Set("X-Sdk-Date", c.now().UTC().Format(huaweiwire.DateFormat))
+	auth, err := huaweiwire.SignAKSK(c.ak, c.sk, http.MethodGet, req.URL, req.Header, huaweiwire.DefaultSignedHeaders, nil)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
@@ -50,10 +51,10 @@ func BenchmarkSign(b *testing.B) {
 			h := http.Header{}
 			h.Set("Content-Type", "application/json")
 			h.Set(huaweibcs.HeaderProjectID, "0123456789abcdef0123456789abcdef")
-			h.Set(huaweibcs.HeaderSdkDate, signNow.Format(huaweibcs.DateFormat))
+			h.Set(huaweiwire.HeaderSdkDate, signNow.Format(huaweiwire.DateFormat))
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := huaweibcs.SignAKSK("HPUAFAKEACCESSKEY0001", signSecret, method, u, h, huaweibcs.DefaultSignedHeaders, body); err != nil {
+				if _, err := huaweiwire.SignAKSK("HPUAFAKEACCESSKEY0001", signSecret, method, u, h, huaweiwire.DefaultSignedHeaders, body); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -23,7 +23,7 @@
 // # Authentication
 //
 //   - [Token]: an IAM user token in X-Auth-Token.
-//   - [AKSK]: every attempt signed with SDK-HMAC-SHA256 ([SignAKSK]) over
+//   - [AKSK]: every attempt signed with SDK-HMAC-SHA256 (as Huawei's SDK signs) over
 //     host, X-Project-Id and a fresh X-Sdk-Date (the gateway refuses a date
 //     more than 15 minutes off, so the clock must be right).
 //   - [Password]: POST <iam>/v3/auth/tokens (project-scoped password login); the

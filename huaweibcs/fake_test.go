@@ -21,6 +21,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 var fastRetry = cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})
@@ -552,11 +553,11 @@ func TestSignedRawRequestsVerify(t *testing.T) {
 			require.NoError(t, err)
 			u.RawQuery = tc.query
 			h := http.Header{}
-			h.Set(huaweibcs.HeaderSdkDate, srv.Now().UTC().Format(huaweibcs.DateFormat))
+			h.Set(huaweiwire.HeaderSdkDate, srv.Now().UTC().Format(huaweiwire.DateFormat))
 			h.Set(huaweibcs.HeaderProjectID, huaweibcstest.ProjectID)
 			h.Set("X-Custom", " spaced value ")
 			h.Set("Content-Type", "application/json")
-			auth, err := huaweibcs.SignAKSK(huaweibcstest.AccessKey, huaweibcstest.SecretKey, tc.method, u, h, "host;x-custom;x-project-id;x-sdk-date", tc.body)
+			auth, err := huaweiwire.SignAKSK(huaweibcstest.AccessKey, huaweibcstest.SecretKey, tc.method, u, h, "host;x-custom;x-project-id;x-sdk-date", tc.body)
 			require.NoError(t, err)
 			h.Set("Authorization", auth)
 			body := tc.body

@@ -16,6 +16,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 // TestNoSecretLeaks runs every operation and failure with a Debug-level JSON
@@ -116,7 +117,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		if v := r.Header.Get("X-Auth-Token"); v != "" {
 			secrets = append(secrets, v)
 		}
-		if p, err := huaweibcs.ParseAuthorization(r.Header.Get("Authorization")); err == nil {
+		if p, err := huaweiwire.ParseAuthorization(r.Header.Get("Authorization")); err == nil {
 			secrets = append(secrets, p.Signature)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 // TestRetryAfterHonouredSynctest uses the default retry policy (waits of
@@ -34,9 +35,9 @@ func TestRetryAfterHonouredSynctest(t *testing.T) {
 		reqs := srv.Requests()
 		require.Len(t, reqs, 3)
 		d0, d2 := reqs[0].Header.Get("X-Sdk-Date"), reqs[2].Header.Get("X-Sdk-Date")
-		t0, err := time.Parse(huaweibcs.DateFormat, d0)
+		t0, err := time.Parse(huaweiwire.DateFormat, d0)
 		require.NoError(t, err)
-		t2, err := time.Parse(huaweibcs.DateFormat, d2)
+		t2, err := time.Parse(huaweiwire.DateFormat, d2)
 		require.NoError(t, err)
 		assert.Equal(t, 6*time.Second, t2.Sub(t0), "each attempt re-signed with its own date")
 	})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 const (
@@ -118,14 +119,14 @@ func TestWireAKSK(t *testing.T) {
 		assert.Empty(t, r.header.Get("X-Auth-Token"))
 		assert.Contains(t, r.header.Get("User-Agent"), "cloudkeys-go/")
 		auth := r.header.Get("Authorization")
-		p, err := huaweibcs.ParseAuthorization(auth)
+		p, err := huaweiwire.ParseAuthorization(auth)
 		require.NoError(t, err)
 		assert.Equal(t, wireAK, p.Access)
 		assert.Equal(t, "host;x-project-id;x-sdk-date", p.SignedHeaders)
 		assert.Regexp(t, `^SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$`, auth)
 		h := r.header.Clone()
 		h.Set("Host", r.url.Host)
-		assert.True(t, huaweibcs.VerifyAKSK(wireSK, r.method, r.url, h, p.SignedHeaders, r.body, p.Signature), "signature of %s", w.method)
+		assert.True(t, huaweiwire.VerifyAKSK(wireSK, r.method, r.url, h, p.SignedHeaders, r.body, p.Signature), "signature of %s", w.method)
 	}
 }
 
@@ -139,7 +140,7 @@ func TestWireSignatureMatchesVector(t *testing.T) {
 	require.NoError(t, err)
 	r := (*got)[0]
 	u, _ := url.Parse("https://bcs.ap-southeast-3.myhuaweicloud.com" + r.url.Path)
-	auth, err := huaweibcs.SignAKSK(wireAK, wireSK, "POST", u, r.header, "x-project-id;x-sdk-date", r.body)
+	auth, err := huaweiwire.SignAKSK(wireAK, wireSK, "POST", u, r.header, "x-project-id;x-sdk-date", r.body)
 	require.NoError(t, err)
 	assert.Equal(t, "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-project-id;x-sdk-date, Signature=3527552eb7e319b67efe14375cc0b6e66ead3bb7838baa54018c768fb6cbc49e", auth)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 // do sends a raw request to the fake, signed with the seeded AK/SK unless
@@ -27,9 +28,9 @@ func do(t *testing.T, s *Server, method, path, rawQuery string, hdr http.Header,
 		h[k] = v
 	}
 	if auth {
-		h.Set(huaweibcs.HeaderSdkDate, s.Now().UTC().Format(huaweibcs.DateFormat))
+		h.Set(huaweiwire.HeaderSdkDate, s.Now().UTC().Format(huaweiwire.DateFormat))
 		h.Set(huaweibcs.HeaderProjectID, ProjectID)
-		a, err := huaweibcs.SignAKSK(AccessKey, SecretKey, method, u, h, huaweibcs.DefaultSignedHeaders, body)
+		a, err := huaweiwire.SignAKSK(AccessKey, SecretKey, method, u, h, huaweiwire.DefaultSignedHeaders, body)
 		require.NoError(t, err)
 		h.Set("Authorization", a)
 	}
