@@ -26,6 +26,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
@@ -92,7 +93,7 @@ func (u *csUser) key() *cloudkeys.Key {
 func (c *leanCloudStack) signedURL(params [][2]string) string {
 	params = append(params,
 		[2]string{"apikey", c.apiKey},
-		[2]string{"expires", c.now().Add(5 * time.Minute).UTC().Format(cloudstack.ExpiresLayout)},
+		[2]string{"expires", c.now().Add(5 * time.Minute).UTC().Format(cloudstackwire.ExpiresLayout)},
 		[2]string{"response", "json"},
 		[2]string{"signatureversion", "3"})
 	// insertion sort: a handful of parameters
@@ -108,12 +109,12 @@ func (c *leanCloudStack) signedURL(params [][2]string) string {
 		}
 		b.WriteString(p[0])
 		b.WriteByte('=')
-		b.WriteString(cloudstack.EncodeValue(p[1]))
+		b.WriteString(cloudstackwire.EncodeValue(p[1]))
 	}
 	q := b.String()
 	m := hmac.New(sha1.New, []byte(c.secret))
 	m.Write([]byte(strings.ToLower(q)))
-	return c.endpoint + "?" + q + "&signature=" + cloudstack.EncodeValue(base64.StdEncoding.EncodeToString(m.Sum(nil)))
+	return c.endpoint + "?" + q + "&signature=" + cloudstackwire.EncodeValue(base64.StdEncoding.EncodeToString(m.Sum(nil)))
 }
 
 func (c *leanCloudStack) get(ctx context.Context, params [][2]string, out any) error {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 	"github.com/cloudkeys/cloudkeys/internal/config"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
@@ -241,7 +242,7 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 		// transport marks every Write non-replayable.
 		resp, err = c.tc.Call(ctx, transport.Call{
 			Operation: cl.command, Class: cl.class, Method: http.MethodGet,
-			RawQuery: encodeForm(full), NoSign: true,
+			RawQuery: cloudstackwire.EncodeForm(full), NoSign: true,
 		})
 	case credLogin:
 		err = c.sessions.Do(ctx, cl.class, func(ctx context.Context, s *session) error {
@@ -270,40 +271,6 @@ func (cl call) method() string {
 		return http.MethodPost
 	}
 	return http.MethodGet
-}
-
-// signedCall is an API-key call whose signer sets apikey,
-// signatureversion=3, a fresh expires and the signature on every attempt,
-// with the pair the client holds at that attempt (see UseCredential).
-func (c *Client) signedCall(cl call, full url.Values) transport.Call {
-	return transport.Call{
-		Operation: cl.command, Class: cl.class, Method: cl.method(),
-		Sign: func(_ context.Context, o *transport.Outgoing) error {
-			k := c.apiKeyPair()
-			apiKey, secret := k.apiKey, k.secret.Reveal()
-			p := cloneValues(full)
-			p.Set("apikey", apiKey)
-			p.Set("signatureversion", "3")
-			p.Set("expires", FormatExpires(o.Now.Add(expiresAhead)))
-			enc := encodeForm(p)
-			place(o, cl.post, enc+"&signature="+EncodeValue(signEncoded(p, enc, secret)))
-			return nil
-		},
-	}
-}
-
-// place puts an encoded parameter string in the query (GET) or a form body
-// (POST).
-func place(o *transport.Outgoing, post bool, enc string) {
-	if post {
-		o.URL.RawQuery = ""
-		o.Body = []byte(enc)
-		o.Header.Set("Content-Type", formType)
-		return
-	}
-	o.URL.RawQuery = enc
-	o.Body = nil
-	o.Header.Del("Content-Type")
 }
 
 func cloneValues(v url.Values) url.Values {

@@ -14,6 +14,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 )
 
 // TestNoSecretLeaks runs the lifecycle in every mode with a Debug JSON
@@ -110,7 +111,7 @@ func TestNoSecretLeaks(t *testing.T) {
 			b, _ := url.ParseQuery(string(r.Body))
 			for _, v := range []url.Values{q, b} {
 				if s := v.Get("signature"); s != "" {
-					secrets = append(secrets, s, url.QueryEscape(s), cloudstack.EncodeValue(s))
+					secrets = append(secrets, s, url.QueryEscape(s), cloudstackwire.EncodeValue(s))
 				}
 				if s := v.Get("sessionkey"); s != "" {
 					secrets = append(secrets, s)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 )
 
 const (
@@ -88,7 +89,7 @@ func signed(params url.Values) string {
 	p.Set("response", "json")
 	p.Set("signatureversion", "3")
 	p.Set("expires", "2026-01-02T03:09:05+0000")
-	return sortedEncode(p) + "&signature=" + cloudstack.EncodeValue(cloudstack.Sign(p, mockSK))
+	return sortedEncode(p) + "&signature=" + cloudstackwire.EncodeValue(cloudstackwire.Sign(p, mockSK))
 }
 
 func sortedEncode(p url.Values) string {
