@@ -74,7 +74,7 @@ func validateCaveats(cs Caveats) error {
 		if isNilCaveat(c) {
 			return cloudkeys.InvalidInput(Vendor, "Caveats", "caveat "+strconv.Itoa(i)+" is nil")
 		}
-		if _, err := MarshalCaveat(c); err != nil {
+		if _, err := marshalCaveat(c); err != nil {
 			return cloudkeys.InvalidInput(Vendor, "Caveats", "caveat "+strconv.Itoa(i)+" cannot be encoded")
 		}
 	}
