@@ -14,7 +14,8 @@ import (
 // [GeoCountryCaveat], [GeoRegionCaveat], [InterfaceCaveat], [APICaveat],
 // [ServiceCaveat], [ConsumerCaveat], [DataReadonlyCaveat], [DataPathCaveat]
 // and [DataObjectIDCaveat]; any other kind is kept as a [RawCaveat], which
-// round-trips byte for byte.
+// round-trips byte for byte. Encode and decode caveats as a [Caveats] list
+// (json.Marshal, json.Unmarshal), which writes each with its "type" first.
 type Caveat interface {
 	// CaveatType returns the caveat's "type", e.g. "time", "geo.country".
 	CaveatType() string
