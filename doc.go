@@ -22,6 +22,24 @@
 //     [*APIError], which matches the sentinel errors ([ErrNotFound],
 //     [ErrUnauthorized], ...) with errors.Is.
 //
+// # Names in the vendor packages
+//
+// The vendor packages name what they add beside KeyManager one way:
+//
+//   - A list has two methods. ListX (or QueryX, where the vendor calls it a
+//     query) returns an iter.Seq2[*X, error] that reads every page lazily
+//     and yields an error once, last — the shape of [KeyManager.ListKeys].
+//     ListXPage sends one request and returns one page, whose Next field
+//     holds the options of the page that follows (nil after the last).
+//   - The filters and paging of a list are ListXOptions (ZStack's are a
+//     Query, its query language); the input of any
+//     other call is a struct named after the call, …Request (Onezone keeps
+//     its schema's names, such as NamedTokenCreateRequest).
+//   - Options of one vendor, such as zstack.WithServerLocation, are
+//     functions of its package returning an [Option]; they go into the same
+//     list as this package's options.
+//   - Each package has a Vendor constant, the name its clients report.
+//
 // # Waiting, retrying and HTTP/2
 //
 // Every client bounds each attempt: no response headers within

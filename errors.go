@@ -98,11 +98,11 @@ func (e *APIError) Is(target error) bool {
 	if e.Kind != nil {
 		return target == e.Kind || errors.Is(e.Kind, target)
 	}
-	return target == StatusSentinel(e.StatusCode)
+	return target == statusSentinel(e.StatusCode)
 }
 
-// StatusSentinel returns the sentinel error an HTTP status maps to, or nil.
-func StatusSentinel(status int) error {
+// statusSentinel returns the sentinel error an HTTP status maps to, or nil.
+func statusSentinel(status int) error {
 	switch {
 	case status == http.StatusBadRequest:
 		return ErrInvalidRequest

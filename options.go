@@ -11,10 +11,39 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/config"
 )
 
-// Option configures a vendor client. Every vendor's New accepts the same
-// options; invalid values make New return an error matching
-// [ErrInvalidRequest].
-type Option func(*config.Settings)
+// Option configures a client: pass any number of them to a vendor's New
+// (or NewFromEnv, or vendors.FromEnv). The options of this package apply to
+// every vendor; a vendor package may define options of its own, such as
+// zstack.WithServerLocation and cloudstack.WithPollInterval, which the
+// other vendors' clients ignore (so one list of options can serve clients
+// of every vendor). When two options set the same thing, the later one
+// wins. An invalid value makes New return an error that names the option
+// and matches [ErrInvalidRequest]. A nil Option is ignored.
+//
+// Option cannot be implemented outside this module.
+type Option interface {
+	apply(*config.Settings)
+}
+
+// option is the one implementation of Option.
+type option func(*config.Settings)
+
+func (o option) apply(s *config.Settings) {
+	if o != nil {
+		o(s)
+	}
+}
+
+// The bridge that lets internal/transport apply options and vendor packages
+// define their own (see package internal/config).
+func init() {
+	config.NewOption = func(fn func(*config.Settings)) any { return option(fn) }
+	config.ApplyOption = func(o any, s *config.Settings) {
+		if o, ok := o.(Option); ok && o != nil {
+			o.apply(s)
+		}
+	}
+}
 
 // RetryPolicy bounds the retries of the shared transport.
 //
@@ -39,31 +68,31 @@ const DefaultMaxResponseBytes int64 = 32 << 20
 // attempt) and TLS settings are used. Retries, signing, logging and the
 // redirect policy wrap it; its CheckRedirect and Jar are not used.
 func WithHTTPClient(c *http.Client) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if c == nil {
 			s.Errs = append(s.Errs, InvalidInput("", "WithHTTPClient", "nil client"))
 			return
 		}
 		s.HTTPClient = c
-	}
+	})
 }
 
 // WithLogger sets the logger. The default discards everything. Log records
 // carry only method, host, path, status, attempt and duration — never query
 // values, headers, bodies or secrets.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if l == nil {
 			l = slog.New(slog.DiscardHandler)
 		}
 		s.Logger = l
-	}
+	})
 }
 
 // WithRetry sets the retry policy. MaxAttempts must be at least 1 and
 // MinWait must not exceed MaxWait.
 func WithRetry(p RetryPolicy) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		switch {
 		case p.MaxAttempts < 1:
 			s.Errs = append(s.Errs, InvalidInput("", "RetryPolicy.MaxAttempts", "must be at least 1"))
@@ -75,55 +104,58 @@ func WithRetry(p RetryPolicy) Option {
 			s.Retry = config.Retry{MaxAttempts: p.MaxAttempts, MinWait: p.MinWait, MaxWait: p.MaxWait}
 			s.RetrySet = true
 		}
-	}
+	})
 }
 
 // WithUserAgent appends ua to the User-Agent "cloudkeys-go/<Version>". It
 // must not contain control characters.
 func WithUserAgent(ua string) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if strings.ContainsFunc(ua, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 			s.Errs = append(s.Errs, InvalidInput("", "WithUserAgent", "contains a control character"))
 			return
 		}
 		s.UserAgent = ua
-	}
+	})
 }
 
 // WithClock sets the clock used for signing timestamps and expiry checks.
 // For tests.
 func WithClock(now func() time.Time) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if now == nil {
 			s.Errs = append(s.Errs, InvalidInput("", "WithClock", "nil clock"))
 			return
 		}
 		s.Clock = now
-	}
+	})
 }
 
 // WithMaxResponseBytes caps the size of a response body (default 32 MiB).
 // A larger answer fails with an error instead of being read.
 func WithMaxResponseBytes(n int64) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if n <= 0 {
 			s.Errs = append(s.Errs, InvalidInput("", "WithMaxResponseBytes", "must be positive"))
 			return
 		}
 		s.MaxResponseBytes = n
-	}
+	})
 }
 
 // WithServerLocation sets the time zone of a server that sends and expects
 // zone-less local times (ZStack). The default is time.Local.
+//
+// Deprecated: use zstack.WithServerLocation, which sets the same thing (the
+// later of the two wins); the other vendors' clients ignore both.
 func WithServerLocation(loc *time.Location) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if loc == nil {
 			s.Errs = append(s.Errs, InvalidInput("", "WithServerLocation", "nil location"))
 			return
 		}
-		s.ServerLocation = loc
-	}
+		s.SetVendor(config.ServerLocation{}, loc)
+	})
 }
 
 // WithTLSConfig sets the TLS configuration of the client's own pooled
@@ -133,13 +165,13 @@ func WithServerLocation(loc *time.Location) Option {
 // with WithHTTPClient (configure that client's transport instead): New
 // reports the combination as an error.
 func WithTLSConfig(cfg *tls.Config) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if cfg == nil {
 			s.Errs = append(s.Errs, InvalidInput("", "WithTLSConfig", "nil config"))
 			return
 		}
 		s.TLSConfig = cfg.Clone()
-	}
+	})
 }
 
 // DefaultResponseHeaderTimeout and DefaultBodyReadTimeout bound every
@@ -160,13 +192,13 @@ const (
 // disables the bound; negative is an error. The context's deadline, when
 // sooner, still wins.
 func WithResponseHeaderTimeout(d time.Duration) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if d < 0 {
 			s.Errs = append(s.Errs, InvalidInput("", "WithResponseHeaderTimeout", "must not be negative"))
 			return
 		}
 		s.ResponseHeaderTimeout = &d
-	}
+	})
 }
 
 // WithBodyReadTimeout bounds how long reading a response body may wait
@@ -174,13 +206,13 @@ func WithResponseHeaderTimeout(d time.Duration) Option {
 // [DefaultBodyReadTimeout], or no bound when WithHTTPClient brings its own
 // client. Zero disables the bound; negative is an error.
 func WithBodyReadTimeout(d time.Duration) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if d < 0 {
 			s.Errs = append(s.Errs, InvalidInput("", "WithBodyReadTimeout", "must not be negative"))
 			return
 		}
 		s.BodyReadTimeout = &d
-	}
+	})
 }
 
 // DefaultRetryBudget is how many retries a client's full retry budget
@@ -202,11 +234,11 @@ const DefaultRetryBudget = 100
 // the budget off (every call may use all of MaxAttempts); negative is an
 // error.
 func WithRetryBudget(retries int) Option {
-	return func(s *config.Settings) {
+	return option(func(s *config.Settings) {
 		if retries < 0 {
 			s.Errs = append(s.Errs, InvalidInput("", "WithRetryBudget", "must not be negative"))
 			return
 		}
 		s.RetryBudget = &retries
-	}
+	})
 }

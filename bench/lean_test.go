@@ -26,7 +26,9 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
-	"github.com/cloudkeys/cloudkeys/zstack"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 // lean is a hand-written client for one vendor.
@@ -91,7 +93,7 @@ func (u *csUser) key() *cloudkeys.Key {
 func (c *leanCloudStack) signedURL(params [][2]string) string {
 	params = append(params,
 		[2]string{"apikey", c.apiKey},
-		[2]string{"expires", c.now().Add(5 * time.Minute).UTC().Format(cloudstack.ExpiresLayout)},
+		[2]string{"expires", c.now().Add(5 * time.Minute).UTC().Format(cloudstackwire.ExpiresLayout)},
 		[2]string{"response", "json"},
 		[2]string{"signatureversion", "3"})
 	// insertion sort: a handful of parameters
@@ -107,12 +109,12 @@ func (c *leanCloudStack) signedURL(params [][2]string) string {
 		}
 		b.WriteString(p[0])
 		b.WriteByte('=')
-		b.WriteString(cloudstack.EncodeValue(p[1]))
+		b.WriteString(cloudstackwire.EncodeValue(p[1]))
 	}
 	q := b.String()
 	m := hmac.New(sha1.New, []byte(c.secret))
 	m.Write([]byte(strings.ToLower(q)))
-	return c.endpoint + "?" + q + "&signature=" + cloudstack.EncodeValue(base64.StdEncoding.EncodeToString(m.Sum(nil)))
+	return c.endpoint + "?" + q + "&signature=" + cloudstackwire.EncodeValue(base64.StdEncoding.EncodeToString(m.Sum(nil)))
 }
 
 func (c *leanCloudStack) get(ctx context.Context, params [][2]string, out any) error {
@@ -191,7 +193,7 @@ type zsKey struct {
 }
 
 func (c *leanZStack) key(w *zsKey) *cloudkeys.Key {
-	created, _ := zstack.ParseInventoryDate(w.CreateDate, c.loc)
+	created, _ := zstackwire.ParseInventoryDate(w.CreateDate, c.loc)
 	return &cloudkeys.Key{Vendor: "zstack", ID: w.UUID, AccessKey: w.AccessKeyID, Secret: cloudkeys.NewSecret(w.Secret),
 		Owner: w.AccountUUID, Description: w.Description, Enabled: w.State == "Enabled", CreatedAt: created}
 }
@@ -212,7 +214,7 @@ func (c *leanZStack) query(ctx context.Context, path, rawQuery string, out *zsRe
 	if err != nil {
 		return err
 	}
-	date := zstack.FormatDate(c.now(), c.loc)
+	date := zstackwire.FormatDate(c.now(), c.loc)
 	m := hmac.New(sha1.New, []byte(c.secret))
 	m.Write([]byte("GET\n" + date + "\n/v1" + path))
 	req.Header.Set("User-Agent", userAgent)
@@ -362,8 +364,8 @@ func (c *leanHuawei) page(ctx context.Context, offset int) ([]hwCred, int, error
 	}
 	req.Header.Set("User-Agent", userAgent)
 	req.Header.Set("X-Project-Id", c.project)
-	req.Header.Set("X-Sdk-Date", c.now().UTC().Format(huaweibcs.DateFormat))
-	auth, err := huaweibcs.SignAKSK(c.ak, c.sk, http.MethodGet, req.URL, req.Header, huaweibcs.DefaultSignedHeaders, nil)
+	req.Header.Set("X-Sdk-Date", c.now().UTC().Format(huaweiwire.DateFormat))
+	auth, err := huaweiwire.SignAKSK(c.ak, c.sk, http.MethodGet, req.URL, req.Header, huaweiwire.DefaultSignedHeaders, nil)
 	if err != nil {
 		return nil, 0, err
 	}

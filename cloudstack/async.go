@@ -87,7 +87,7 @@ func (c *Client) QueryAsyncJobResult(ctx context.Context, jobID string) (*AsyncJ
 // error of an answer that came but could not be read too).
 func (c *Client) queryJob(ctx context.Context, jobID string) (*AsyncJobResult, *reply, error) {
 	if jobID == "" {
-		return nil, nil, cloudkeys.InvalidInput(vendor, "jobID", "must not be empty")
+		return nil, nil, cloudkeys.InvalidInput(Vendor, "jobID", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "queryAsyncJobResult", params: url.Values{"jobid": {jobID}}, class: transport.Read})
 	if err != nil {

@@ -15,10 +15,14 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
+	"github.com/cloudkeys/cloudkeys/internal/config"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
-const vendor = "cloudstack"
+// Vendor is the vendor name reported by [Client.Vendor], in errors and in
+// Key.Vendor.
+const Vendor = "cloudstack"
 
 // expiresAhead is how far in the future the expires parameter of a signed
 // request lies. The server rejects an expires in the past and, when it
@@ -27,7 +31,8 @@ const expiresAhead = 5 * time.Minute
 
 const formType = "application/x-www-form-urlencoded"
 
-// Default intervals between queryAsyncJobResult polls (see SetPollInterval).
+// The bounds of the wait between queryAsyncJobResult polls without
+// [WithPollInterval].
 const (
 	DefaultPollMin = time.Second
 	DefaultPollMax = 15 * time.Second
@@ -81,31 +86,31 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	switch creds.kind {
 	case credAPIKey:
 		if creds.apiKey.IsZero() {
-			return nil, cloudkeys.InvalidInput(vendor, "apiKey", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "apiKey", "must not be empty")
 		}
 		if creds.secretKey.IsZero() {
-			return nil, cloudkeys.InvalidInput(vendor, "secretKey", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "secretKey", "must not be empty")
 		}
 		secrets = []string{creds.apiKey.Reveal(), creds.secretKey.Reveal()}
 	case credLogin:
 		if creds.username == "" {
-			return nil, cloudkeys.InvalidInput(vendor, "username", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "username", "must not be empty")
 		}
 		if creds.password.IsZero() {
-			return nil, cloudkeys.InvalidInput(vendor, "password", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "password", "must not be empty")
 		}
 		secrets = []string{creds.password.Reveal()}
 	case credIntegration:
 	default:
-		return nil, cloudkeys.InvalidInput(vendor, "creds", "use APIKey, Login or IntegrationPort")
+		return nil, cloudkeys.InvalidInput(Vendor, "creds", "use APIKey, Login or IntegrationPort")
 	}
 	settings, err := transport.Resolve(opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", vendor, err)
+		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
 	c := &Client{creds: creds}
 	tc, err := transport.NewWithSettings(transport.Config{
-		Vendor: vendor, BaseURL: endpoint, Classify: classify, Check: c.check, Secrets: secrets,
+		Vendor: Vendor, BaseURL: endpoint, Classify: classify, Check: c.check, Secrets: secrets,
 	}, settings)
 	if err != nil {
 		return nil, err
@@ -119,6 +124,10 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	}
 	c.pollMin.Store(int64(DefaultPollMin))
 	c.pollMax.Store(int64(DefaultPollMax))
+	if d, ok := config.VendorValue[time.Duration](&settings, pollIntervalKey{}); ok {
+		c.pollMin.Store(int64(d))
+		c.pollMax.Store(int64(d))
+	}
 	return c, nil
 }
 
@@ -141,11 +150,14 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 // Vendor returns "cloudstack".
-func (c *Client) Vendor() string { return vendor }
+func (c *Client) Vendor() string { return Vendor }
 
 // SetPollInterval sets the bounds of the jittered exponential wait between
 // queryAsyncJobResult polls of an asynchronous command (default 1 s to 15 s).
 // Polling ends when the job ends or the context is done.
+//
+// Deprecated: pass [WithPollInterval] to New instead; a client is then
+// configured once, before it is shared.
 func (c *Client) SetPollInterval(min, max time.Duration) {
 	if min <= 0 {
 		min = time.Millisecond
@@ -211,7 +223,7 @@ func answerProblem(err error) *transport.BadAnswer {
 // returned with the reply (for its response).
 func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 	if ctx == nil {
-		return nil, cloudkeys.InvalidInput(vendor, "ctx", "nil context")
+		return nil, cloudkeys.InvalidInput(Vendor, "ctx", "nil context")
 	}
 	full := url.Values{}
 	for k, v := range cl.params {
@@ -230,7 +242,7 @@ func (c *Client) do(ctx context.Context, cl call) (*reply, error) {
 		// transport marks every Write non-replayable.
 		resp, err = c.tc.Call(ctx, transport.Call{
 			Operation: cl.command, Class: cl.class, Method: http.MethodGet,
-			RawQuery: encodeForm(full), NoSign: true,
+			RawQuery: cloudstackwire.EncodeForm(full), NoSign: true,
 		})
 	case credLogin:
 		err = c.sessions.Do(ctx, cl.class, func(ctx context.Context, s *session) error {
@@ -259,40 +271,6 @@ func (cl call) method() string {
 		return http.MethodPost
 	}
 	return http.MethodGet
-}
-
-// signedCall is an API-key call whose signer sets apikey,
-// signatureversion=3, a fresh expires and the signature on every attempt,
-// with the pair the client holds at that attempt (see UseCredential).
-func (c *Client) signedCall(cl call, full url.Values) transport.Call {
-	return transport.Call{
-		Operation: cl.command, Class: cl.class, Method: cl.method(),
-		Sign: func(_ context.Context, o *transport.Outgoing) error {
-			k := c.apiKeyPair()
-			apiKey, secret := k.apiKey, k.secret.Reveal()
-			p := cloneValues(full)
-			p.Set("apikey", apiKey)
-			p.Set("signatureversion", "3")
-			p.Set("expires", FormatExpires(o.Now.Add(expiresAhead)))
-			enc := encodeForm(p)
-			place(o, cl.post, enc+"&signature="+EncodeValue(signEncoded(p, enc, secret)))
-			return nil
-		},
-	}
-}
-
-// place puts an encoded parameter string in the query (GET) or a form body
-// (POST).
-func place(o *transport.Outgoing, post bool, enc string) {
-	if post {
-		o.URL.RawQuery = ""
-		o.Body = []byte(enc)
-		o.Header.Set("Content-Type", formType)
-		return
-	}
-	o.URL.RawQuery = enc
-	o.Body = nil
-	o.Header.Del("Content-Type")
 }
 
 func cloneValues(v url.Values) url.Values {

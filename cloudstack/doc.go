@@ -19,7 +19,7 @@
 // With [APIKey] credentials each attempt carries apikey, signatureversion=3,
 // expires (five minutes ahead, as yyyy-MM-dd'T'HH:mm:ss+0000, which every
 // server version parses) and signature, recomputed on every retry. The
-// signature is computed exactly as ApiServer.verifyRequest does (see [Sign]):
+// signature is computed exactly as ApiServer.verifyRequest does:
 // every parameter but signature, names sorted as sent, values encoded like
 // Java's URLEncoder with %20 for a space — so "*" stays and "~" becomes %7E,
 // unlike url.QueryEscape —, the whole string lowercased, HMAC-SHA1, standard
@@ -77,7 +77,7 @@
 // Asynchronous answers ({"jobid":…}, 4.23 registerUserKeys and
 // deleteUserKeys) are polled with queryAsyncJobResult (jobstatus 0 pending,
 // 1 done, 2 failed) until the job ends or the context is done; see
-// [Client.SetPollInterval].
+// [WithPollInterval].
 //
 // # Key management and server versions
 //

@@ -51,7 +51,7 @@ const (
 // [*cloudkeys.InvalidInputError] (matching cloudkeys.ErrInvalidRequest)
 // that names the variables and never contains a value.
 func NewFromEnv(getenv func(string) string, endpoint string, opts ...cloudkeys.Option) (*Client, error) {
-	env, err := envcfg.New(vendor, getenv)
+	env, err := envcfg.New(Vendor, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +100,6 @@ func credsFromEnv(env envcfg.Env) (Credentials, error) {
 	if integration, _ := strconv.ParseBool(env.Get(EnvIntegrationPort)); integration {
 		return IntegrationPort(), nil
 	}
-	return Credentials{}, cloudkeys.InvalidInput(vendor, "environment",
+	return Credentials{}, cloudkeys.InvalidInput(Vendor, "environment",
 		"set "+EnvAPIKey+" and "+EnvSecretKey+", or "+EnvUsername+" and "+EnvPassword+", or "+EnvIntegrationPort+"=true (environment variables not set)")
 }

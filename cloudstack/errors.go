@@ -146,7 +146,7 @@ func kindFor(code int) error {
 	case code >= 500 && code <= 599:
 		return cloudkeys.ErrServer
 	}
-	return cloudkeys.StatusSentinel(code)
+	return transport.StatusSentinel(code)
 }
 
 // envelopeError builds the *cloudkeys.APIError of an error envelope

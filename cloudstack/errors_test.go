@@ -93,7 +93,7 @@ func TestRealServerErrors(t *testing.T) {
 
 	// 531: a plain user may not read the admin's keys.
 	u := srv.AddUser(cloudstacktest.UserSpec{Username: "henry"})
-	k, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID})
+	k, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: u.ID})
 	require.NoError(t, err)
 	hc := clientAs(t, srv, cloudstack.APIKey(k.APIKey, k.SecretKey.Reveal()))
 	_, err = hc.GetUserKeys(ctx, srv.AdminID())
@@ -103,7 +103,7 @@ func TestRealServerErrors(t *testing.T) {
 	assert.Equal(t, k.APIKey, own.APIKey)
 
 	// 531: keys for the SYSTEM user are refused.
-	_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: cloudstacktest.SystemUserID})
+	_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: cloudstacktest.SystemUserID})
 	require.ErrorIs(t, err, cloudkeys.ErrForbidden)
 
 	// 401: wrong secret, disabled user, API-key access switched off.

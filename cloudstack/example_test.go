@@ -20,11 +20,11 @@ func Example() {
 
 	// Against a real server: cloudstack.New("https://cs.example.com/client/api",
 	// cloudstack.APIKey(apiKey, secretKey)).
-	c, err := cloudstack.New(srv.APIURL(), cloudstack.APIKey(srv.AdminAPIKey(), srv.AdminSecretKey().Reveal()))
+	c, err := cloudstack.New(srv.APIURL(), cloudstack.APIKey(srv.AdminAPIKey(), srv.AdminSecretKey().Reveal()),
+		cloudstack.WithPollInterval(10*time.Millisecond))
 	if err != nil {
 		log.Fatal(err)
 	}
-	c.SetPollInterval(time.Millisecond, 10*time.Millisecond)
 	ctx := context.Background()
 
 	caps, err := c.Capabilities(ctx)
@@ -72,7 +72,7 @@ func ExampleClient_UpdateUser() {
 	admin := srv.Client()
 	ctx := context.Background()
 
-	u, err := admin.UpdateUser(ctx, cloudstack.UpdateUserParams{
+	u, err := admin.UpdateUser(ctx, cloudstack.UpdateUserRequest{
 		ID:            bob.ID,
 		UserAPIKey:    "bob-api-key-from-the-old-system",
 		UserSecretKey: cloudkeys.NewSecret("bob-secret-from-the-old-system"),

@@ -166,7 +166,7 @@ func lifecycle422(t *testing.T, start func(*testing.T, ...cloudstacktest.Option)
 
 	require.ErrorIs(t, c.DeleteKey(ctx, nk.ID), cloudkeys.ErrUnsupported)
 	require.ErrorIs(t, c.SetKeyEnabled(ctx, nk.ID, false), cloudkeys.ErrUnsupported)
-	_, err = collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{}))
+	_, err = collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{}))
 	require.ErrorIs(t, err, cloudkeys.ErrUnsupported) // 432 on 4.22
 
 	// Owner "" is the caller.
@@ -269,7 +269,7 @@ func TestKeyPairRulesAndDates(t *testing.T) {
 	srv, c := newFake(t, cloudstacktest.WithVersion("4.23.0.0"))
 	ctx := context.Background()
 	u := srv.AddUser(cloudstacktest.UserSpec{Username: "carol"})
-	kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{
+	kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{
 		ID: u.ID, Name: "read-only",
 		Rules: []cloudstack.KeyRule{{Rule: "getUserKeys", Permission: "deny"}, {Rule: "list*", Permission: "allow", Description: "lists"}},
 	})
@@ -284,35 +284,35 @@ func TestKeyPairRulesAndDates(t *testing.T) {
 	own, err := cloudkeys.Collect(cc.ListKeys(ctx, cloudkeys.ListKeysOptions{Owner: u.ID}))
 	require.NoError(t, err, "list* allows listCapabilities and listUserKeys")
 	assert.Len(t, own, 1)
-	_, err = collect(cc.ListUsers(ctx, cloudstack.ListUsersParams{}))
+	_, err = collect(cc.ListUsers(ctx, cloudstack.ListUsersOptions{}))
 	require.NoError(t, err)
 	_, err = cc.GetUserKeys(ctx, u.ID)
 	require.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 
 	// A pair whose start date lies ahead does not work yet; an expired one no more.
 	start := time.Now().Add(time.Hour)
-	later, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID, StartDate: start, EndDate: start.Add(time.Hour)})
+	later, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: u.ID, StartDate: start, EndDate: start.Add(time.Hour)})
 	require.NoError(t, err)
 	lc := clientAs(t, srv, cloudstack.APIKey(later.APIKey, later.SecretKey.Reveal()))
-	_, err = collect(lc.ListUsers(ctx, cloudstack.ListUsersParams{}))
+	_, err = collect(lc.ListUsers(ctx, cloudstack.ListUsersOptions{}))
 	require.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 
-	_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID, Rules: []cloudstack.KeyRule{{Rule: "x", Permission: "maybe"}}})
+	_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: u.ID, Rules: []cloudstack.KeyRule{{Rule: "x", Permission: "maybe"}}})
 	var ie *cloudkeys.InvalidInputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "Rules[0].Permission", ie.Field)
-	_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{})
+	_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{})
 	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 
 	long := time.Now().Add(time.Minute)
 	short, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: u.ID, ExpiresAt: long})
 	require.NoError(t, err)
 	sc := clientAs(t, srv, cloudstack.APIKey(short.AccessKey, short.Secret.Reveal()))
-	_, err = collect(sc.ListUsers(ctx, cloudstack.ListUsersParams{}))
+	_, err = collect(sc.ListUsers(ctx, cloudstack.ListUsersOptions{}))
 	require.NoError(t, err)
 	srv.Clock().Advance(2 * time.Minute)
 	sc2 := clientAs(t, srv, cloudstack.APIKey(short.AccessKey, short.Secret.Reveal()), cloudkeys.WithClock(srv.Now))
-	_, err = collect(sc2.ListUsers(ctx, cloudstack.ListUsersParams{}))
+	_, err = collect(sc2.ListUsers(ctx, cloudstack.ListUsersOptions{}))
 	require.ErrorIs(t, err, cloudkeys.ErrUnauthorized, "expired pair")
 }
 
@@ -322,7 +322,7 @@ func TestAsyncJobFailure(t *testing.T) {
 	ctx := context.Background()
 	u := srv.AddUser(cloudstacktest.UserSpec{Username: "dave"})
 	srv.FailJobs(1, 530, "something broke")
-	_, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID})
+	_, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: u.ID})
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 530, ae.StatusCode, "the job's errorcode")
@@ -336,7 +336,7 @@ func TestAsyncJobFailure(t *testing.T) {
 	u2 := srv2.AddUser(cloudstacktest.UserSpec{Username: "erin"})
 	cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
-	_, err = c2.RegisterUserKeys(cctx, cloudstack.RegisterUserKeysParams{ID: u2.ID})
+	_, err = c2.RegisterUserKeys(cctx, cloudstack.RegisterUserKeysRequest{ID: u2.ID})
 	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 }
@@ -389,7 +389,7 @@ func TestReadRetries(t *testing.T) {
 	srv.ResetRequests()
 	srv.FailNext(1, 429)
 	srv.DropNext(1)
-	got, err := collect(c.ListUsers(ctx, cloudstack.ListUsersParams{}))
+	got, err := collect(c.ListUsers(ctx, cloudstack.ListUsersOptions{}))
 	require.NoError(t, err)
 	assert.Len(t, got, 1)
 	assert.Equal(t, 3, countCommand(srv, "listUsers"))
@@ -397,7 +397,7 @@ func TestReadRetries(t *testing.T) {
 	// Exhausted retries: the last answer's error.
 	srv.ResetRequests()
 	srv.FailNext(3, 429)
-	_, err = collect(c.ListUsers(ctx, cloudstack.ListUsersParams{}))
+	_, err = collect(c.ListUsers(ctx, cloudstack.ListUsersOptions{}))
 	require.ErrorIs(t, err, cloudkeys.ErrRateLimited)
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)

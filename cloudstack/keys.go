@@ -53,7 +53,7 @@ func (c *Client) owner(ctx context.Context, owner string) (string, error) {
 			return s.userID, nil
 		}
 	}
-	return "", cloudkeys.InvalidInput(vendor, "Owner", "must be a user id with these credentials")
+	return "", cloudkeys.InvalidInput(Vendor, "Owner", "must be a user id with these credentials")
 }
 
 // CreateKey creates an API key pair for the user req.Owner (a user UUID; ""
@@ -96,14 +96,14 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if err != nil {
 		return nil, err
 	}
-	if err := transport.CheckExpiry(vendor, capabilities(kp), req.ExpiresAt); err != nil {
+	if err := transport.CheckExpiry(Vendor, capabilities(kp), req.ExpiresAt); err != nil {
 		return nil, err
 	}
 	owner, err := c.owner(ctx, req.Owner)
 	if err != nil {
 		return nil, err
 	}
-	p := RegisterUserKeysParams{ID: owner}
+	p := RegisterUserKeysRequest{ID: owner}
 	if kp {
 		p.Name, p.Description, p.EndDate = req.Name, req.Description, req.ExpiresAt
 	} else {
@@ -136,7 +136,7 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 // matching cloudkeys.ErrOutcomeUnknown (reconcile with listUserKeys).
 func (c *Client) findPairID(ctx context.Context, owner, apiKey string) (string, error) {
 	var lerr error
-	for p, err := range c.ListUserKeys(ctx, ListUserKeysParams{UserID: owner}) {
+	for p, err := range c.ListUserKeys(ctx, ListUserKeysOptions{UserID: owner}) {
 		if err != nil {
 			lerr = err
 			break
@@ -165,7 +165,7 @@ func (c *Client) ownerKey(ctx context.Context, owner string) (*cloudkeys.Key, er
 			if uk.APIKey == "" {
 				return nil, nil
 			}
-			return &cloudkeys.Key{Vendor: vendor, ID: uk.APIKey, AccessKey: uk.APIKey, Secret: uk.SecretKey,
+			return &cloudkeys.Key{Vendor: Vendor, ID: uk.APIKey, AccessKey: uk.APIKey, Secret: uk.SecretKey,
 				Owner: owner, Enabled: !strings.EqualFold(uk.APIKeyAccess, "false")}, nil
 		}
 		if !isInternalError(err) {
@@ -173,7 +173,7 @@ func (c *Client) ownerKey(ctx context.Context, owner string) (*cloudkeys.Key, er
 		}
 	}
 	t := true
-	for u, err := range c.ListUsers(ctx, ListUsersParams{ID: owner, ListAll: &t}) {
+	for u, err := range c.ListUsers(ctx, ListUsersOptions{ID: owner, ListAll: &t}) {
 		if err != nil {
 			return nil, err
 		}
@@ -195,7 +195,7 @@ func (c *Client) toKey(op string, p *KeyPair, owner string, kp bool) (*cloudkeys
 		return nil, c.tc.APIError(op, http.StatusOK, "", "a key pair in the answer has no id (neither uuid nor id)", cloudkeys.ErrServer)
 	}
 	k := &cloudkeys.Key{
-		Vendor: vendor, ID: p.APIKey, AccessKey: p.APIKey, Secret: p.SecretKey, Owner: owner,
+		Vendor: Vendor, ID: p.APIKey, AccessKey: p.APIKey, Secret: p.SecretKey, Owner: owner,
 		Name: p.Name, Description: p.Description, Enabled: true,
 		CreatedAt: p.Created, ExpiresAt: p.EndDate,
 	}
@@ -218,7 +218,7 @@ func (c *Client) toKey(op string, p *KeyPair, owner string, kp bool) (*cloudkeys
 
 func userKey(u *User) *cloudkeys.Key {
 	return &cloudkeys.Key{
-		Vendor: vendor, ID: u.APIKey, AccessKey: u.APIKey, Owner: u.ID,
+		Vendor: Vendor, ID: u.APIKey, AccessKey: u.APIKey, Owner: u.ID,
 		Enabled: strings.EqualFold(u.State, "enabled") && !strings.EqualFold(u.APIKeyAccess, "disabled"),
 	}
 }
@@ -228,7 +228,7 @@ func userKey(u *User) *cloudkeys.Key {
 // ID is an error matching cloudkeys.ErrNotFound.
 func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	if id == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "id", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "id", "must not be empty")
 	}
 	kp, err := c.keyPairs(ctx)
 	if err != nil {
@@ -242,7 +242,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 		return userKey(u), nil
 	}
 	t := true
-	for p, err := range c.ListUserKeys(ctx, ListUserKeysParams{KeyPairID: id, ListAll: &t}) {
+	for p, err := range c.ListUserKeys(ctx, ListUserKeysOptions{KeyPairID: id, ListAll: &t}) {
 		if err != nil {
 			if isParamError(err) {
 				return nil, c.notFound("listUserKeys", "key pair")
@@ -271,7 +271,7 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			return
 		}
 		if kp {
-			p := ListUserKeysParams{UserID: opts.Owner}
+			p := ListUserKeysOptions{UserID: opts.Owner}
 			if opts.Owner == "" {
 				t := true
 				p.ListAll = &t
@@ -300,7 +300,7 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			return
 		}
 		t := true
-		for u, err := range c.listKeyUsers(ctx, ListUsersParams{ListAll: &t}) {
+		for u, err := range c.listKeyUsers(ctx, ListUsersOptions{ListAll: &t}) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -325,14 +325,14 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 // cloudkeys.Rotate replaces the pair safely).
 func (c *Client) DeleteKey(ctx context.Context, id string) error {
 	if id == "" {
-		return cloudkeys.InvalidInput(vendor, "id", "must not be empty")
+		return cloudkeys.InvalidInput(Vendor, "id", "must not be empty")
 	}
 	kp, err := c.keyPairs(ctx)
 	if err != nil {
 		return err
 	}
 	if !kp {
-		return cloudkeys.Unsupported(vendor, "DeleteKey", "deleting keys needs CloudStack 4.23; before it a user's only key pair is replaced with RotateKey")
+		return cloudkeys.Unsupported(Vendor, "DeleteKey", "deleting keys needs CloudStack 4.23; before it a user's only key pair is replaced with RotateKey")
 	}
 	again, err := c.deleteUserKeys(ctx, id)
 	if err == nil || !isParamError(err) {
@@ -365,21 +365,21 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // where that matters.
 func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	if id == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "id", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "id", "must not be empty")
 	}
 	kp, err := c.keyPairs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if kp {
-		return nil, cloudkeys.Unsupported(vendor, "RotateKey", "CloudStack 4.23 adds key pairs instead of rotating one in place; use cloudkeys.Rotate, which creates a new pair and deletes the old one")
+		return nil, cloudkeys.Unsupported(Vendor, "RotateKey", "CloudStack 4.23 adds key pairs instead of rotating one in place; use cloudkeys.Rotate, which creates a new pair and deletes the old one")
 	}
 	own := c.creds.kind == credAPIKey && c.apiKeyPair().apiKey == id
 	u, err := c.GetUserByAPIKey(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	pair, err := c.RegisterUserKeys(ctx, RegisterUserKeysParams{ID: u.ID})
+	pair, err := c.RegisterUserKeys(ctx, RegisterUserKeysRequest{ID: u.ID})
 	if err != nil {
 		return nil, err
 	}
@@ -401,5 +401,5 @@ func (c *Client) RotateKey(ctx context.Context, id string) (*cloudkeys.Key, erro
 // cloudkeys.ErrUnsupported. (The 4.20 apikeyaccess switch applies to a whole
 // user or account.)
 func (c *Client) SetKeyEnabled(context.Context, string, bool) error {
-	return cloudkeys.Unsupported(vendor, "SetKeyEnabled", "CloudStack cannot enable or disable a single key (the 4.20 apikeyaccess switch applies to a whole user or account)")
+	return cloudkeys.Unsupported(Vendor, "SetKeyEnabled", "CloudStack cannot enable or disable a single key (the 4.20 apikeyaccess switch applies to a whole user or account)")
 }

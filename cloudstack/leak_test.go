@@ -14,6 +14,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
 	"github.com/cloudkeys/cloudkeys/cloudstack/cloudstacktest"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 )
 
 // TestNoSecretLeaks runs the lifecycle in every mode with a Debug JSON
@@ -60,19 +61,19 @@ func TestNoSecretLeaks(t *testing.T) {
 		add(keys, err)
 		uk, err := c.GetUserKeys(ctx, u.ID)
 		add(uk, *uk, err)
-		kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID})
+		kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: u.ID})
 		require.NoError(t, err)
 		secrets = append(secrets, kp.SecretKey.Reveal())
 		apiKeys = append(apiKeys, kp.APIKey)
 		add(kp, *kp)
-		users, err := collect(c.ListUsers(ctx, cloudstack.ListUsersParams{}))
+		users, err := collect(c.ListUsers(ctx, cloudstack.ListUsersOptions{}))
 		add(users, err)
 		_, err = c.GetKey(ctx, "nope")
 		add(err)
 
 		// Lost answers, bad credentials, transport failures.
 		srv.CommitThenDrop(1)
-		_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID})
+		_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: u.ID})
 		require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
 		add(err)
 		srv.DropNext(3)
@@ -110,7 +111,7 @@ func TestNoSecretLeaks(t *testing.T) {
 			b, _ := url.ParseQuery(string(r.Body))
 			for _, v := range []url.Values{q, b} {
 				if s := v.Get("signature"); s != "" {
-					secrets = append(secrets, s, url.QueryEscape(s), cloudstack.EncodeValue(s))
+					secrets = append(secrets, s, url.QueryEscape(s), cloudstackwire.EncodeValue(s))
 				}
 				if s := v.Get("sessionkey"); s != "" {
 					secrets = append(secrets, s)

@@ -35,7 +35,7 @@ func TestListKeysDecodesOnlyKeyFields(t *testing.T) {
 	})
 	listUsers := testing.AllocsPerRun(10, func() {
 		n := 0
-		for _, err := range c.ListUsers(ctx, cloudstack.ListUsersParams{ListAll: &all}) {
+		for _, err := range c.ListUsers(ctx, cloudstack.ListUsersOptions{ListAll: &all}) {
 			require.NoError(t, err)
 			n++
 		}

@@ -66,7 +66,7 @@ func TestLoginMode(t *testing.T) {
 			// logs in again once and repeats it.
 			srv.ExpireSessions()
 			srv.ResetRequests()
-			_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID})
+			_, err = c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: u.ID})
 			require.NoError(t, err)
 			assert.Equal(t, 1, countCommand(srv, "login"))
 			writes := 0 // the log keeps no body of the refused one: count the POSTs

@@ -118,7 +118,7 @@ func TestAsyncJobResultPrintsNoSecret(t *testing.T) {
 	ctx := context.Background()
 	srv, c := newFake(t, cloudstacktest.WithVersion("4.23.0.0"))
 	u := srv.AddUser(cloudstacktest.UserSpec{Username: "jobs"})
-	kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: u.ID, Name: "job"})
+	kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: u.ID, Name: "job"})
 	require.NoError(t, err)
 	secret := kp.SecretKey.Reveal()
 	require.NotEmpty(t, secret)

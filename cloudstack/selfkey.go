@@ -48,7 +48,7 @@ func (c *Client) CredentialKeyID(ctx context.Context) (string, error) {
 
 // pairIDOf finds the 4.23 key-pair id of the client's API key.
 func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
-	find := func(p ListUserKeysParams) (string, error) {
+	find := func(p ListUserKeysOptions) (string, error) {
 		for pair, err := range c.ListUserKeys(ctx, p) {
 			if err != nil {
 				return "", err
@@ -59,14 +59,14 @@ func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
 		}
 		return "", nil
 	}
-	if id, err := find(ListUserKeysParams{}); id != "" || err != nil {
+	if id, err := find(ListUserKeysOptions{}); id != "" || err != nil {
 		return id, err
 	}
 	u, err := c.GetUserByAPIKey(ctx, apiKey)
 	if err != nil {
 		return "", err
 	}
-	if id, err := find(ListUserKeysParams{UserID: u.ID}); id != "" || err != nil {
+	if id, err := find(ListUserKeysOptions{UserID: u.ID}); id != "" || err != nil {
 		return id, err
 	}
 	return "", c.notFound("listUserKeys", "key pair of the client's API key")
@@ -86,15 +86,15 @@ func (c *Client) pairIDOf(ctx context.Context, apiKey string) (string, error) {
 // nothing changes.
 func (c *Client) UseCredential(k *cloudkeys.Key) error {
 	if c.creds.kind != credAPIKey {
-		return cloudkeys.Unsupported(vendor, "UseCredential", "the client logs in or uses the integration port, not an API key")
+		return cloudkeys.Unsupported(Vendor, "UseCredential", "the client logs in or uses the integration port, not an API key")
 	}
 	switch {
 	case k == nil:
-		return cloudkeys.InvalidInput(vendor, "k", "nil key")
+		return cloudkeys.InvalidInput(Vendor, "k", "nil key")
 	case k.AccessKey == "":
-		return cloudkeys.InvalidInput(vendor, "k.AccessKey", "must be the API key")
+		return cloudkeys.InvalidInput(Vendor, "k.AccessKey", "must be the API key")
 	case k.Secret.IsZero():
-		return cloudkeys.InvalidInput(vendor, "k.Secret", "must not be empty")
+		return cloudkeys.InvalidInput(Vendor, "k.Secret", "must not be empty")
 	}
 	pairID := ""
 	if k.ID != k.AccessKey {

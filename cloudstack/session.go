@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
@@ -96,7 +97,7 @@ type loginWire struct {
 // nothing.
 func (c *Client) Login(ctx context.Context) (*LoginResponse, error) {
 	if c.creds.kind != credLogin {
-		return nil, cloudkeys.InvalidInput(vendor, "creds", "Login needs Login credentials")
+		return nil, cloudkeys.InvalidInput(Vendor, "creds", "Login needs Login credentials")
 	}
 	s, err := c.sessions.Renew(ctx)
 	if err != nil {
@@ -118,7 +119,7 @@ func (c *Client) login(ctx context.Context) (*session, error) {
 	}
 	k := transport.Call{
 		Operation: "login", Class: transport.Write, Method: http.MethodPost,
-		Header: http.Header{"Content-Type": {formType}}, In: []byte(encodeForm(form)), NoSign: true, Session: true,
+		Header: http.Header{"Content-Type": {formType}}, In: []byte(cloudstackwire.EncodeForm(form)), NoSign: true, Session: true,
 	}
 	resp, err := c.tc.Call(ctx, k)
 	if err != nil {
@@ -172,7 +173,7 @@ func sessionCall(cl call, full url.Values, s *session) transport.Call {
 			p := cloneValues(full)
 			key := s.key.Reveal()
 			p.Set("sessionkey", key)
-			place(o, cl.post, encodeForm(p))
+			place(o, cl.post, cloudstackwire.EncodeForm(p))
 			cookies := []string{"sessionkey=" + key}
 			if js := s.jsession.Reveal(); js != "" {
 				cookies = append([]string{"JSESSIONID=" + js}, cookies...)
@@ -187,7 +188,7 @@ func sessionCall(cl call, full url.Values, s *session) transport.Call {
 // Without a session it does nothing. Only for [Login] credentials.
 func (c *Client) Logout(ctx context.Context) error {
 	if c.creds.kind != credLogin {
-		return cloudkeys.InvalidInput(vendor, "creds", "Logout needs Login credentials")
+		return cloudkeys.InvalidInput(Vendor, "creds", "Logout needs Login credentials")
 	}
 	s, ok := c.sessions.Current()
 	if !ok {

@@ -1,142 +1,43 @@
 package cloudstack
 
 import (
-	"crypto/hmac"
-	"crypto/sha1" //nolint:gosec // CloudStack signs with HMAC-SHA1; not our choice.
-	"encoding/base64"
+	"context"
 	"net/url"
-	"sort"
-	"strings"
-	"time"
+
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
+	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
-// ExpiresLayout is the layout of the expires parameter the client sends:
-// yyyy-MM-dd'T'HH:mm:ss+0000. Every server version parses it, unlike the
-// RFC 3339 "…Z" form, which servers from before 2018 reject.
-const ExpiresLayout = "2006-01-02T15:04:05-0700"
-
-// FormatExpires formats t in UTC with [ExpiresLayout], e.g.
-// "2025-01-01T00:00:00+0000".
-func FormatExpires(t time.Time) string { return t.UTC().Format(ExpiresLayout) }
-
-// EncodeValue encodes s exactly like Java's URLEncoder.encode(s, "UTF-8")
-// followed by replaceAll("\\+", "%20"), as the management server does when it
-// verifies a signature: A–Z a–z 0–9 . - * _ stay as they are, a space
-// becomes %20, every other UTF-8 byte becomes %XX (upper-case hex). Unlike
-// Go's url.QueryEscape it encodes "~" (as %7E) and keeps "*".
-//
-// Invalid UTF-8 is encoded byte by byte; Java would first replace it with
-// U+FFFD, so such values cannot be signed portably (send valid UTF-8).
-func EncodeValue(s string) string {
-	if plainName(s) {
-		return s // nothing to encode: no copy
+// signedCall is an API-key call whose signer sets apikey,
+// signatureversion=3, a fresh expires and the signature on every attempt,
+// with the pair the client holds at that attempt (see UseCredential).
+func (c *Client) signedCall(cl call, full url.Values) transport.Call {
+	return transport.Call{
+		Operation: cl.command, Class: cl.class, Method: cl.method(),
+		Sign: func(_ context.Context, o *transport.Outgoing) error {
+			k := c.apiKeyPair()
+			apiKey, secret := k.apiKey, k.secret.Reveal()
+			p := cloneValues(full)
+			p.Set("apikey", apiKey)
+			p.Set("signatureversion", "3")
+			p.Set("expires", cloudstackwire.FormatExpires(o.Now.Add(expiresAhead)))
+			enc := cloudstackwire.EncodeForm(p)
+			place(o, cl.post, enc+"&signature="+cloudstackwire.EncodeValue(cloudstackwire.SignEncoded(p, enc, secret)))
+			return nil
+		},
 	}
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
-			c == '.', c == '-', c == '*', c == '_':
-			b.WriteByte(c)
-		case c == ' ':
-			b.WriteString("%20")
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		}
-	}
-	return b.String()
 }
 
-// StringToSign returns the string the server signs for params, before it is
-// lowercased: every parameter except "signature" (matched case-insensitively),
-// names sorted exactly as sent (case-sensitive, byte order), each written as
-// name=EncodeValue(first value) with the name raw, joined with "&".
-func StringToSign(params url.Values) string {
-	names := make([]string, 0, len(params))
-	for n := range params {
-		if strings.EqualFold(n, "signature") {
-			continue
-		}
-		names = append(names, n)
+// place puts an encoded parameter string in the query (GET) or a form body
+// (POST).
+func place(o *transport.Outgoing, post bool, enc string) {
+	if post {
+		o.URL.RawQuery = ""
+		o.Body = []byte(enc)
+		o.Header.Set("Content-Type", formType)
+		return
 	}
-	sort.Strings(names)
-	var b strings.Builder
-	for i, n := range names {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(n)
-		b.WriteByte('=')
-		var v string
-		if vs := params[n]; len(vs) > 0 {
-			v = vs[0]
-		}
-		b.WriteString(EncodeValue(v))
-	}
-	return b.String()
-}
-
-// Sign returns the signature of params under secretKey as the management
-// server computes it (ApiServer.verifyRequest): HMAC-SHA1 over the lowercased
-// [StringToSign], standard Base64 with padding. The result must be
-// percent-encoded on the wire (use [EncodeValue]). It is a pure function.
-func Sign(params url.Values, secretKey string) string {
-	mac := hmac.New(sha1.New, []byte(secretKey))
-	mac.Write([]byte(strings.ToLower(StringToSign(params))))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
-// encodeForm writes params as a query string or form body with the names
-// sorted and names and values encoded with EncodeValue (first value only,
-// as the server reads them).
-func encodeForm(params url.Values) string {
-	names := make([]string, 0, len(params))
-	for n := range params {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for i, n := range names {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(EncodeValue(n))
-		b.WriteByte('=')
-		if vs := params[n]; len(vs) > 0 {
-			b.WriteString(EncodeValue(vs[0]))
-		}
-	}
-	return b.String()
-}
-
-// signEncoded returns Sign(params, secretKey) reusing enc, the
-// encodeForm of params: when every name is plain (EncodeValue leaves it as
-// is) and none is "signature", enc is exactly the string StringToSign
-// builds, so the names are not sorted and the values not encoded a second
-// time. Otherwise it is Sign.
-func signEncoded(params url.Values, enc, secretKey string) string {
-	for n := range params {
-		if !plainName(n) || strings.EqualFold(n, "signature") {
-			return Sign(params, secretKey)
-		}
-	}
-	mac := hmac.New(sha1.New, []byte(secretKey))
-	mac.Write([]byte(strings.ToLower(enc)))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
-// plainName reports whether EncodeValue leaves s unchanged: only A–Z a–z
-// 0–9 . - * _.
-func plainName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '*' || c == '_') {
-			return false
-		}
-	}
-	return true
+	o.URL.RawQuery = enc
+	o.Body = nil
+	o.Header.Del("Content-Type")
 }

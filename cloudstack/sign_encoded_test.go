@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
@@ -24,7 +25,7 @@ func TestSignEncodedMatchesSign(t *testing.T) {
 		for range 1 + r.IntN(6) {
 			p.Set(names[r.IntN(len(names))], values[r.IntN(len(values))])
 		}
-		require.Equal(t, Sign(p, "secret"), signEncoded(p, encodeForm(p), "secret"), "%v", p)
+		require.Equal(t, cloudstackwire.Sign(p, "secret"), cloudstackwire.SignEncoded(p, cloudstackwire.EncodeForm(p), "secret"), "%v", p)
 	}
 }
 

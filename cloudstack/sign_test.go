@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 	"github.com/cloudkeys/cloudkeys/internal/vectors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,14 +23,14 @@ func TestSignVectors(t *testing.T) {
 			for k, val := range c.Params {
 				p.Set(k, val)
 			}
-			sig := Sign(p, v.SecretKey)
+			sig := cloudstackwire.Sign(p, v.SecretKey)
 			assert.Equal(t, c.Signature, sig)
 			if c.Wire != "" {
-				assert.Equal(t, c.Wire, EncodeValue(sig))
+				assert.Equal(t, c.Wire, cloudstackwire.EncodeValue(sig))
 			}
 			// A signature parameter already present is not signed.
 			p.Set("Signature", "ignored")
-			assert.Equal(t, c.Signature, Sign(p, v.SecretKey))
+			assert.Equal(t, c.Signature, cloudstackwire.Sign(p, v.SecretKey))
 		})
 	}
 }
@@ -38,10 +39,10 @@ func TestStringToSignDocsExample(t *testing.T) {
 	t.Parallel()
 	v := vectors.LoadCloudStack(t)
 	p := url.Values{"apikey": {v.APIKey}, "command": {"listUsers"}, "response": {"json"}}
-	assert.Equal(t, "apikey="+strings.ToLower(v.APIKey)+"&command=listusers&response=json", strings.ToLower(StringToSign(p)))
+	assert.Equal(t, "apikey="+strings.ToLower(v.APIKey)+"&command=listusers&response=json", strings.ToLower(cloudstackwire.StringToSign(p)))
 	// Names sorted as sent, case-sensitively: templateId before templatefilter.
 	p = url.Values{"templatefilter": {"featured"}, "templateId": {"abc"}}
-	assert.Equal(t, "templateId=abc&templatefilter=featured", StringToSign(p))
+	assert.Equal(t, "templateId=abc&templatefilter=featured", cloudstackwire.StringToSign(p))
 }
 
 func TestEncodeValue(t *testing.T) {
@@ -58,11 +59,11 @@ func TestEncodeValue(t *testing.T) {
 		"\x00\n\x7f":    "%00%0A%7F",
 	}
 	for in, want := range cases {
-		assert.Equal(t, want, EncodeValue(in), "%q", in)
+		assert.Equal(t, want, cloudstackwire.EncodeValue(in), "%q", in)
 	}
 	// Every printable ASCII character: only A-Z a-z 0-9 . - * _ stay raw.
 	for c := byte(32); c < 127; c++ {
-		got := EncodeValue(string(c))
+		got := cloudstackwire.EncodeValue(string(c))
 		raw := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(".-*_", c) >= 0
 		if raw {
 			assert.Equal(t, string(c), got)
@@ -76,14 +77,14 @@ func TestEncodeValue(t *testing.T) {
 func TestFormatExpires(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2025, 1, 1, 1, 0, 0, 0, time.FixedZone("CET", 3600))
-	assert.Equal(t, "2025-01-01T00:00:00+0000", FormatExpires(at))
+	assert.Equal(t, "2025-01-01T00:00:00+0000", cloudstackwire.FormatExpires(at))
 }
 
 func TestEncodeForm(t *testing.T) {
 	t.Parallel()
 	p := url.Values{"rules[0].rule": {"list*"}, "command": {"registerUserKeys"}, "name": {"a b~"}}
-	assert.Equal(t, "command=registerUserKeys&name=a%20b%7E&rules%5B0%5D.rule=list*", encodeForm(p))
-	back, err := url.ParseQuery(encodeForm(p))
+	assert.Equal(t, "command=registerUserKeys&name=a%20b%7E&rules%5B0%5D.rule=list*", cloudstackwire.EncodeForm(p))
+	back, err := url.ParseQuery(cloudstackwire.EncodeForm(p))
 	require.NoError(t, err)
 	assert.Equal(t, "a b~", back.Get("name"))
 	assert.Equal(t, "list*", back.Get("rules[0].rule"))
@@ -100,9 +101,9 @@ func FuzzSign(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, name, value string) {
 		p := url.Values{"command": {"listUsers"}, name: {value}}
-		sig := Sign(p, "secret")
+		sig := cloudstackwire.Sign(p, "secret")
 		require.Len(t, sig, 28)
-		enc := EncodeValue(value)
+		enc := cloudstackwire.EncodeValue(value)
 		for i := 0; i < len(enc); i++ {
 			c := enc[i]
 			require.True(t, c == '%' || c == '.' || c == '-' || c == '*' || c == '_' ||

@@ -27,18 +27,18 @@ func TestWireUpdateUser(t *testing.T) {
 	answer := `{"updateuserresponse":{"user":{"id":"u1","username":"alice","apikey":"` + chosenKey + `","state":"enabled"}}}`
 	cases := []struct {
 		name   string
-		p      cloudstack.UpdateUserParams
+		p      cloudstack.UpdateUserRequest
 		params url.Values
 	}{
-		{"keys", cloudstack.UpdateUserParams{ID: "u1", UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret("s3cr~t*/+ x")},
+		{"keys", cloudstack.UpdateUserRequest{ID: "u1", UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret("s3cr~t*/+ x")},
 			url.Values{"command": {"updateUser"}, "id": {"u1"}, "userapikey": {chosenKey}, "usersecretkey": {"s3cr~t*/+ x"}}},
-		{"every field", cloudstack.UpdateUserParams{ID: "u1", UserAPIKey: "k", UserSecretKey: cloudkeys.NewSecret("s"),
+		{"every field", cloudstack.UpdateUserRequest{ID: "u1", UserAPIKey: "k", UserSecretKey: cloudkeys.NewSecret("s"),
 			Email: "a@example.com", FirstName: "Alice", LastName: "Liddell", Username: "alice2", Timezone: "Europe/Warsaw",
 			Password: cloudkeys.NewSecret("new pass"), CurrentPassword: cloudkeys.NewSecret("old pass"), APIKeyAccess: "Disabled"},
 			url.Values{"command": {"updateUser"}, "id": {"u1"}, "userapikey": {"k"}, "usersecretkey": {"s"}, "email": {"a@example.com"},
 				"firstname": {"Alice"}, "lastname": {"Liddell"}, "username": {"alice2"}, "timezone": {"Europe/Warsaw"},
 				"password": {"new pass"}, "currentpassword": {"old pass"}, "apikeyaccess": {"Disabled"}}},
-		{"only an email", cloudstack.UpdateUserParams{ID: "u1", Email: "a@example.com"},
+		{"only an email", cloudstack.UpdateUserRequest{ID: "u1", Email: "a@example.com"},
 			url.Values{"command": {"updateUser"}, "id": {"u1"}, "email": {"a@example.com"}}},
 	}
 	for _, tc := range cases {
@@ -65,15 +65,15 @@ func TestUpdateUserRefusesBadInput(t *testing.T) {
 	ctx := context.Background()
 	cases := []struct {
 		name  string
-		p     cloudstack.UpdateUserParams
+		p     cloudstack.UpdateUserRequest
 		field string
 	}{
-		{"no id", cloudstack.UpdateUserParams{UserAPIKey: "k", UserSecretKey: cloudkeys.NewSecret("s")}, "ID"},
-		{"key without secret", cloudstack.UpdateUserParams{ID: "u1", UserAPIKey: "k"}, "UserSecretKey"},
-		{"secret without key", cloudstack.UpdateUserParams{ID: "u1", UserSecretKey: cloudkeys.NewSecret("s")}, "UserAPIKey"},
-		{"blank key", cloudstack.UpdateUserParams{ID: "u1", UserAPIKey: "  ", UserSecretKey: cloudkeys.NewSecret("s")}, "UserAPIKey"},
-		{"TAB in the secret", cloudstack.UpdateUserParams{ID: "u1", UserAPIKey: "k", UserSecretKey: cloudkeys.NewSecret("a\tb")}, "UserSecretKey"},
-		{"DEL in a name", cloudstack.UpdateUserParams{ID: "u1", FirstName: "x\x7f"}, "FirstName"},
+		{"no id", cloudstack.UpdateUserRequest{UserAPIKey: "k", UserSecretKey: cloudkeys.NewSecret("s")}, "ID"},
+		{"key without secret", cloudstack.UpdateUserRequest{ID: "u1", UserAPIKey: "k"}, "UserSecretKey"},
+		{"secret without key", cloudstack.UpdateUserRequest{ID: "u1", UserSecretKey: cloudkeys.NewSecret("s")}, "UserAPIKey"},
+		{"blank key", cloudstack.UpdateUserRequest{ID: "u1", UserAPIKey: "  ", UserSecretKey: cloudkeys.NewSecret("s")}, "UserAPIKey"},
+		{"TAB in the secret", cloudstack.UpdateUserRequest{ID: "u1", UserAPIKey: "k", UserSecretKey: cloudkeys.NewSecret("a\tb")}, "UserSecretKey"},
+		{"DEL in a name", cloudstack.UpdateUserRequest{ID: "u1", FirstName: "x\x7f"}, "FirstName"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,7 +104,7 @@ func TestUpdateUserScrubsSecrets(t *testing.T) {
 				Body: ioNopCloser(body)}, nil
 		})}))
 	require.NoError(t, err)
-	_, err = c.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: "u1", UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret(chosenSecret),
+	_, err = c.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: "u1", UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret(chosenSecret),
 		Password: cloudkeys.NewSecret(password)})
 	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 	assert.NotContains(t, err.Error(), chosenSecret)
@@ -147,7 +147,7 @@ func TestUpdateUserKeysAuthenticate(t *testing.T) {
 			old, ok := srv.GenerateKeys(alice.ID)
 			require.True(t, ok)
 
-			u, err := admin.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: alice.ID, UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret(chosenSecret)})
+			u, err := admin.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: alice.ID, UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret(chosenSecret)})
 			require.NoError(t, err)
 			assert.Equal(t, alice.ID, u.ID)
 			assert.Equal(t, chosenKey, u.APIKey)
@@ -166,7 +166,7 @@ func TestUpdateUserKeysAuthenticate(t *testing.T) {
 			// Another user's API key is refused, and nothing changes.
 			bob := srv.AddUser(cloudstacktest.UserSpec{Username: "bob"})
 			_, _ = srv.GenerateKeys(bob.ID)
-			_, err = admin.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: bob.ID, UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret("other")})
+			_, err = admin.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: bob.ID, UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret("other")})
 			require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 			var ae *cloudkeys.APIError
 			require.ErrorAs(t, err, &ae)
@@ -187,9 +187,9 @@ func TestUpdateUserAsTheUserAndByOthers(t *testing.T) {
 	kp, _ := srv.GenerateKeys(carol.ID)
 	cc := clientAs(t, srv, cloudstack.APIKey(kp.APIKey, kp.SecretKey.Reveal()))
 
-	_, err := cc.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: carol.ID, Password: cloudkeys.NewSecret("carol-new-pass")})
+	_, err := cc.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: carol.ID, Password: cloudkeys.NewSecret("carol-new-pass")})
 	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest, "a user must give the current password")
-	u, err := cc.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: carol.ID, Password: cloudkeys.NewSecret("carol-new-pass"),
+	u, err := cc.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: carol.ID, Password: cloudkeys.NewSecret("carol-new-pass"),
 		CurrentPassword: cloudkeys.NewSecret("carol-old-pass"), FirstName: "Carol"})
 	require.NoError(t, err)
 	assert.Equal(t, "Carol", u.FirstName)
@@ -198,9 +198,9 @@ func TestUpdateUserAsTheUserAndByOthers(t *testing.T) {
 	require.NoError(t, err)
 
 	dan := srv.AddUser(cloudstacktest.UserSpec{Username: "dan"})
-	_, err = cc.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: dan.ID, FirstName: "Mallory"})
+	_, err = cc.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: dan.ID, FirstName: "Mallory"})
 	require.ErrorIs(t, err, cloudkeys.ErrForbidden, "another account's user: 531")
-	_, err = cc.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: cloudstacktest.SystemUserID, FirstName: "x"})
+	_, err = cc.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: cloudstacktest.SystemUserID, FirstName: "x"})
 	require.ErrorIs(t, err, cloudkeys.ErrForbidden)
 }
 
@@ -214,7 +214,7 @@ func TestLostUpdateUserIsOutcomeUnknown(t *testing.T) {
 	_, err := c.ListCapabilities(ctx)
 	require.NoError(t, err)
 	srv.FailNextWith(1, cloudstacktest.Fault{Commit: true, Drop: true, Match: commandIs("updateUser")})
-	_, err = c.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: alice.ID, UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret(chosenSecret)})
+	_, err = c.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: alice.ID, UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret(chosenSecret)})
 	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
 	assert.NotContains(t, err.Error(), chosenSecret)
 	assert.Equal(t, 1, countCommand(srv, "updateUser"), "never re-sent")
@@ -228,9 +228,9 @@ func TestUpdateUserOnTheIntegrationPort(t *testing.T) {
 	ctx := context.Background()
 	srv, c := newStockFake(t, cloudstacktest.WithIntegrationPort())
 	alice := srv.AddUser(cloudstacktest.UserSpec{Username: "alice"})
-	u, err := c.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: alice.ID, UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret(chosenSecret)})
+	u, err := c.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: alice.ID, UserAPIKey: chosenKey, UserSecretKey: cloudkeys.NewSecret(chosenSecret)})
 	require.NoError(t, err)
 	assert.Equal(t, chosenKey, u.APIKey)
-	_, err = c.UpdateUser(ctx, cloudstack.UpdateUserParams{ID: alice.ID, Password: cloudkeys.NewSecret("pw-1234")})
+	_, err = c.UpdateUser(ctx, cloudstack.UpdateUserRequest{ID: alice.ID, Password: cloudkeys.NewSecret("pw-1234")})
 	require.ErrorIs(t, err, cloudkeys.ErrForbidden, "password is not accepted on the admin port (531)")
 }

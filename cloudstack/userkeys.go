@@ -136,7 +136,7 @@ func parseDate(s string) time.Time {
 // NullPointerException, apache/cloudstack PR #14104).
 func (c *Client) GetUserKeys(ctx context.Context, userID string) (*UserKeys, error) {
 	if userID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "userID", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "userID", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "getUserKeys", params: url.Values{"id": {userID}}, class: transport.Read})
 	if err != nil {
@@ -154,9 +154,9 @@ func (c *Client) GetUserKeys(ctx context.Context, userID string) (*UserKeys, err
 	return &UserKeys{APIKey: string(w.UserKeys.APIKey), SecretKey: w.UserKeys.SecretKey, APIKeyAccess: string(w.UserKeys.APIKeyAccess)}, nil
 }
 
-// RegisterUserKeysParams are the parameters of registerUserKeys. Only ID
+// RegisterUserKeysRequest are the parameters of registerUserKeys. Only ID
 // exists up to 4.22; the rest are 4.23 key-pair fields.
-type RegisterUserKeysParams struct {
+type RegisterUserKeysRequest struct {
 	ID          string    `url:"id"`                    // the user's UUID (required)
 	Name        string    `url:"name,omitempty"`        // 4.23
 	Description string    `url:"description,omitempty"` // 4.23, at most 1024 characters
@@ -168,19 +168,19 @@ type RegisterUserKeysParams struct {
 	Rules []KeyRule `url:"-"`
 }
 
-func (p RegisterUserKeysParams) values() (url.Values, error) {
+func (p RegisterUserKeysRequest) values() (url.Values, error) {
 	if p.ID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "ID", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "ID", "must not be empty")
 	}
 	if len(p.Description) > 1024 {
-		return nil, cloudkeys.InvalidInput(vendor, "Description", "longer than 1024 characters")
+		return nil, cloudkeys.InvalidInput(Vendor, "Description", "longer than 1024 characters")
 	}
 	if !p.StartDate.IsZero() && !p.EndDate.IsZero() && !p.EndDate.After(p.StartDate) {
-		return nil, cloudkeys.InvalidInput(vendor, "EndDate", "must be after StartDate")
+		return nil, cloudkeys.InvalidInput(Vendor, "EndDate", "must be after StartDate")
 	}
 	v, err := query.Values(p)
 	if err != nil {
-		return nil, cloudkeys.InvalidInput(vendor, "RegisterUserKeysParams", "cannot encode")
+		return nil, cloudkeys.InvalidInput(Vendor, "RegisterUserKeysRequest", "cannot encode")
 	}
 	if !p.StartDate.IsZero() {
 		v.Set("startdate", p.StartDate.UTC().Format(DateLayout))
@@ -191,13 +191,13 @@ func (p RegisterUserKeysParams) values() (url.Values, error) {
 	for i, r := range p.Rules {
 		perm := strings.ToLower(r.Permission)
 		if r.Rule == "" {
-			return nil, cloudkeys.InvalidInput(vendor, "Rules["+strconv.Itoa(i)+"].Rule", "must not be empty")
+			return nil, cloudkeys.InvalidInput(Vendor, "Rules["+strconv.Itoa(i)+"].Rule", "must not be empty")
 		}
 		if perm != "allow" && perm != "deny" {
-			return nil, cloudkeys.InvalidInput(vendor, "Rules["+strconv.Itoa(i)+"].Permission", `must be "allow" or "deny"`)
+			return nil, cloudkeys.InvalidInput(Vendor, "Rules["+strconv.Itoa(i)+"].Permission", `must be "allow" or "deny"`)
 		}
 		if len(r.Description) > 255 {
-			return nil, cloudkeys.InvalidInput(vendor, "Rules["+strconv.Itoa(i)+"].Description", "longer than 255 characters")
+			return nil, cloudkeys.InvalidInput(Vendor, "Rules["+strconv.Itoa(i)+"].Description", "longer than 255 characters")
 		}
 		pre := "rules[" + strconv.Itoa(i) + "]."
 		v.Set(pre+"rule", r.Rule)
@@ -226,7 +226,7 @@ func (p RegisterUserKeysParams) values() (url.Values, error) {
 // asynchronous registration the queryAsyncJobResult answer that holds the
 // pair: a *cloudkeys.UndecodableAnswerError whose Answer keeps that raw
 // answer, secret included (redacted). No error text quotes an answer.
-func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysParams) (*KeyPair, error) {
+func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysRequest) (*KeyPair, error) {
 	params, err := p.values()
 	if err != nil {
 		return nil, err
@@ -259,48 +259,91 @@ func (c *Client) RegisterUserKeys(ctx context.Context, p RegisterUserKeysParams)
 	return kp, nil
 }
 
-// ListUserKeysParams filter listUserKeys (4.23). Zero fields are not sent.
-type ListUserKeysParams struct {
+// ListUserKeysOptions filter listUserKeys (4.23) and choose its pages.
+// Zero fields are not sent.
+type ListUserKeysOptions struct {
 	UserID          string `url:"userid,omitempty"`
 	KeyPairID       string `url:"keypairid,omitempty"`
 	Keyword         string `url:"keyword,omitempty"`
 	ShowPermissions *bool  `url:"showpermissions,omitempty"`
 	ListAll         *bool  `url:"listall,omitempty"` // admins: every pair they may see
-	// PageSize is the page size of the walk (default DefaultPageSize).
+	// Page is the first page to read, from 1 (0 means 1).
+	Page int `url:"-"`
+	// PageSize is the number of pairs per page (default DefaultPageSize).
 	PageSize int `url:"-"`
 }
 
-// ListUserKeys walks listUserKeys (4.23) page by page: GET
+// UserKeysPage is one page of listUserKeys.
+type UserKeysPage struct {
+	KeyPairs []*KeyPair
+	// Count is the count the server reports ("count"; 4.23 reports the
+	// total before filtering), 0 where it sends none.
+	Count int
+	// Next selects the page that follows (the same options, Page advanced),
+	// nil after the last page.
+	Next *ListUserKeysOptions
+}
+
+// ListUserKeys lists key pairs (4.23) page by page, from opts.Page: GET
 // command=listUserKeys&page=N&pagesize=M plus the filters. Secrets are not
-// listed. A server before 4.23 answers 432 (cloudkeys.ErrUnsupported).
-func (c *Client) ListUserKeys(ctx context.Context, p ListUserKeysParams) iter.Seq2[*KeyPair, error] {
+// listed. A short or empty page ends the walk; an error is yielded once,
+// last. A server before 4.23 answers 432 (cloudkeys.ErrUnsupported).
+func (c *Client) ListUserKeys(ctx context.Context, opts ListUserKeysOptions) iter.Seq2[*KeyPair, error] {
 	return func(yield func(*KeyPair, error) bool) {
-		params, err := query.Values(p)
+		params, pg, err := opts.query()
 		if err != nil {
-			yield(nil, cloudkeys.InvalidInput(vendor, "ListUserKeysParams", "cannot encode"))
+			yield(nil, err)
 			return
 		}
-		size := p.PageSize
-		if size <= 0 {
-			size = DefaultPageSize
-		}
-		walk(ctx, c, "listUserKeys", params, size, func(r *reply) ([]*KeyPair, int, error) {
-			var w struct {
-				Count flexString     `json:"count"`
-				Keys  []*keyPairWire `json:"userapikey"`
-			}
-			if err := c.decode(r, &w); err != nil {
-				return nil, 0, err
-			}
-			out := make([]*KeyPair, 0, len(w.Keys))
-			for _, k := range w.Keys {
-				if k != nil {
-					out = append(out, k.pair())
-				}
-			}
-			return out, w.Count.int(), nil
-		}, yield)
+		walk(ctx, c, "listUserKeys", params, pg, c.parseKeyPairs, yield)
 	}
+}
+
+// ListUserKeysPage reads the one page opts.Page of listUserKeys (4.23):
+// GET command=listUserKeys&page=N&pagesize=M plus the filters.
+func (c *Client) ListUserKeysPage(ctx context.Context, opts ListUserKeysOptions) (*UserKeysPage, error) {
+	params, pg, err := opts.query()
+	if err != nil {
+		return nil, err
+	}
+	page, err := fetchPage(ctx, c, "listUserKeys", params, pg, c.parseKeyPairs)
+	if err != nil {
+		return nil, err
+	}
+	out := &UserKeysPage{KeyPairs: page.items, Count: page.count}
+	if page.next > 0 {
+		next := opts
+		next.Page = page.next
+		out.Next = &next
+	}
+	return out, nil
+}
+
+// query encodes the filters and validates the page.
+func (opts ListUserKeysOptions) query() (url.Values, paging, error) {
+	params, err := query.Values(opts)
+	if err != nil {
+		return nil, paging{}, cloudkeys.InvalidInput(Vendor, "ListUserKeysOptions", "cannot encode")
+	}
+	pg, err := newPaging(opts.Page, opts.PageSize)
+	return params, pg, err
+}
+
+func (c *Client) parseKeyPairs(r *reply) ([]*KeyPair, int, error) {
+	var w struct {
+		Count flexString     `json:"count"`
+		Keys  []*keyPairWire `json:"userapikey"`
+	}
+	if err := c.decode(r, &w); err != nil {
+		return nil, 0, err
+	}
+	out := make([]*KeyPair, 0, len(w.Keys))
+	for _, k := range w.Keys {
+		if k != nil {
+			out = append(out, k.pair())
+		}
+	}
+	return out, w.Count.int(), nil
 }
 
 // DeleteUserKeys deletes a key pair (4.23): POST command=deleteUserKeys&
@@ -317,7 +360,7 @@ func (c *Client) DeleteUserKeys(ctx context.Context, keyPairID string) error {
 // deleteUserKeys also reports how many times the command was sent.
 func (c *Client) deleteUserKeys(ctx context.Context, keyPairID string) (bool, error) {
 	if keyPairID == "" {
-		return false, cloudkeys.InvalidInput(vendor, "keyPairID", "must not be empty")
+		return false, cloudkeys.InvalidInput(Vendor, "keyPairID", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "deleteUserKeys", params: url.Values{"keypairid": {keyPairID}}, class: transport.IdempotentWrite, post: true})
 	if err != nil {
@@ -343,7 +386,7 @@ func (c *Client) deleteUserKeys(ctx context.Context, keyPairID string) (bool, er
 // command=listUserKeyRules&id=<key pair id>.
 func (c *Client) ListUserKeyRules(ctx context.Context, keyPairID string) ([]KeyRule, error) {
 	if keyPairID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "keyPairID", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "keyPairID", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "listUserKeyRules", params: url.Values{"id": {keyPairID}}, class: transport.Read})
 	if err != nil {

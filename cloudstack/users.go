@@ -14,8 +14,8 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
-// DefaultPageSize is the pagesize ListUsers and ListUserKeys ask for when
-// none is given.
+// DefaultPageSize is the pagesize ListUsers and ListUserKeys (and their
+// Page calls) ask for when none is given.
 const DefaultPageSize = 500
 
 // User is a CloudStack user as listUsers and getUser return it.
@@ -43,8 +43,9 @@ type User struct {
 	SecretKey cloudkeys.Secret `json:"secretkey"`
 }
 
-// ListUsersParams filter listUsers. Zero fields are not sent.
-type ListUsersParams struct {
+// ListUsersOptions filter listUsers and choose its pages. Zero fields are
+// not sent.
+type ListUsersOptions struct {
 	ID          string `url:"id,omitempty"`
 	Username    string `url:"username,omitempty"`
 	Account     string `url:"account,omitempty"`
@@ -57,22 +58,68 @@ type ListUsersParams struct {
 	// APIKeyAccess filters by the 4.20+ API-key access switch ("enabled",
 	// "disabled", "inherit").
 	APIKeyAccess string `url:"apikeyaccess,omitempty"`
-	// PageSize is the page size of the walk (default DefaultPageSize).
+	// Page is the first page to read, from 1 (0 means 1).
+	Page int `url:"-"`
+	// PageSize is the number of users per page (default DefaultPageSize).
 	PageSize int `url:"-"`
 }
 
-// ListUsers walks listUsers page by page (GET command=listUsers&page=N&
-// pagesize=M plus the filters), yielding each user. An empty answer
-// ({"listusersresponse":{}}) ends the walk; an error is yielded once, last.
-func (c *Client) ListUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
-	return c.listUsers(ctx, p, func(r *reply) ([]*User, int, error) {
-		var w struct {
-			Count flexString `json:"count"`
-			User  []*User    `json:"user"`
-		}
-		err := c.decode(r, &w)
-		return w.User, w.Count.int(), err
-	})
+// UsersPage is one page of listUsers.
+type UsersPage struct {
+	Users []*User
+	// Count is the number of matching users the server reports for the
+	// whole list (its "count"), 0 where it sends none.
+	Count int
+	// Next selects the page that follows (the same options, Page advanced),
+	// nil after the last page.
+	Next *ListUsersOptions
+}
+
+// ListUsers lists users page by page (GET command=listUsers&page=N&
+// pagesize=M plus the filters), from opts.Page, yielding each user. A short
+// or empty page ends the walk; an error is yielded once, last. It follows
+// [UsersPage].Next of [Client.ListUsersPage].
+func (c *Client) ListUsers(ctx context.Context, opts ListUsersOptions) iter.Seq2[*User, error] {
+	return c.listUsers(ctx, opts, c.parseUsers)
+}
+
+// ListUsersPage reads the one page opts.Page of listUsers: GET
+// command=listUsers&page=N&pagesize=M plus the filters.
+func (c *Client) ListUsersPage(ctx context.Context, opts ListUsersOptions) (*UsersPage, error) {
+	params, pg, err := opts.query()
+	if err != nil {
+		return nil, err
+	}
+	page, err := fetchPage(ctx, c, "listUsers", params, pg, c.parseUsers)
+	if err != nil {
+		return nil, err
+	}
+	out := &UsersPage{Users: page.items, Count: page.count}
+	if page.next > 0 {
+		next := opts
+		next.Page = page.next
+		out.Next = &next
+	}
+	return out, nil
+}
+
+// query encodes the filters and validates the page.
+func (opts ListUsersOptions) query() (url.Values, paging, error) {
+	params, err := query.Values(opts)
+	if err != nil {
+		return nil, paging{}, cloudkeys.InvalidInput(Vendor, "ListUsersOptions", "cannot encode")
+	}
+	pg, err := newPaging(opts.Page, opts.PageSize)
+	return params, pg, err
+}
+
+func (c *Client) parseUsers(r *reply) ([]*User, int, error) {
+	var w struct {
+		Count flexString `json:"count"`
+		User  []*User    `json:"user"`
+	}
+	err := c.decode(r, &w)
+	return w.User, w.Count.int(), err
 }
 
 // keyUser is the part of a listUsers entry a Key is made of (see userKey).
@@ -86,7 +133,7 @@ type keyUser struct {
 // listKeyUsers is ListUsers for ListKeys: it decodes only the fields of
 // keyUser, not the eighteen of User that a Key throws away (a third of the
 // time of a 100-user page went to decoding them).
-func (c *Client) listKeyUsers(ctx context.Context, p ListUsersParams) iter.Seq2[*User, error] {
+func (c *Client) listKeyUsers(ctx context.Context, p ListUsersOptions) iter.Seq2[*User, error] {
 	return c.listUsers(ctx, p, func(r *reply) ([]*User, int, error) {
 		var w struct {
 			Count flexString `json:"count"`
@@ -101,51 +148,85 @@ func (c *Client) listKeyUsers(ctx context.Context, p ListUsersParams) iter.Seq2[
 	})
 }
 
-func (c *Client) listUsers(ctx context.Context, p ListUsersParams, parse func(*reply) ([]*User, int, error)) iter.Seq2[*User, error] {
+func (c *Client) listUsers(ctx context.Context, opts ListUsersOptions, parse func(*reply) ([]*User, int, error)) iter.Seq2[*User, error] {
 	return func(yield func(*User, error) bool) {
-		params, err := query.Values(p)
+		params, pg, err := opts.query()
 		if err != nil {
-			yield(nil, cloudkeys.InvalidInput(vendor, "ListUsersParams", "cannot encode"))
+			yield(nil, err)
 			return
 		}
-		size := p.PageSize
-		if size <= 0 {
-			size = DefaultPageSize
-		}
-		walk(ctx, c, "listUsers", params, size, parse, yield)
+		walk(ctx, c, "listUsers", params, pg, parse, yield)
 	}
 }
 
-// walk pages through a list command. It stops on a short page, an empty
-// page, or when count items were seen (count is not trusted alone: 4.23's
-// listUserKeys reports the unfiltered total).
-func walk[T any](ctx context.Context, c *Client, command string, params url.Values, size int,
+// paging is the page number (from 1) and size of a list command's page.
+type paging struct{ page, size int }
+
+// newPaging validates a page number (0 means 1) and applies the default
+// size to a size that is not positive.
+func newPaging(page, size int) (paging, error) {
+	if page < 0 {
+		return paging{}, cloudkeys.InvalidInput(Vendor, "Page", "must not be negative")
+	}
+	if size <= 0 {
+		size = DefaultPageSize
+	}
+	return paging{page: max(page, 1), size: size}, nil
+}
+
+// listPage is one page of a list command: its items, the count the server
+// reports for the whole list, and the number of the page that follows (0
+// after the last).
+type listPage[T any] struct {
+	items []T
+	count int
+	next  int
+}
+
+// fetchPage reads page pg of a list command. The page is the last one when
+// it is short or empty, or when it reaches count items (count is not
+// trusted alone: 4.23's listUserKeys reports the unfiltered total).
+func fetchPage[T any](ctx context.Context, c *Client, command string, params url.Values, pg paging,
+	parse func(*reply) ([]T, int, error)) (listPage[T], error) {
+	q := cloneValues(params)
+	q.Set("page", strconv.Itoa(pg.page))
+	q.Set("pagesize", strconv.Itoa(pg.size))
+	r, err := c.do(ctx, call{command: command, params: q, class: transport.Read})
+	if err != nil {
+		return listPage[T]{}, err
+	}
+	items, count, err := parse(r)
+	if err != nil {
+		return listPage[T]{}, err
+	}
+	p := listPage[T]{items: items, count: count}
+	seen := (pg.page-1)*pg.size + len(items)
+	if len(items) == pg.size && (count <= 0 || seen < count) {
+		p.next = pg.page + 1
+	}
+	return p, nil
+}
+
+// walk pages through a list command from pg, yielding every item; an error
+// is yielded once, last.
+func walk[T any](ctx context.Context, c *Client, command string, params url.Values, pg paging,
 	parse func(*reply) ([]T, int, error), yield func(T, error) bool) {
 	var zero T
-	seen := 0
-	for page := 1; ; page++ {
-		q := cloneValues(params)
-		q.Set("page", strconv.Itoa(page))
-		q.Set("pagesize", strconv.Itoa(size))
-		r, err := c.do(ctx, call{command: command, params: q, class: transport.Read})
+	for {
+		p, err := fetchPage(ctx, c, command, params, pg, parse)
 		if err != nil {
 			yield(zero, err)
 			return
 		}
-		items, count, err := parse(r)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		for _, it := range items {
+		for _, it := range p.items {
 			if !yield(it, nil) {
 				return
 			}
 		}
-		seen += len(items)
-		if len(items) < size || (count > 0 && seen >= count) {
+		if p.next == 0 {
 			return
 		}
+		pg.page = p.next
 	}
 }
 
@@ -154,7 +235,7 @@ func walk[T any](ctx context.Context, c *Client, command string, params url.Valu
 // cloudkeys.ErrNotFound.
 func (c *Client) GetUserByAPIKey(ctx context.Context, apiKey string) (*User, error) {
 	if apiKey == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "apiKey", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "apiKey", "must not be empty")
 	}
 	r, err := c.do(ctx, call{command: "getUser", params: url.Values{"userapikey": {apiKey}}, class: transport.Read})
 	if err != nil {
@@ -219,9 +300,9 @@ func (c *Client) ListCapabilities(ctx context.Context) (*Capability, error) {
 	return w.Capability, nil
 }
 
-// UpdateUserParams are the parameters of updateUser. Only ID is required;
+// UpdateUserRequest are the parameters of updateUser. Only ID is required;
 // empty fields are not sent. UserAPIKey and UserSecretKey go together.
-type UpdateUserParams struct {
+type UpdateUserRequest struct {
 	ID string // "id": the user's UUID (required)
 	// UserAPIKey and UserSecretKey ("userapikey", "usersecretkey") set the
 	// user's keys to values the caller chooses: both or neither. The server
@@ -245,16 +326,16 @@ type UpdateUserParams struct {
 }
 
 // values encodes p; bad input names the field.
-func (p UpdateUserParams) values() (url.Values, error) {
+func (p UpdateUserRequest) values() (url.Values, error) {
 	if p.ID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "ID", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "ID", "must not be empty")
 	}
 	if (p.UserAPIKey == "") != p.UserSecretKey.IsZero() {
 		field := "UserSecretKey"
 		if p.UserAPIKey == "" {
 			field = "UserAPIKey"
 		}
-		return nil, cloudkeys.InvalidInput(vendor, field, "UserAPIKey and UserSecretKey go together")
+		return nil, cloudkeys.InvalidInput(Vendor, field, "UserAPIKey and UserSecretKey go together")
 	}
 	v := url.Values{"id": {p.ID}}
 	for _, f := range []struct{ field, name, value string }{
@@ -268,10 +349,10 @@ func (p UpdateUserParams) values() (url.Values, error) {
 			continue
 		}
 		if strings.TrimSpace(f.value) == "" {
-			return nil, cloudkeys.InvalidInput(vendor, f.field, "must not be blank")
+			return nil, cloudkeys.InvalidInput(Vendor, f.field, "must not be blank")
 		}
 		if hasControlCharacter(f.value) {
-			return nil, cloudkeys.InvalidInput(vendor, f.field, "contains a control character, which the server refuses (431)")
+			return nil, cloudkeys.InvalidInput(Vendor, f.field, "contains a control character, which the server refuses (431)")
 		}
 		v.Set(f.name, f.value)
 	}
@@ -313,7 +394,7 @@ func hasControlCharacter(s string) bool {
 // Blank values, values with a control character (which the server refuses
 // with 431) and a key without its secret are refused before sending
 // (cloudkeys.ErrInvalidRequest naming the field).
-func (c *Client) UpdateUser(ctx context.Context, p UpdateUserParams) (*User, error) {
+func (c *Client) UpdateUser(ctx context.Context, p UpdateUserRequest) (*User, error) {
 	params, err := p.values()
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudstack"
+	"github.com/cloudkeys/cloudkeys/internal/cloudstackwire"
 )
 
 const (
@@ -72,9 +73,8 @@ func newWire(t *testing.T, creds cloudstack.Credentials, bodies ...string) (*clo
 	w.mock.RegisterResponder(http.MethodGet, mockURL, responder)
 	w.mock.RegisterResponder(http.MethodPost, mockURL, responder)
 	c, err := cloudstack.New(mockURL, creds, cloudkeys.WithHTTPClient(&http.Client{Transport: w.mock}),
-		cloudkeys.WithClock(func() time.Time { return mockNow }), fastRetry)
+		cloudkeys.WithClock(func() time.Time { return mockNow }), fastRetry, cloudstack.WithPollInterval(time.Millisecond))
 	require.NoError(t, err)
-	c.SetPollInterval(time.Millisecond, time.Millisecond)
 	return c, w
 }
 
@@ -89,7 +89,7 @@ func signed(params url.Values) string {
 	p.Set("response", "json")
 	p.Set("signatureversion", "3")
 	p.Set("expires", "2026-01-02T03:09:05+0000")
-	return sortedEncode(p) + "&signature=" + cloudstack.EncodeValue(cloudstack.Sign(p, mockSK))
+	return sortedEncode(p) + "&signature=" + cloudstackwire.EncodeValue(cloudstackwire.Sign(p, mockSK))
 }
 
 func sortedEncode(p url.Values) string {
@@ -126,13 +126,13 @@ func TestWireReads(t *testing.T) {
 			url.Values{"command": {"getUser"}, "userapikey": {"k~1*"}}},
 		{"listUsers", `{"listusersresponse":{}}`,
 			func(c *cloudstack.Client) error {
-				_, err := collect(c.ListUsers(ctx, cloudstack.ListUsersParams{Keyword: "John Smith", ListAll: &tr, PageSize: 10}))
+				_, err := collect(c.ListUsers(ctx, cloudstack.ListUsersOptions{Keyword: "John Smith", ListAll: &tr, PageSize: 10}))
 				return err
 			},
 			url.Values{"command": {"listUsers"}, "keyword": {"John Smith"}, "listall": {"true"}, "page": {"1"}, "pagesize": {"10"}}},
 		{"listUserKeys", `{"listuserkeysresponse":{}}`,
 			func(c *cloudstack.Client) error {
-				_, err := collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{UserID: "u1", ShowPermissions: &tr}))
+				_, err := collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{UserID: "u1", ShowPermissions: &tr}))
 				return err
 			},
 			url.Values{"command": {"listUserKeys"}, "userid": {"u1"}, "showpermissions": {"true"}, "page": {"1"}, "pagesize": {"500"}}},
@@ -170,14 +170,14 @@ func TestWireWrites(t *testing.T) {
 	}{
 		{"registerUserKeys 4.22", []string{`{"registeruserkeysresponse":{"userkeys":{"apikey":"a","secretkey":"s"}}}`},
 			func(c *cloudstack.Client) error {
-				_, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: "u1"})
+				_, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: "u1"})
 				return err
 			},
 			url.Values{"command": {"registerUserKeys"}, "id": {"u1"}}},
 		{"registerUserKeys 4.23", []string{`{"registeruserkeysresponse":{"jobid":"j1","id":"kp1"}}`,
 			`{"queryasyncjobresultresponse":{"jobid":"j1","jobstatus":1,"jobresulttype":"object","jobresult":{"userkeys":{"id":"kp1","apikey":"a","secretkey":"s"}}}}`},
 			func(c *cloudstack.Client) error {
-				kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: "u1", Name: "ci key", Description: "a~b",
+				kp, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: "u1", Name: "ci key", Description: "a~b",
 					StartDate: start, EndDate: start.Add(24 * time.Hour),
 					Rules: []cloudstack.KeyRule{{Rule: "list*", Permission: "Allow", Description: "reads"}, {Rule: "*", Permission: "deny"}}})
 				if err == nil && kp.ID != "kp1" {
@@ -241,7 +241,7 @@ func TestWireIntegrationPort(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c, w := newWire(t, cloudstack.IntegrationPort(), `{"registeruserkeysresponse":{"userkeys":{"apikey":"a","secretkey":"s"}}}`)
-	_, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: "u 1"})
+	_, err := c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: "u 1"})
 	require.NoError(t, err)
 	r := w.last(t)
 	assert.Equal(t, http.MethodGet, r.Method, "the integration port reads only the query")
@@ -256,7 +256,7 @@ func TestWireAnswers(t *testing.T) {
 	c, w := newWire(t, cloudstack.APIKey(mockAK, mockSK),
 		`{"listuserkeysresponse":{"count":99,"userapikey":[{"id":"1"},{"id":"2"}]}}`,
 		`{"listuserkeysresponse":{"count":99,"userapikey":[{"id":"3"}]}}`)
-	got, err := collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{PageSize: 2}))
+	got, err := collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{PageSize: 2}))
 	require.NoError(t, err)
 	assert.Len(t, got, 3)
 	w.mu.Lock()
@@ -266,7 +266,7 @@ func TestWireAnswers(t *testing.T) {
 	// Dates in CloudStack's format.
 	c, _ = newWire(t, cloudstack.APIKey(mockAK, mockSK),
 		`{"listuserkeysresponse":{"count":1,"userapikey":[{"uuid":"x","created":"2026-08-20T08:51:52-0300","enddate":"2026-09-20T08:51:52-0300","accounttype":"DOMAIN_ADMIN"}]}}`)
-	got, err = collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{}))
+	got, err = collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{}))
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, "x", got[0].ID)

@@ -12,13 +12,23 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
-// DefaultPageSize is the page size ListAccounts asks for when
-// ListAccountsOptions.PageSize is 0.
+// DefaultPageSize is the page size ListAccounts and ListAccountsPage ask
+// for when ListAccountsOptions.PageSize is 0.
 const DefaultPageSize = 100
 
-// ListAccountsOptions controls [Client.ListAccounts].
+// ListAccountsOptions chooses the pages of [Client.ListAccounts] and
+// [Client.ListAccountsPage].
 type ListAccountsOptions struct {
 	PageSize int // "limit" per request; 0 means DefaultPageSize
+	Offset   int // "offset" of the first sub-account to read
+}
+
+// AccountsPage is one page of GET /v2/accounts.
+type AccountsPage struct {
+	Users []*User // the answer's "users": sub-accounts with their keys
+	// Next selects the page that follows (Offset advanced past this page),
+	// nil after the last page (one shorter than PageSize).
+	Next *ListAccountsOptions
 }
 
 type pageQuery struct {
@@ -26,19 +36,23 @@ type pageQuery struct {
 	Offset int `url:"offset"`
 }
 
-// ListAccountsPage calls GET /v2/accounts?limit=<limit>&offset=<offset> and
-// returns one page of sub-accounts (the answer's "users"), with their API
-// keys and e24files keys.
-func (c *Client) ListAccountsPage(ctx context.Context, limit, offset int) ([]User, error) {
-	if limit <= 0 {
-		return nil, cloudkeys.InvalidInput(Vendor, "limit", "must be positive")
+// ListAccountsPage calls GET /v2/accounts?limit=<PageSize>&offset=<Offset>
+// and returns one page of sub-accounts (the answer's "users"), with their
+// API keys and e24files keys.
+func (c *Client) ListAccountsPage(ctx context.Context, opts ListAccountsOptions) (*AccountsPage, error) {
+	size := opts.PageSize
+	switch {
+	case size < 0:
+		return nil, cloudkeys.InvalidInput(Vendor, "PageSize", "must not be negative")
+	case size == 0:
+		size = DefaultPageSize
 	}
-	if offset < 0 {
-		return nil, cloudkeys.InvalidInput(Vendor, "offset", "must not be negative")
+	if opts.Offset < 0 {
+		return nil, cloudkeys.InvalidInput(Vendor, "Offset", "must not be negative")
 	}
-	v, err := query.Values(pageQuery{Limit: limit, Offset: offset})
+	v, err := query.Values(pageQuery{Limit: size, Offset: opts.Offset})
 	if err != nil {
-		return nil, cloudkeys.InvalidInput(Vendor, "limit", "cannot encode")
+		return nil, cloudkeys.InvalidInput(Vendor, "PageSize", "cannot encode")
 	}
 	var out struct {
 		Users oneOrMany[User] `json:"users"`
@@ -46,36 +60,36 @@ func (c *Client) ListAccountsPage(ctx context.Context, limit, offset int) ([]Use
 	if _, err := c.tc.Call(ctx, transport.Call{Operation: "ListAccounts", Class: transport.Read, Method: http.MethodGet, Path: "/accounts", RawQuery: v.Encode(), Out: &out}); err != nil {
 		return nil, err
 	}
-	return out.Users, nil
+	page := &AccountsPage{Users: make([]*User, len(out.Users))}
+	for i := range out.Users {
+		page.Users[i] = &out.Users[i]
+	}
+	if len(page.Users) >= size {
+		next := opts
+		next.Offset += len(page.Users)
+		page.Next = &next
+	}
+	return page, nil
 }
 
-// ListAccounts iterates over the sub-accounts, fetching pages of
-// GET /v2/accounts?limit&offset lazily until a page comes back short. An
+// ListAccounts iterates over the sub-accounts from opts.Offset, fetching
+// pages of GET /v2/accounts?limit&offset lazily until a page comes back
+// short: it follows [AccountsPage].Next of [Client.ListAccountsPage]. An
 // error is yielded once, as the last element.
 func (c *Client) ListAccounts(ctx context.Context, opts ListAccountsOptions) iter.Seq2[*User, error] {
-	size := opts.PageSize
 	return func(yield func(*User, error) bool) {
-		if size < 0 {
-			yield(nil, cloudkeys.InvalidInput(Vendor, "PageSize", "must not be negative"))
-			return
-		}
-		if size == 0 {
-			size = DefaultPageSize
-		}
-		for offset := 0; ; offset += size {
-			page, err := c.ListAccountsPage(ctx, size, offset)
+		for next := &opts; next != nil; {
+			page, err := c.ListAccountsPage(ctx, *next)
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			for i := range page {
-				if !yield(&page[i], nil) {
+			for _, u := range page.Users {
+				if !yield(u, nil) {
 					return
 				}
 			}
-			if len(page) < size {
-				return
-			}
+			next = page.Next
 		}
 	}
 }

@@ -265,12 +265,32 @@ func TestFakeEndpoints(t *testing.T) {
 			emails = append(emails, u.Email)
 		}
 		assert.Equal(t, []string{"seed0@example.com", "seed1@example.com", "seed2@example.com", "seed3@example.com", "new@example.com"}, emails)
+		for _, size := range []int{1, 2, 5, 6} {
+			var paged []string
+			pages := 0
+			for next := &(e24.ListAccountsOptions{PageSize: size}); next != nil; pages++ {
+				p, err := c.ListAccountsPage(ctx, *next)
+				require.NoError(t, err)
+				for _, u := range p.Users {
+					paged = append(paged, u.Email)
+				}
+				next = p.Next
+			}
+			assert.Equal(t, emails, paged, "page size %d", size)
+			assert.Equal(t, 5/size+1, pages, "page size %d: full pages, then a short one", size)
+		}
+		var fromOffset []string
+		for u, err := range c.ListAccounts(ctx, e24.ListAccountsOptions{PageSize: 2, Offset: 3}) {
+			require.NoError(t, err)
+			fromOffset = append(fromOffset, u.Email)
+		}
+		assert.Equal(t, emails[3:], fromOffset)
 
 		sub := srv.ClientFor(u.API[0].APIKey, u.API[0].SecretKey, fastRetry())
 		subAcc, err := sub.GetAccount(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, u.ID, subAcc.ID)
-		_, err = sub.ListAccountsPage(ctx, 10, 0)
+		_, err = sub.ListAccountsPage(ctx, e24.ListAccountsOptions{PageSize: 10})
 		require.ErrorIs(t, err, cloudkeys.ErrForbidden)
 	})
 }

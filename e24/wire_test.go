@@ -136,8 +136,11 @@ func TestWireEndpoints(t *testing.T) {
 			method: "POST", path: "/v2/account/files-new-secret-key", body: `{"api_key":"AKEXAMPLE"}`,
 		},
 		{
-			name:   "ListAccountsPage",
-			call:   func(c *e24.Client) error { _, err := c.ListAccountsPage(ctx, 10, 0); return err },
+			name: "ListAccountsPage",
+			call: func(c *e24.Client) error {
+				_, err := c.ListAccountsPage(ctx, e24.ListAccountsOptions{PageSize: 10})
+				return err
+			},
 			answer: `{"success":true,"users":[]}`, method: "GET", path: "/v2/accounts", query: "limit=10&offset=0",
 			wantAuth: "AKEXAMPLE:yPT3ym3E7V1u26Nt1n7ig4oEhBcLt/8vzRiP4vmdTtw=",
 		},
@@ -249,7 +252,9 @@ func TestWireBadInputSendsNothing(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.CreateAccount(ctx, e24.CreateAccountRequest{Email: "a@b"})
 	errs = append(errs, err)
-	_, err = c.ListAccountsPage(ctx, 0, 0)
+	_, err = c.ListAccountsPage(ctx, e24.ListAccountsOptions{PageSize: -1})
+	errs = append(errs, err)
+	_, err = c.ListAccountsPage(ctx, e24.ListAccountsOptions{Offset: -1})
 	errs = append(errs, err)
 	_, err = c.CreateKey(ctx, cloudkeys.CreateKeyRequest{ExpiresAt: time.Now()})
 	errs = append(errs, err)

@@ -57,8 +57,8 @@ func TestUnreadableAnswers(t *testing.T) {
 					got = cc
 				}
 			} else {
-				var page *huaweibcs.ListCredentialsResult
-				page, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+				var page *huaweibcs.CredentialsPage
+				page, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 				if page != nil {
 					got = page
 				}
@@ -99,7 +99,7 @@ func TestErrorTextIsCleaned(t *testing.T) {
 	c, mock, _ := mockClient(t, huaweibcs.AKSK(wireAK, wireSK))
 	mock.RegisterResponder("GET", `=~/credentials\z`, httpmock.NewStringResponder(400,
 		`{"error_code":"BCS.03400001","error_msg":"Invalid request.`+jsonEvil+`","request_id":"r1"}`))
-	_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "BCS.03400001", ae.Code)
@@ -112,7 +112,7 @@ func TestErrorTextIsCleaned(t *testing.T) {
 	require.NoError(t, err)
 	mock2.RegisterResponder("POST", "https://iam.example.test/v3/auth/tokens",
 		httpmock.NewStringResponder(201, `{}`).HeaderSet(http.Header{huaweibcs.RequestIDHeader: {"id\x1b]0;x\x07" + strings.Repeat("y", 4096)}}))
-	_, err = c2.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = c2.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, huaweibcs.LoginOperation, ae.Operation)
 	checkCleaned(t, ae.RequestID)

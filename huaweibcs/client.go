@@ -94,25 +94,6 @@ func New(endpoint, projectID string, creds Credentials, opts ...cloudkeys.Option
 // ProjectID returns the project id the client works in.
 func (c *Client) ProjectID() string { return c.projectID }
 
-// signAKSK signs one attempt: X-Project-Id (and X-Security-Token for
-// temporary credentials) and a fresh X-Sdk-Date from the client's clock are
-// set, then signed together with host.
-func (c *Client) signAKSK(_ context.Context, o *transport.Outgoing) error {
-	o.Header.Set(HeaderProjectID, c.projectID)
-	o.Header.Set(HeaderSdkDate, o.Now.UTC().Format(DateFormat))
-	signed := DefaultSignedHeaders
-	if !c.creds.securityToken.IsZero() {
-		o.Header.Set(HeaderSecurityToken, c.creds.securityToken.Reveal())
-		signed = "host;x-project-id;x-sdk-date;x-security-token"
-	}
-	auth, err := SignAKSK(c.creds.ak, c.creds.sk.Reveal(), o.Method, o.URL, o.Header, signed, o.Body)
-	if err != nil {
-		return err
-	}
-	o.Header.Set("Authorization", auth)
-	return nil
-}
-
 // call sends k (transport.Call). With Password credentials it carries the
 // IAM token of the client's session source (newTokenSource), which logs in
 // once for all concurrent callers, renews the token before it expires and,

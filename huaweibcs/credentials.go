@@ -45,8 +45,9 @@ func Token(token string) Credentials {
 }
 
 // AKSK authenticates with a permanent access key pair: every attempt is
-// signed with SDK-HMAC-SHA256 (see [SignAKSK]) over the host, X-Project-Id
-// and X-Sdk-Date headers. The secret key never leaves the process.
+// signed with SDK-HMAC-SHA256, Huawei's API-gateway signature (as its own
+// SDK computes it), over the host, X-Project-Id and X-Sdk-Date headers.
+// The secret key never leaves the process.
 func AKSK(ak, sk string) Credentials {
 	return Credentials{kind: kindAKSK, ak: ak, sk: cloudkeys.NewSecret(sk)}
 }

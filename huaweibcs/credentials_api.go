@@ -48,53 +48,66 @@ type Allowlist struct {
 	Info string `json:"allowlist_info"`
 }
 
-// ListCredentialsRequest is the query of ListCredentials.
-type ListCredentialsRequest struct {
+// ListCredentialsOptions choose the pages of [Client.ListCredentials] and
+// [Client.ListCredentialsPage].
+type ListCredentialsOptions struct {
 	// Offset is the start position, 0..1000.
 	Offset int `url:"offset"`
-	// Limit is the page size, 1..1000; 0 leaves it to the server. The
-	// server may return fewer items than asked (the reference caps a page
-	// at 100), so a short page is not the last one.
+	// Limit is the page size, 1..1000; 0 leaves it to the server for one
+	// page, and asks for 1000 when iterating. The server may return fewer
+	// items than asked (the reference caps a page at 100), so a short page
+	// is not the last one.
 	Limit int `url:"limit,omitempty"`
 }
 
-// ListCredentialsResult is one page of ListCredentials.
-type ListCredentialsResult struct {
+// CredentialsPage is one page of ListPublicChainCredentials.
+type CredentialsPage struct {
 	Credentials []Credential `json:"credentials"`
 	// Count is the total number of credentials, not the length of this page.
 	Count int `json:"count"`
+	// Next selects the page that follows (Offset advanced past this page),
+	// nil after the last page: an empty one, or one that reaches Count. It
+	// is nil too where the API cannot page further (offset is limited to
+	// 1000): Count then exceeds Offset plus the credentials of this page
+	// (see ErrOffsetLimit).
+	Next *ListCredentialsOptions `json:"-"`
 }
 
-// ListCredentials sends GET /v1/{project_id}/node-provider/credentials
+// ListCredentialsPage sends GET /v1/{project_id}/node-provider/credentials
 // ?offset=&limit= and returns one page. Reads are retried on 429
 // (APIGW.0308, BCS.03429001), 502, 503, 504 and connection errors. An
 // answer that cannot be read is a *cloudkeys.UndecodableAnswerError
 // (cloudkeys.ErrServer) that never quotes it.
-func (c *Client) ListCredentials(ctx context.Context, req ListCredentialsRequest) (*ListCredentialsResult, error) {
-	if req.Offset < 0 || req.Offset > MaxOffset {
+func (c *Client) ListCredentialsPage(ctx context.Context, opts ListCredentialsOptions) (*CredentialsPage, error) {
+	if opts.Offset < 0 || opts.Offset > MaxOffset {
 		return nil, cloudkeys.InvalidInput(Vendor, "Offset", "must be 0.."+strconv.Itoa(MaxOffset))
 	}
-	if req.Limit < 0 || req.Limit > MaxLimit {
+	if opts.Limit < 0 || opts.Limit > MaxLimit {
 		return nil, cloudkeys.InvalidInput(Vendor, "Limit", "must be 1.."+strconv.Itoa(MaxLimit)+" (0 for the server's default)")
 	}
-	q, err := query.Values(req)
+	q, err := query.Values(opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: encode query: %w", Vendor, OpList, err)
 	}
-	var res ListCredentialsResult
+	var res CredentialsPage
 	if _, err := c.call(ctx, transport.Call{
 		Operation: OpList, Class: transport.Read, Method: http.MethodGet, Path: c.basePath, Query: q,
 		Out: &res, Need: func(*transport.Response) error { return res.settle() },
 	}); err != nil {
 		return nil, err
 	}
+	if n := len(res.Credentials); n > 0 && opts.Offset+n < res.Count && opts.Offset+n <= MaxOffset {
+		next := opts
+		next.Offset += n
+		res.Next = &next
+	}
 	return &res, nil
 }
 
 // parseList decodes a list answer and settles it. Its errors never quote
 // the answer.
-func parseList(body []byte) (*ListCredentialsResult, error) {
-	var res ListCredentialsResult
+func parseList(body []byte) (*CredentialsPage, error) {
+	var res CredentialsPage
 	if err := json.Unmarshal(body, &res); err != nil {
 		return nil, transport.NewBadAnswer(err)
 	}
@@ -105,7 +118,7 @@ func parseList(body []byte) (*ListCredentialsResult, error) {
 }
 
 // settle checks a decoded list answer and parses its times.
-func (res *ListCredentialsResult) settle() error {
+func (res *CredentialsPage) settle() error {
 	if res.Count < 0 {
 		return &transport.BadAnswer{Problem: "negative count in the list answer"}
 	}
@@ -130,24 +143,30 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-// ErrOffsetLimit is yielded by AllCredentials when the server holds more
+// ErrOffsetLimit is yielded by ListCredentials when the server holds more
 // credentials than the API can page to: offset may not exceed 1000, so with
 // pages of at most 100 items only the first 1100 are reachable. It matches
 // cloudkeys.ErrUnsupported.
 var ErrOffsetLimit = fmt.Errorf("%s: more credentials than the API can list (offset is limited to %d): %w", Vendor, MaxOffset, cloudkeys.ErrUnsupported)
 
-// AllCredentials iterates over every credential of the project. It asks for
-// the largest page (limit=1000) and advances offset by the number of items
+// ListCredentials iterates over the credentials of the project from
+// opts.Offset, following [CredentialsPage].Next of
+// [Client.ListCredentialsPage]. It asks for the largest page (limit=1000
+// unless opts.Limit is set) and advances offset by the number of items
 // that came back until Count items have been seen, so a page the server
 // capped (at 100) is not taken for the last. It stops early on an empty
-// page. Past offset 1000 the API cannot go: if Count is still not reached it
-// yields an error matching ErrOffsetLimit. An error is yielded once, last.
-// Credentials created or deleted while iterating may be skipped or repeated.
-func (c *Client) AllCredentials(ctx context.Context) iter.Seq2[*Credential, error] {
+// page. Past offset 1000 the API cannot go: if Count is still not reached
+// it yields an error matching ErrOffsetLimit. An error is yielded once,
+// last. Credentials created or deleted while iterating may be skipped or
+// repeated.
+func (c *Client) ListCredentials(ctx context.Context, opts ListCredentialsOptions) iter.Seq2[*Credential, error] {
 	return func(yield func(*Credential, error) bool) {
-		offset, seen := 0, 0
+		if opts.Limit == 0 {
+			opts.Limit = MaxLimit
+		}
+		next := &opts
 		for {
-			page, err := c.ListCredentials(ctx, ListCredentialsRequest{Offset: offset, Limit: MaxLimit})
+			page, err := c.ListCredentialsPage(ctx, *next)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -157,16 +176,14 @@ func (c *Client) AllCredentials(ctx context.Context) iter.Seq2[*Credential, erro
 					return
 				}
 			}
-			n := len(page.Credentials)
-			seen += n
-			if n == 0 || seen >= page.Count {
+			seen := next.Offset + len(page.Credentials)
+			if page.Next == nil {
+				if len(page.Credentials) > 0 && seen < page.Count {
+					yield(nil, fmt.Errorf("%w (listed %d of %d)", ErrOffsetLimit, seen, page.Count))
+				}
 				return
 			}
-			offset += n
-			if offset > MaxOffset {
-				yield(nil, fmt.Errorf("%w (listed %d of %d)", ErrOffsetLimit, seen, page.Count))
-				return
-			}
+			next = page.Next
 		}
 	}
 }
@@ -196,7 +213,7 @@ type CreatedCredential struct {
 //
 // A create is never re-sent after an ambiguous failure: if its answer is
 // lost, the error matches cloudkeys.ErrOutcomeUnknown and the key may exist;
-// reconcile with AllCredentials (match the description). The one repeat is
+// reconcile with ListCredentials (match the description). The one repeat is
 // with Password credentials after a 401, which proves the create was not
 // carried out: it is sent again once with a fresh token (see Client.do).
 //

@@ -23,7 +23,7 @@
 // # Authentication
 //
 //   - [Token]: an IAM user token in X-Auth-Token.
-//   - [AKSK]: every attempt signed with SDK-HMAC-SHA256 ([SignAKSK]) over
+//   - [AKSK]: every attempt signed with SDK-HMAC-SHA256 (as Huawei's SDK signs) over
 //     host, X-Project-Id and a fresh X-Sdk-Date (the gateway refuses a date
 //     more than 15 minutes off, so the clock must be right).
 //   - [Password]: POST <iam>/v3/auth/tokens (project-scoped password login); the
@@ -52,7 +52,7 @@
 //     every vendor. No error text quotes an answer.
 //   - Times are RFC 3339; update_time is the time of last use (Key.LastUsedAt).
 //   - offset is limited to 1000 and pages to 100 items, so only the first 1100
-//     credentials can be listed; past that [Client.AllCredentials] yields an
+//     credentials can be listed; past that [Client.ListCredentials] yields an
 //     error matching [ErrOffsetLimit] (and cloudkeys.ErrUnsupported) rather
 //     than silently stopping. The reference caps count at 1000, so a real
 //     project should never get there.

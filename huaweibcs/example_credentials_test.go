@@ -24,7 +24,7 @@ func ExampleClient_CreateCredential() {
 	}
 	fmt.Println("id:", len(cred.ID), "characters; secret:", cred.APIKey, "- store cred.APIKey.Reveal() now, it is shown only once")
 
-	page, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Limit: 10})
+	page, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Limit: 10})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func Example() {
 	// The secret comes back only now; store it. It never prints.
 	fmt.Println("secret:", created.APIKey, "length", len(created.APIKey.Reveal()))
 
-	for cr, err := range c.AllCredentials(ctx) {
+	for cr, err := range c.ListCredentials(ctx, huaweibcs.ListCredentialsOptions{}) {
 		if err != nil {
 			fmt.Println("list:", err)
 			return

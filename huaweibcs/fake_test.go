@@ -21,6 +21,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 var fastRetry = cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})
@@ -63,7 +64,7 @@ func TestLifecycleEveryAuthMethod(t *testing.T) {
 					assert.Equal(t, "application/octet-stream", cc.ContentType)
 				}
 
-				page, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Limit: 100})
+				page, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Limit: 100})
 				require.NoError(t, err)
 				var found *huaweibcs.Credential
 				for i := range page.Credentials {
@@ -159,7 +160,7 @@ func TestPagingOverThousandKeys(t *testing.T) {
 	srv.ResetRequests()
 
 	var ids []string
-	for cr, err := range c.AllCredentials(ctx) {
+	for cr, err := range c.ListCredentials(ctx, huaweibcs.ListCredentialsOptions{}) {
 		require.NoError(t, err)
 		ids = append(ids, cr.ID)
 	}
@@ -185,7 +186,7 @@ func TestPagingOverThousandKeys(t *testing.T) {
 	// Breaking off early stops fetching.
 	srv.ResetRequests()
 	n := 0
-	for _, err := range c.AllCredentials(ctx) {
+	for _, err := range c.ListCredentials(ctx, huaweibcs.ListCredentialsOptions{}) {
 		require.NoError(t, err)
 		n++
 		if n == 150 {
@@ -206,6 +207,71 @@ func TestPagingPastOffsetLimit(t *testing.T) {
 	assert.ErrorIs(t, err, cloudkeys.ErrUnsupported)
 	assert.Len(t, keys, 1100)
 	assert.Contains(t, err.Error(), "listed 1100 of 1150")
+}
+
+// TestListCredentialsPages: Next leads page by page through what the
+// iterator yields, from any Offset; past offset 1000 it is nil while Count
+// says more exist.
+func TestListCredentialsPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct {
+		seed      int
+		opts      huaweibcs.ListCredentialsOptions
+		pages     int
+		unreached int // credentials Count reports that no page reaches
+	}{
+		{0, huaweibcs.ListCredentialsOptions{Limit: 100}, 1, 0},
+		{25, huaweibcs.ListCredentialsOptions{}, 3, 0}, // the server's default page: 10
+		{250, huaweibcs.ListCredentialsOptions{Limit: 100}, 3, 0},
+		{250, huaweibcs.ListCredentialsOptions{Limit: 50}, 5, 0},
+		{250, huaweibcs.ListCredentialsOptions{Offset: 120, Limit: 100}, 2, 0},
+		{1150, huaweibcs.ListCredentialsOptions{Offset: 950, Limit: 100}, 1, 100},
+	} {
+		t.Run(fmt.Sprintf("%d %+v", tc.seed, tc.opts), func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, huaweibcstest.WithInMemory())
+			srv.SeedCredentials(tc.seed)
+			c := srv.Client(fastRetry)
+			var paged []string
+			pages, count := 0, 0
+			for next := &tc.opts; next != nil; pages++ {
+				p, err := c.ListCredentialsPage(ctx, *next)
+				require.NoError(t, err)
+				for _, cr := range p.Credentials {
+					paged = append(paged, cr.ID)
+				}
+				next, count = p.Next, p.Count
+			}
+			assert.Equal(t, tc.pages, pages)
+			assert.Equal(t, tc.seed, count)
+			assert.Len(t, paged, tc.seed-tc.opts.Offset-tc.unreached)
+			var listed []string
+			var lerr error
+			for cr, err := range c.ListCredentials(ctx, tc.opts) {
+				if err != nil {
+					lerr = err
+					break
+				}
+				listed = append(listed, cr.ID)
+			}
+			assert.Equal(t, paged, listed)
+			if tc.unreached > 0 {
+				assert.ErrorIs(t, lerr, huaweibcs.ErrOffsetLimit)
+			} else {
+				assert.NoError(t, lerr)
+			}
+		})
+	}
+	c := newFake(t, huaweibcstest.WithInMemory()).Client(fastRetry)
+	_, err := cloudkeys.Collect(func(yield func(*cloudkeys.Key, error) bool) {
+		for _, err := range c.AllCredentials(ctx) {
+			if !yield(nil, err) {
+				return
+			}
+		}
+	})
+	assert.NoError(t, err)
 }
 
 func TestLostCreateIsOutcomeUnknownWithExactlyOneKey(t *testing.T) {
@@ -277,7 +343,7 @@ func TestReadsRetried(t *testing.T) {
 			srv.AddCredential("a")
 			c := srv.Client(fastRetry)
 			srv.FailNextWith(2, tc.fault)
-			page, err := c.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{})
+			page, err := c.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{})
 			require.NoError(t, err)
 			assert.Equal(t, 1, page.Count)
 			assert.Len(t, srv.Requests(), 3)
@@ -307,7 +373,7 @@ func TestErrorMappings(t *testing.T) {
 			srv := newFake(t)
 			c := srv.Client(fastRetry)
 			srv.FailNextWith(3, tc.fault)
-			_, err := c.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{})
+			_, err := c.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{})
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.sentinel)
 			ae := apiErr(t, err)
@@ -339,7 +405,7 @@ func TestServiceValidationErrors(t *testing.T) {
 	// Another project.
 	other, err := huaweibcs.New(srv.URL(), "fedcba9876543210fedcba9876543210", huaweibcs.AKSK(huaweibcstest.AccessKey, huaweibcstest.SecretKey), fastRetry)
 	require.NoError(t, err)
-	_, err = other.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = other.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrForbidden)
 	assert.Equal(t, "APIGW.0310", apiErr(t, err).Code)
 }
@@ -354,10 +420,22 @@ func TestValidationBeforeAnyRequest(t *testing.T) {
 		name string
 		err  error
 	}{
-		{"offset<0", func() error { _, e := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Offset: -1}); return e }()},
-		{"offset>1000", func() error { _, e := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Offset: 1001}); return e }()},
-		{"limit>1000", func() error { _, e := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Limit: 1001}); return e }()},
-		{"limit<0", func() error { _, e := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Limit: -1}); return e }()},
+		{"offset<0", func() error {
+			_, e := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Offset: -1})
+			return e
+		}()},
+		{"offset>1000", func() error {
+			_, e := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Offset: 1001})
+			return e
+		}()},
+		{"limit>1000", func() error {
+			_, e := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Limit: 1001})
+			return e
+		}()},
+		{"limit<0", func() error {
+			_, e := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Limit: -1})
+			return e
+		}()},
 		{"description", func() error {
 			_, e := c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: long})
 			return e
@@ -410,29 +488,29 @@ func TestAKSKRejectedByFake(t *testing.T) {
 
 	bad, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.AKSK(huaweibcstest.AccessKey, "wrong-secret"), fastRetry)
 	require.NoError(t, err)
-	_, err = bad.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = bad.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 	assert.Equal(t, huaweibcs.CodeGatewayAuth, apiErr(t, err).Code)
 	assert.Equal(t, 1, apiErr(t, err).Attempts, "a 401 is not retried")
 
 	unknown, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.AKSK("NOSUCHAK", "x"), fastRetry)
 	require.NoError(t, err)
-	_, err = unknown.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = unknown.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 
 	// Clock skew beyond 15 minutes either way.
 	for _, skew := range []time.Duration{16 * time.Minute, -16 * time.Minute} {
 		c := srv.Client(fastRetry, cloudkeys.WithClock(func() time.Time { return srv.Now().Add(skew) }))
-		_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+		_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 		assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 		assert.Equal(t, huaweibcs.CodeGatewayAppAuth, apiErr(t, err).Code)
 	}
 	// Within the window it works, and a moved server clock is followed.
 	c := srv.Client(fastRetry, cloudkeys.WithClock(func() time.Time { return srv.Now().Add(14 * time.Minute) }))
-	_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	srv.Clock().Set(time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC))
-	_, err = srv.Client(fastRetry).ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = srv.Client(fastRetry).ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 
 	// No credentials at all.
@@ -446,7 +524,7 @@ func TestAKSKRejectedByFake(t *testing.T) {
 	srv.AddAccessKey("TEMPAK", "tempsk")
 	tc, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.TemporaryAKSK("TEMPAK", "tempsk", "sessiontoken"), fastRetry, cloudkeys.WithClock(srv.Now))
 	require.NoError(t, err)
-	_, err = tc.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = tc.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	last := srv.Requests()[len(srv.Requests())-1]
 	assert.Equal(t, "sessiontoken", last.Header.Get("X-Security-Token"))
@@ -475,11 +553,11 @@ func TestSignedRawRequestsVerify(t *testing.T) {
 			require.NoError(t, err)
 			u.RawQuery = tc.query
 			h := http.Header{}
-			h.Set(huaweibcs.HeaderSdkDate, srv.Now().UTC().Format(huaweibcs.DateFormat))
+			h.Set(huaweiwire.HeaderSdkDate, srv.Now().UTC().Format(huaweiwire.DateFormat))
 			h.Set(huaweibcs.HeaderProjectID, huaweibcstest.ProjectID)
 			h.Set("X-Custom", " spaced value ")
 			h.Set("Content-Type", "application/json")
-			auth, err := huaweibcs.SignAKSK(huaweibcstest.AccessKey, huaweibcstest.SecretKey, tc.method, u, h, "host;x-custom;x-project-id;x-sdk-date", tc.body)
+			auth, err := huaweiwire.SignAKSK(huaweibcstest.AccessKey, huaweibcstest.SecretKey, tc.method, u, h, "host;x-custom;x-project-id;x-sdk-date", tc.body)
 			require.NoError(t, err)
 			h.Set("Authorization", auth)
 			body := tc.body
@@ -504,19 +582,19 @@ func TestTokenClient(t *testing.T) {
 	srv := newFake(t)
 	c := srv.TokenClient(fastRetry)
 	ctx := context.Background()
-	_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	assert.Empty(t, srv.Requests()[0].Header.Get("Authorization"))
 	assert.NotEmpty(t, srv.Requests()[0].Header.Get("X-Auth-Token"))
 
 	srv.Clock().Advance(25 * time.Hour)
-	_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 	assert.Equal(t, huaweibcs.CodeAuthFailed, apiErr(t, err).Code)
 
 	bogus, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.Token("bogus-token"), fastRetry)
 	require.NoError(t, err)
-	_, err = bogus.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = bogus.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 }
 
@@ -528,7 +606,7 @@ func TestPasswordLoginCachingExpiryAndRefresh(t *testing.T) {
 	ctx := context.Background()
 
 	for range 5 {
-		_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+		_, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 1, srv.Logins(), "the token is cached")
@@ -541,14 +619,14 @@ func TestPasswordLoginCachingExpiryAndRefresh(t *testing.T) {
 
 	// Shortly before expiry (24 h) the token is renewed.
 	srv.Clock().Advance(24*time.Hour - 4*time.Minute)
-	_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, 2, srv.Logins())
 
 	// A token revoked server-side: 401, one new login, the call repeated.
 	srv.RevokeTokens()
 	srv.ResetRequests()
-	_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, 3, srv.Logins())
 	assert.Len(t, srv.Requests(), 3, "list (401), login, list")
@@ -565,15 +643,15 @@ func TestPasswordLoginCachingExpiryAndRefresh(t *testing.T) {
 	// Short-lived tokens are renewed before they expire.
 	srv.SetTokenTTL(4 * time.Minute)
 	srv.RevokeTokens()
-	_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	n := srv.Logins()
 	srv.Clock().Advance(time.Minute)
-	_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, n, srv.Logins())
 	srv.Clock().Advance(90 * time.Second)
-	_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, n+1, srv.Logins())
 }
@@ -587,7 +665,7 @@ func TestPasswordSingleFlight(t *testing.T) {
 	errs := make(chan error, 32)
 	for range 32 {
 		wg.Go(func() {
-			_, err := c.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{})
+			_, err := c.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{})
 			errs <- err
 		})
 	}
@@ -605,7 +683,7 @@ func TestPasswordLoginFailures(t *testing.T) {
 	ctx := context.Background()
 	c, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.Password(srv.IAMEndpoint()+"/v3", huaweibcstest.Domain, huaweibcstest.User, "wrong-password"), fastRetry)
 	require.NoError(t, err)
-	_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 	ae := apiErr(t, err)
@@ -619,14 +697,14 @@ func TestPasswordLoginFailures(t *testing.T) {
 	// Login answers retried like reads when throttled.
 	srv.ResetRequests()
 	srv.FailNext(1, http.StatusServiceUnavailable)
-	_, err = srv.PasswordClient(fastRetry).ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = srv.PasswordClient(fastRetry).ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 
 	// Concurrent callers see the login error too, and a cancelled context
 	// stops a waiting caller.
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = srv.PasswordClient(fastRetry).ListCredentials(cctx, huaweibcs.ListCredentialsRequest{})
+	_, err = srv.PasswordClient(fastRetry).ListCredentialsPage(cctx, huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, context.Canceled)
 }
 
@@ -740,7 +818,7 @@ func TestReplaceKey(t *testing.T) {
 
 func findCredential(t *testing.T, c *huaweibcs.Client, id string) *huaweibcs.Credential {
 	t.Helper()
-	for cr, err := range c.AllCredentials(context.Background()) {
+	for cr, err := range c.ListCredentials(context.Background(), huaweibcs.ListCredentialsOptions{}) {
 		require.NoError(t, err)
 		if cr.ID == id {
 			return cr
@@ -884,7 +962,7 @@ func TestPasswordCreateAfterExpiredTokenRepeatedOnce(t *testing.T) {
 	// server has let it expire.
 	c := srv.PasswordClient(fastRetry, cloudkeys.WithClock(func() time.Time { return t0 }))
 	ctx := context.Background()
-	_, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 	require.Equal(t, 1, srv.Logins())
 

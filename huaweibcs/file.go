@@ -51,7 +51,7 @@ func (e *FileError) Error() string { return "huaweibcs: API key file: " + e.Prob
 // content. It wraps the *FileError.
 type CreateFileError struct {
 	// ID is the new credential's id when the file (or, in ReplaceKey, the
-	// list) gave it; "" when unknown: find the key with AllCredentials by
+	// list) gave it; "" when unknown: find the key with ListCredentials by
 	// its description, or read the id from File.
 	ID string
 	// File is the answer byte for byte (a ZIP holding credential.csv, or a

@@ -129,7 +129,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 	}
 	var cur *Credential
 	known, complete := map[string]bool{}, true
-	for cr, err := range c.AllCredentials(ctx) {
+	for cr, err := range c.ListCredentials(ctx, ListCredentialsOptions{}) {
 		if err != nil {
 			if cur == nil || !errors.Is(err, ErrOffsetLimit) {
 				return nil, fmt.Errorf("%s: ReplaceKey: re-read %s: %w", Vendor, old.ID, err)
@@ -167,7 +167,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 // so cleaning up can never delete someone else's key.
 func (c *Client) newCredentialID(ctx context.Context, known map[string]bool, description string) string {
 	found := ""
-	for cr, err := range c.AllCredentials(ctx) {
+	for cr, err := range c.ListCredentials(ctx, ListCredentialsOptions{}) {
 		if err != nil {
 			return ""
 		}
@@ -194,13 +194,13 @@ func (c *Client) checkCreate(ctx context.Context, req cloudkeys.CreateKeyRequest
 	return validateDescription("Description", req.Description)
 }
 
-// GetKey pages through the list (AllCredentials) for the credential with id:
+// GetKey pages through the list (ListCredentials) for the credential with id:
 // NES has no get-one call. An unknown id matches cloudkeys.ErrNotFound.
 func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	if err := validateCredentialID("id", id); err != nil {
 		return nil, err
 	}
-	for cr, err := range c.AllCredentials(ctx) {
+	for cr, err := range c.ListCredentials(ctx, ListCredentialsOptions{}) {
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +211,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 	return nil, c.t.APIError("GetKey", 0, CodeNotFound, "no credential "+id+" in the list", cloudkeys.ErrNotFound)
 }
 
-// ListKeys iterates over every credential of the project (AllCredentials).
+// ListKeys iterates over every credential of the project (ListCredentials).
 // opts.Owner must be "" or the project id.
 func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
 	return func(yield func(*cloudkeys.Key, error) bool) {
@@ -219,7 +219,7 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			yield(nil, err)
 			return
 		}
-		for cr, err := range c.AllCredentials(ctx) {
+		for cr, err := range c.ListCredentials(ctx, ListCredentialsOptions{}) {
 			if err != nil {
 				yield(nil, err)
 				return

@@ -16,6 +16,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 // TestNoSecretLeaks runs every operation and failure with a Debug-level JSON
@@ -72,12 +73,12 @@ func TestNoSecretLeaks(t *testing.T) {
 
 		for _, st := range []int{400, 401, 404, 429, 500, 503} {
 			srv.FailNext(3, st)
-			_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+			_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 			require.Error(t, err)
 			record(err)
 		}
 		srv.ClearFaults()
-		_, err = c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{}) // a fresh token first
+		_, err = c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{}) // a fresh token first
 		require.NoError(t, err)
 		srv.CommitThenDrop(1)
 		_, err = c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: "lost"})
@@ -94,18 +95,18 @@ func TestNoSecretLeaks(t *testing.T) {
 	// Failing credentials.
 	bad, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.AKSK(huaweibcstest.AccessKey, "wrong-secret-key-xyz"), opts...)
 	require.NoError(t, err)
-	_, err = bad.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = bad.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.Error(t, err)
 	record(err)
 	badPW, err := huaweibcs.New(srv.URL(), huaweibcstest.ProjectID, huaweibcs.Password(srv.IAMEndpoint(), huaweibcstest.Domain, huaweibcstest.User, "wrong-password-xyz"), opts...)
 	require.NoError(t, err)
-	_, err = badPW.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = badPW.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.Error(t, err)
 	record(err)
 	// A server that echoes the token back in its error body.
 	srv.FailNextWith(1, huaweibcstest.Fault{Status: http.StatusBadRequest,
 		Body: []byte(`{"code":"400","error_code":"BCS.03400001","error_msg":"Invalid request.","message":"token ` + token + ` rejected"}`)})
-	_, err = tokenClient.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{})
+	_, err = tokenClient.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{})
 	require.Error(t, err)
 	record(err)
 
@@ -116,7 +117,7 @@ func TestNoSecretLeaks(t *testing.T) {
 		if v := r.Header.Get("X-Auth-Token"); v != "" {
 			secrets = append(secrets, v)
 		}
-		if p, err := huaweibcs.ParseAuthorization(r.Header.Get("Authorization")); err == nil {
+		if p, err := huaweiwire.ParseAuthorization(r.Header.Get("Authorization")); err == nil {
 			secrets = append(secrets, p.Signature)
 		}
 	}

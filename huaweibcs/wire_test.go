@@ -16,6 +16,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 const (
@@ -81,7 +82,7 @@ func TestWireAKSK(t *testing.T) {
 	mock.RegisterResponder("DELETE", base+"/"+wireID, capture(got, httpmock.NewStringResponder(200, "")))
 	ctx := context.Background()
 
-	page, err := c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Offset: 0, Limit: 10})
+	page, err := c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Offset: 0, Limit: 10})
 	require.NoError(t, err)
 	require.Len(t, page.Credentials, 1)
 	cr := page.Credentials[0]
@@ -118,14 +119,14 @@ func TestWireAKSK(t *testing.T) {
 		assert.Empty(t, r.header.Get("X-Auth-Token"))
 		assert.Contains(t, r.header.Get("User-Agent"), "cloudkeys-go/")
 		auth := r.header.Get("Authorization")
-		p, err := huaweibcs.ParseAuthorization(auth)
+		p, err := huaweiwire.ParseAuthorization(auth)
 		require.NoError(t, err)
 		assert.Equal(t, wireAK, p.Access)
 		assert.Equal(t, "host;x-project-id;x-sdk-date", p.SignedHeaders)
 		assert.Regexp(t, `^SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$`, auth)
 		h := r.header.Clone()
 		h.Set("Host", r.url.Host)
-		assert.True(t, huaweibcs.VerifyAKSK(wireSK, r.method, r.url, h, p.SignedHeaders, r.body, p.Signature), "signature of %s", w.method)
+		assert.True(t, huaweiwire.VerifyAKSK(wireSK, r.method, r.url, h, p.SignedHeaders, r.body, p.Signature), "signature of %s", w.method)
 	}
 }
 
@@ -139,7 +140,7 @@ func TestWireSignatureMatchesVector(t *testing.T) {
 	require.NoError(t, err)
 	r := (*got)[0]
 	u, _ := url.Parse("https://bcs.ap-southeast-3.myhuaweicloud.com" + r.url.Path)
-	auth, err := huaweibcs.SignAKSK(wireAK, wireSK, "POST", u, r.header, "x-project-id;x-sdk-date", r.body)
+	auth, err := huaweiwire.SignAKSK(wireAK, wireSK, "POST", u, r.header, "x-project-id;x-sdk-date", r.body)
 	require.NoError(t, err)
 	assert.Equal(t, "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-project-id;x-sdk-date, Signature=3527552eb7e319b67efe14375cc0b6e66ead3bb7838baa54018c768fb6cbc49e", auth)
 }
@@ -148,7 +149,7 @@ func TestWireToken(t *testing.T) {
 	t.Parallel()
 	c, mock, got := mockClient(t, huaweibcs.Token("user-token-value"))
 	mock.RegisterResponder("GET", `=~/credentials\z`, capture(got, httpmock.NewStringResponder(200, `{"credentials":[],"count":0}`)))
-	page, err := c.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{Offset: 5})
+	page, err := c.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{Offset: 5})
 	require.NoError(t, err)
 	assert.Equal(t, 0, page.Count)
 	r := (*got)[0]
@@ -184,7 +185,7 @@ func TestWirePassword(t *testing.T) {
 		cloudkeys.WithHTTPClient(&http.Client{Transport: mock2}), fastRetry)
 	require.NoError(t, err)
 	mock2.RegisterResponder("POST", "https://iam.example.test/v3/auth/tokens", httpmock.NewStringResponder(201, `{}`))
-	_, err = c2.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{})
+	_, err = c2.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrServer)
 	assert.Equal(t, 0, mock2.GetCallCountInfo()["GET =~/credentials"])
 }
@@ -295,6 +296,6 @@ func TestWireListDecodeError(t *testing.T) {
 	t.Parallel()
 	c, mock, _ := mockClient(t, huaweibcs.Token("tok-value"))
 	mock.RegisterResponder("GET", `=~/credentials\z`, httpmock.NewStringResponder(200, `not json`))
-	_, err := c.ListCredentials(context.Background(), huaweibcs.ListCredentialsRequest{})
+	_, err := c.ListCredentialsPage(context.Background(), huaweibcs.ListCredentialsOptions{})
 	assert.ErrorIs(t, err, cloudkeys.ErrServer)
 }

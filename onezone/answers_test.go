@@ -42,7 +42,7 @@ func TestUnreadableAnswers(t *testing.T) {
 	}
 	provider := func(c *onezone.Client) error { _, err := c.CreateProviderRegistrationToken(ctx, ""); return err }
 	get := func(c *onezone.Client) error { _, err := c.GetNamedToken(ctx, "tid1"); return err }
-	list := func(c *onezone.Client) error { _, err := c.ListNamedTokens(ctx, onezone.CurrentUser()); return err }
+	list := func(c *onezone.Client) error { _, err := c.ListNamedTokensPage(ctx, onezone.CurrentUser()); return err }
 	tests := []struct {
 		name   string
 		call   func(*onezone.Client) error

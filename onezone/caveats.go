@@ -14,7 +14,8 @@ import (
 // [GeoCountryCaveat], [GeoRegionCaveat], [InterfaceCaveat], [APICaveat],
 // [ServiceCaveat], [ConsumerCaveat], [DataReadonlyCaveat], [DataPathCaveat]
 // and [DataObjectIDCaveat]; any other kind is kept as a [RawCaveat], which
-// round-trips byte for byte.
+// round-trips byte for byte. Encode and decode caveats as a [Caveats] list
+// (json.Marshal, json.Unmarshal), which writes each with its "type" first.
 type Caveat interface {
 	// CaveatType returns the caveat's "type", e.g. "time", "geo.country".
 	CaveatType() string
@@ -178,10 +179,10 @@ func isNilCaveat(c Caveat) bool {
 	return false
 }
 
-// MarshalCaveat returns the JSON of one caveat with its "type" first. A nil
+// marshalCaveat returns the JSON of one caveat with its "type" first. A nil
 // caveat, a nil pointer inside the interface (e.g. (*TimeCaveat)(nil)) and a
 // caveat that does not encode to a JSON object are errors.
-func MarshalCaveat(c Caveat) ([]byte, error) {
+func marshalCaveat(c Caveat) ([]byte, error) {
 	if isNilCaveat(c) {
 		return nil, errors.New("onezone: nil caveat")
 	}
@@ -192,7 +193,7 @@ func MarshalCaveat(c Caveat) ([]byte, error) {
 		return append([]byte(nil), r.JSON...), nil
 	}
 	if r, ok := c.(*RawCaveat); ok {
-		return MarshalCaveat(*r)
+		return marshalCaveat(*r)
 	}
 	body, err := json.Marshal(c)
 	if err != nil {
@@ -213,9 +214,9 @@ func MarshalCaveat(c Caveat) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// UnmarshalCaveat reads one caveat: a typed value for known kinds, a
+// unmarshalCaveat reads one caveat: a typed value for known kinds, a
 // [RawCaveat] otherwise.
-func UnmarshalCaveat(b []byte) (Caveat, error) {
+func unmarshalCaveat(b []byte) (Caveat, error) {
 	var head struct {
 		Type string `json:"type"`
 	}
@@ -288,7 +289,7 @@ func (cs Caveats) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		b, err := MarshalCaveat(c)
+		b, err := marshalCaveat(c)
 		if err != nil {
 			return nil, err
 		}
@@ -306,7 +307,7 @@ func (cs *Caveats) UnmarshalJSON(b []byte) error {
 	}
 	out := make(Caveats, 0, len(raws))
 	for _, r := range raws {
-		c, err := UnmarshalCaveat(r)
+		c, err := unmarshalCaveat(r)
 		if err != nil {
 			return err
 		}

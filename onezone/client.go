@@ -12,7 +12,9 @@ import (
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
-const vendor = "onezone"
+// Vendor is the vendor name reported by [Client.Vendor], in errors and in
+// Key.Vendor.
+const Vendor = "onezone"
 
 // BasePath is the REST prefix every Onezone path lives under.
 const BasePath = "/api/v3/onezone"
@@ -42,7 +44,7 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	if err := creds.validate(); err != nil {
 		return nil, err
 	}
-	u, err := transport.ParseEndpoint(vendor, endpoint)
+	u, err := transport.ParseEndpoint(Vendor, endpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +55,7 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	c := &Client{}
 	c.cred.Store(&credState{creds: creds, caveats: -1})
 	t, err := transport.New(transport.Config{
-		Vendor:  vendor,
+		Vendor:  Vendor,
 		BaseURL: u.String(),
 		Sign:    c.sign,
 		Check:   c.check,
@@ -67,7 +69,7 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 }
 
 // Vendor returns "onezone".
-func (c *Client) Vendor() string { return vendor }
+func (c *Client) Vendor() string { return Vendor }
 
 // do sends k (transport.Call: a JSON body from In, the answer into Out,
 // checked with Need; k.Secrets, tokens sent in the body, scrubbed from its
@@ -87,7 +89,7 @@ func (c *Client) do(ctx context.Context, k transport.Call) (*transport.Response,
 // refused before any request with an error naming field: a proxy or the
 // server would normalise such a segment to another resource.
 func segment(field, value string) (string, error) {
-	return transport.PathSegment(vendor, field, value)
+	return transport.PathSegment(Vendor, field, value)
 }
 
 // idSegment is segment for a required id, refusing one made only of spaces
@@ -108,7 +110,7 @@ func (s Subject) prefix() (string, error) {
 			// User("") is most likely an id variable left empty: never
 			// widen it to the caller (DeleteAllNamedTokens would delete
 			// the caller's tokens). The caller is CurrentUser().
-			return "", cloudkeys.InvalidInput(vendor, "Subject.ID", "must not be empty for User (use CurrentUser for the caller)")
+			return "", cloudkeys.InvalidInput(Vendor, "Subject.ID", "must not be empty for User (use CurrentUser for the caller)")
 		}
 		if s.ID == "" {
 			return "/user", nil
@@ -128,12 +130,12 @@ func (s Subject) prefix() (string, error) {
 		}
 		return "/providers/" + id, nil
 	}
-	return "", cloudkeys.InvalidInput(vendor, "Subject.Type", `must be "", "user" or "provider"`)
+	return "", cloudkeys.InvalidInput(Vendor, "Subject.Type", `must be "", "user" or "provider"`)
 }
 
 func requireID(field, id string) error {
 	if strings.TrimSpace(id) == "" {
-		return cloudkeys.InvalidInput(vendor, field, "must not be empty")
+		return cloudkeys.InvalidInput(Vendor, field, "must not be empty")
 	}
 	return nil
 }

@@ -43,19 +43,19 @@ func (c Credentials) validate() error {
 	if c.basic {
 		switch {
 		case c.username == "":
-			return cloudkeys.InvalidInput(vendor, "username", "must not be empty")
+			return cloudkeys.InvalidInput(Vendor, "username", "must not be empty")
 		case strings.Contains(c.username, ":"):
-			return cloudkeys.InvalidInput(vendor, "username", "must not contain ':'")
+			return cloudkeys.InvalidInput(Vendor, "username", "must not contain ':'")
 		case c.password.IsZero():
-			return cloudkeys.InvalidInput(vendor, "password", "must not be empty")
+			return cloudkeys.InvalidInput(Vendor, "password", "must not be empty")
 		}
 		return nil
 	}
 	if c.token.IsZero() {
-		return cloudkeys.InvalidInput(vendor, "token", "must not be empty (use Token or Basic)")
+		return cloudkeys.InvalidInput(Vendor, "token", "must not be empty (use Token or Basic)")
 	}
 	if strings.ContainsAny(c.token.Reveal(), "\r\n") {
-		return cloudkeys.InvalidInput(vendor, "token", "must not contain line breaks")
+		return cloudkeys.InvalidInput(Vendor, "token", "must not contain line breaks")
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ const (
 // cloudkeys.ErrInvalidRequest) that names the variables and never contains
 // a value.
 func NewFromEnv(getenv func(string) string, endpoint string, opts ...cloudkeys.Option) (*Client, error) {
-	env, err := envcfg.New(vendor, getenv)
+	env, err := envcfg.New(Vendor, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -62,12 +62,12 @@ func NewFromEnv(getenv func(string) string, endpoint string, opts ...cloudkeys.O
 		case err != nil:
 			return nil, err
 		case !ok:
-			return nil, cloudkeys.InvalidInput(vendor, EnvAPIKey,
+			return nil, cloudkeys.InvalidInput(Vendor, EnvAPIKey,
 				"set "+EnvAPIKey+" or "+EnvBasicAuth+" (environment variables not set, nor their "+envcfg.FileSuffix+" variants)")
 		}
 		user, pass, found := strings.Cut(basic, ":")
 		if !found {
-			return nil, cloudkeys.InvalidInput(vendor, EnvBasicAuth, "want user:password")
+			return nil, cloudkeys.InvalidInput(Vendor, EnvBasicAuth, "want user:password")
 		}
 		creds = Basic(user, pass)
 	}

@@ -35,10 +35,10 @@ func TestNamedTokenLifecycle(t *testing.T) {
 	require.NotEmpty(t, created.TokenID)
 	require.True(t, strings.HasPrefix(created.Token.Reveal(), "MDAx"))
 
-	ids, err := c.ListNamedTokens(ctx, onezone.CurrentUser())
+	ids, err := tokenIDs(c.ListNamedTokensPage(ctx, onezone.CurrentUser()))
 	require.NoError(t, err)
 	assert.Equal(t, []string{created.TokenID}, ids)
-	ids, err = c.ListNamedTokens(ctx, onezone.User(srv.AdminID()))
+	ids, err = tokenIDs(c.ListNamedTokensPage(ctx, onezone.User(srv.AdminID())))
 	require.NoError(t, err)
 	assert.Equal(t, []string{created.TokenID}, ids)
 
@@ -59,7 +59,7 @@ func TestNamedTokenLifecycle(t *testing.T) {
 
 	newName := "renamed"
 	revoked := true
-	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdate{Name: &newName, CustomMetadata: map[string]any{}, Revoked: &revoked}))
+	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdateRequest{Name: &newName, CustomMetadata: map[string]any{}, Revoked: &revoked}))
 	st, err := c.GetNamedTokenStatus(ctx, created.TokenID)
 	require.NoError(t, err)
 	assert.True(t, st.Revoked)
@@ -83,11 +83,25 @@ func TestNamedTokenLifecycle(t *testing.T) {
 		_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: n})
 		require.NoError(t, err)
 	}
-	all, err := c.ListAllNamedTokens(ctx)
+	all, err := tokenIDs(c.ListAllNamedTokensPage(ctx))
 	require.NoError(t, err)
 	assert.Len(t, all, 3)
+	var names []string
+	for tok, err := range c.ListAllNamedTokens(ctx) {
+		require.NoError(t, err)
+		assert.Contains(t, all, tok.ID)
+		assert.False(t, tok.Token.IsZero(), "each token read with GET /tokens/named/{id}")
+		names = append(names, tok.Name)
+	}
+	assert.ElementsMatch(t, []string{"aa", "bb", "cc"}, names)
+	names = nil
+	for tok, err := range c.ListNamedTokens(ctx, onezone.CurrentUser()) {
+		require.NoError(t, err)
+		names = append(names, tok.Name)
+	}
+	assert.ElementsMatch(t, []string{"aa", "bb", "cc"}, names)
 	require.NoError(t, c.DeleteAllNamedTokens(ctx, onezone.CurrentUser()))
-	ids, err = c.ListNamedTokens(ctx, onezone.CurrentUser())
+	ids, err = tokenIDs(c.ListNamedTokensPage(ctx, onezone.CurrentUser()))
 	require.NoError(t, err)
 	assert.Empty(t, ids)
 }
@@ -105,20 +119,20 @@ func TestNamedTokenForOtherUser(t *testing.T) {
 	assert.Equal(t, uid, nt.Subject.ID)
 
 	// Alice may not touch the admin's tokens.
-	_, err = user.ListNamedTokens(ctx, onezone.User(srv.AdminID()))
+	_, err = user.ListNamedTokensPage(ctx, onezone.User(srv.AdminID()))
 	assert.ErrorIs(t, err, cloudkeys.ErrForbidden)
-	_, err = user.ListAllNamedTokens(ctx)
+	_, err = user.ListAllNamedTokensPage(ctx)
 	assert.ErrorIs(t, err, cloudkeys.ErrForbidden)
 	adminTok, err := admin.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "admins"})
 	require.NoError(t, err)
 	_, err = user.GetNamedToken(ctx, adminTok.TokenID)
 	assert.ErrorIs(t, err, cloudkeys.ErrForbidden)
 	assert.Equal(t, "forbidden", onezone.ErrorID(err))
-	_, err = admin.ListNamedTokens(ctx, onezone.User("nosuchuser"))
+	_, err = admin.ListNamedTokensPage(ctx, onezone.User("nosuchuser"))
 	assert.ErrorIs(t, err, cloudkeys.ErrNotFound)
-	_, err = admin.ListNamedTokens(ctx, onezone.CurrentProvider())
+	_, err = admin.ListNamedTokensPage(ctx, onezone.CurrentProvider())
 	assert.ErrorIs(t, err, cloudkeys.ErrForbidden)
-	_, err = admin.ListNamedTokens(ctx, onezone.Provider("p1"))
+	_, err = admin.ListNamedTokensPage(ctx, onezone.Provider("p1"))
 	assert.ErrorIs(t, err, cloudkeys.ErrNotFound)
 }
 
@@ -130,7 +144,7 @@ func TestRevocationSeenByAuthAndVerify(t *testing.T) {
 	require.NoError(t, err)
 	tc := srv.ClientWith(onezone.Token(created.Token.Reveal()), fastRetry())
 
-	_, err = tc.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err = tc.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	require.NoError(t, err)
 	res, err := admin.VerifyAccessToken(ctx, onezone.VerifyAccessTokenRequest{Token: created.Token})
 	require.NoError(t, err)
@@ -138,7 +152,7 @@ func TestRevocationSeenByAuthAndVerify(t *testing.T) {
 	assert.Nil(t, res.TTL)
 
 	require.NoError(t, admin.SetKeyEnabled(ctx, created.TokenID, false))
-	_, err = tc.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err = tc.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	require.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 	assert.Equal(t, "unauthorized", onezone.ErrorID(err))
 	assert.Equal(t, "tokenRevoked", onezone.NestedErrorID(err))
@@ -152,13 +166,13 @@ func TestRevocationSeenByAuthAndVerify(t *testing.T) {
 	assert.Equal(t, "tokenRevoked", onezone.ErrorID(err))
 
 	require.NoError(t, admin.SetKeyEnabled(ctx, created.TokenID, true))
-	_, err = tc.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err = tc.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	require.NoError(t, err)
 	_, err = admin.VerifyAccessToken(ctx, onezone.VerifyAccessTokenRequest{Token: created.Token})
 	require.NoError(t, err)
 
 	require.NoError(t, admin.DeleteKey(ctx, created.TokenID))
-	_, err = tc.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err = tc.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	require.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 	assert.Equal(t, "tokenInvalid", onezone.NestedErrorID(err))
 	_, err = admin.VerifyAccessToken(ctx, onezone.VerifyAccessTokenRequest{Token: created.Token})
@@ -187,7 +201,7 @@ func TestTimeCaveatExpiry(t *testing.T) {
 	_, err = admin.VerifyAccessToken(ctx, onezone.VerifyAccessTokenRequest{Token: created.Token})
 	assert.Equal(t, "tokenCaveatUnverified", onezone.ErrorID(err))
 	tc := srv.ClientWith(onezone.Token(created.Token.Reveal()), fastRetry())
-	_, err = tc.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err = tc.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	assert.ErrorIs(t, err, cloudkeys.ErrUnauthorized)
 	assert.Equal(t, "tokenCaveatUnverified", onezone.NestedErrorID(err))
 }
@@ -223,7 +237,7 @@ func TestTemporaryTokens(t *testing.T) {
 	assert.Equal(t, "temporary", ex.Persistence)
 	assert.Equal(t, srv.Domain(), ex.OnezoneDomain)
 
-	ids, err := admin.ListNamedTokens(ctx, onezone.CurrentUser())
+	ids, err := tokenIDs(admin.ListNamedTokensPage(ctx, onezone.CurrentUser()))
 	require.NoError(t, err)
 	assert.Empty(t, ids, "temporary tokens are never listed")
 
@@ -263,7 +277,7 @@ func TestProviderRegistration(t *testing.T) {
 	//nolint:staticcheck // testing the deprecated endpoint on purpose
 	tok, err := user.CreateProviderRegistrationToken(ctx, "")
 	require.NoError(t, err)
-	ids, err := user.ListNamedTokens(ctx, onezone.CurrentUser())
+	ids, err := tokenIDs(user.ListNamedTokensPage(ctx, onezone.CurrentUser()))
 	require.NoError(t, err)
 	require.Len(t, ids, 2, "bootstrap + the registration token")
 	var reg *onezone.NamedToken
@@ -413,7 +427,7 @@ func TestExamineConfineVerify(t *testing.T) {
 	assert.Equal(t, "notAnIdentityToken", onezone.ErrorID(err))
 	// An identity token is no credential.
 	ic := srv.ClientWith(onezone.Token(id.Token.Reveal()), fastRetry())
-	_, err = ic.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err = ic.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	assert.Equal(t, "notAnAccessToken", onezone.NestedErrorID(err))
 
 	// Data caveats need allowDataAccessCaveats.
@@ -489,10 +503,10 @@ func TestErrorMappings(t *testing.T) {
 			return err
 		}, cloudkeys.ErrConflict, 400, "badValueIdentifierOccupied", ""},
 		{"name clash on rename", func() error {
-			return c.ModifyNamedToken(ctx, other.TokenID, onezone.NamedTokenUpdate{Name: &dup})
+			return c.ModifyNamedToken(ctx, other.TokenID, onezone.NamedTokenUpdateRequest{Name: &dup})
 		}, cloudkeys.ErrConflict, 400, "badValueIdentifierOccupied", ""},
 		{"not found", func() error { _, err := c.GetNamedToken(ctx, "nope"); return err }, cloudkeys.ErrNotFound, 404, "notFound", ""},
-		{"bad basic credentials", func() error { _, err := bad.ListNamedTokens(ctx, onezone.CurrentUser()); return err },
+		{"bad basic credentials", func() error { _, err := bad.ListNamedTokensPage(ctx, onezone.CurrentUser()); return err },
 			cloudkeys.ErrUnauthorized, 401, "unauthorized", "badBasicCredentials"},
 		{"bad name", mk(400, `{"error":{"id":"badValueName","description":"Bad value: Name must be 2-128 characters long"}}`),
 			cloudkeys.ErrInvalidRequest, 400, "badValueName", ""},
@@ -542,8 +556,8 @@ func TestInvalidInputSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	srv.ResetRequests()
 	calls := []func() error{
-		func() error { return c.ModifyNamedToken(ctx, "id", onezone.NamedTokenUpdate{}) },
-		func() error { return c.ModifyNamedToken(ctx, "", onezone.NamedTokenUpdate{}) },
+		func() error { return c.ModifyNamedToken(ctx, "id", onezone.NamedTokenUpdateRequest{}) },
+		func() error { return c.ModifyNamedToken(ctx, "", onezone.NamedTokenUpdateRequest{}) },
 		func() error {
 			_, err := c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{})
 			return err
@@ -668,7 +682,7 @@ func TestRetries(t *testing.T) {
 	assert.Len(t, srv.Requests(), 3)
 
 	srv.FailNext(3, http.StatusServiceUnavailable)
-	_, err = c.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err = c.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	require.ErrorIs(t, err, cloudkeys.ErrServer)
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)
@@ -682,7 +696,7 @@ func TestRetries(t *testing.T) {
 	// A PATCH whose answer was lost is retried (idempotent by nature).
 	srv.CommitThenDrop(1)
 	no := false
-	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdate{Revoked: &no}))
+	require.NoError(t, c.ModifyNamedToken(ctx, created.TokenID, onezone.NamedTokenUpdateRequest{Revoked: &no}))
 
 	// A delete whose answer was lost is retried; the 404 then means done.
 	srv.CommitThenDrop(1)

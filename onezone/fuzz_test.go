@@ -110,7 +110,7 @@ func FuzzCaveats(f *testing.F) {
 		}
 		for _, c := range cs {
 			if r, ok := c.(RawCaveat); ok {
-				b2, err := MarshalCaveat(r)
+				b2, err := marshalCaveat(r)
 				if err != nil || !bytes.Equal(b2, r.JSON) {
 					t.Fatal("raw caveat does not round-trip exactly")
 				}
@@ -233,7 +233,7 @@ func FuzzCaveatValues(f *testing.F) {
 		}
 		_, _ = cs.ValidUntil()
 		for _, c := range cs {
-			_, _ = MarshalCaveat(c)
+			_, _ = marshalCaveat(c)
 		}
 		out, merr := json.Marshal(cs)
 		err := validateCaveats(cs)

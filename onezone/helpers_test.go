@@ -82,3 +82,11 @@ func (ht handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp.Request = r
 	return resp, nil
 }
+
+// tokenIDs returns the ids of a list page.
+func tokenIDs(p *onezone.NamedTokensPage, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	return p.IDs, nil
+}

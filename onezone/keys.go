@@ -2,20 +2,14 @@ package onezone
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"maps"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
-
-// listConcurrency bounds the parallel GET /tokens/named/{id} of ListKeys.
-const listConcurrency = 8
 
 // descriptionKey is the customMetadata key that holds a key's Description.
 const descriptionKey = "description"
@@ -57,7 +51,7 @@ func ownerSubject(owner string) (Subject, error) {
 // caller).
 func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	caps, _ := c.Capabilities(ctx)
-	if err := transport.CheckExpiry(vendor, caps, req.ExpiresAt); err != nil {
+	if err := transport.CheckExpiry(Vendor, caps, req.ExpiresAt); err != nil {
 		return nil, err
 	}
 	if err := checkName("Name", req.Name); err != nil {
@@ -79,7 +73,7 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 		return nil, err
 	}
 	k := &cloudkeys.Key{
-		Vendor: vendor, ID: created.TokenID, Secret: created.Token, Owner: req.Owner,
+		Vendor: Vendor, ID: created.TokenID, Secret: created.Token, Owner: req.Owner,
 		Name: req.Name, Description: req.Description, Enabled: true,
 	}
 	if !req.ExpiresAt.IsZero() {
@@ -99,7 +93,7 @@ func (c *Client) readBack(ctx context.Context, k *cloudkeys.Key) *cloudkeys.Key 
 	if err != nil || t == nil || (t.ID != "" && t.ID != k.ID) {
 		return k
 	}
-	got := KeyOf(t)
+	got := keyOf(t)
 	got.ID, got.Secret = k.ID, k.Secret
 	return got
 }
@@ -143,7 +137,7 @@ func (c *Client) readBack(ctx context.Context, k *cloudkeys.Key) *cloudkeys.Key 
 // CreatedAt is zero and there is no error).
 func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudkeys.CreateKeyRequest) (*cloudkeys.Key, error) {
 	if old == nil || old.ID == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "old", "the key to replace needs an ID")
+		return nil, cloudkeys.InvalidInput(Vendor, "old", "the key to replace needs an ID")
 	}
 	if err := checkName("Name", req.Name); err != nil {
 		return nil, err
@@ -157,7 +151,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 		return nil, err
 	}
 	if req.Owner != "" && req.Owner != nt.Subject.ID {
-		return nil, cloudkeys.InvalidInput(vendor, "Owner", "must be the subject of the token being replaced")
+		return nil, cloudkeys.InvalidInput(Vendor, "Owner", "must be the subject of the token being replaced")
 	}
 	typ, err := replacementType(nt)
 	if err != nil {
@@ -179,7 +173,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 		return nil, err
 	}
 	k := &cloudkeys.Key{
-		Vendor: vendor, ID: created.TokenID, Secret: created.Token, Owner: nt.Subject.ID,
+		Vendor: Vendor, ID: created.TokenID, Secret: created.Token, Owner: nt.Subject.ID,
 		Name: req.Name, Enabled: !nt.Revoked,
 	}
 	if d, ok := nt.Metadata.Custom[descriptionKey].(string); ok {
@@ -192,7 +186,7 @@ func (c *Client) ReplaceKey(ctx context.Context, old *cloudkeys.Key, req cloudke
 }
 
 func unsupportedReplacement(nt *NamedToken, why string) error {
-	return cloudkeys.Unsupported(vendor, "ReplaceKey", "token "+nt.ID+" cannot be replaced faithfully: "+why)
+	return cloudkeys.Unsupported(Vendor, "ReplaceKey", "token "+nt.ID+" cannot be replaced faithfully: "+why)
 }
 
 // replacementSubject selects the old token's own subject.
@@ -266,18 +260,10 @@ func replacementCaveats(nt *NamedToken, expiresAt time.Time) (Caveats, error) {
 	return out, nil
 }
 
-// KeyOf converts a named token into a [cloudkeys.Key]: ID = token id,
-// Owner = subject id, Enabled = !revoked, CreatedAt = creationTime,
-// ExpiresAt = the earliest time caveat, Description =
-// metadata.custom.description, Secret = the bearer token.
-//
-// A Key has no field for the token type or the other caveats: an invite or
-// identity token, or an access token restricted to an IP range or to
-// read-only data access, looks like any other key. Read them with
-// [Client.GetNamedToken].
-func KeyOf(t *NamedToken) *cloudkeys.Key {
+// keyOf converts a named token into a [cloudkeys.Key] (see GetKey).
+func keyOf(t *NamedToken) *cloudkeys.Key {
 	k := &cloudkeys.Key{
-		Vendor: vendor, ID: t.ID, Secret: t.Token, Owner: t.Subject.ID, Name: t.Name, Enabled: !t.Revoked,
+		Vendor: Vendor, ID: t.ID, Secret: t.Token, Owner: t.Subject.ID, Name: t.Name, Enabled: !t.Revoked,
 	}
 	if d, ok := t.Metadata.Custom[descriptionKey].(string); ok {
 		k.Description = d
@@ -291,14 +277,21 @@ func KeyOf(t *NamedToken) *cloudkeys.Key {
 	return k
 }
 
-// GetKey reads a named token of any type: GET /tokens/named/{id}. See
-// [KeyOf] for what the Key shows and what it leaves out.
+// GetKey reads a named token of any type: GET /tokens/named/{id}. The Key
+// has ID = token id, Owner = subject id, Enabled = !revoked, CreatedAt =
+// creationTime, ExpiresAt = the earliest time caveat, Description =
+// metadata.custom.description, Secret = the bearer token.
+//
+// A Key has no field for the token type or the other caveats: an invite or
+// identity token, or an access token restricted to an IP range or to
+// read-only data access, looks like any other key. Read them with
+// [Client.GetNamedToken].
 func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
 	t, err := c.GetNamedToken(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return KeyOf(t), nil
+	return keyOf(t), nil
 }
 
 // ListKeys lists the named tokens of opts.Owner (the caller when ""):
@@ -310,7 +303,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 // CreateKey makes: identity tokens and invite tokens too (the deprecated
 // provider registration, for one, leaves a single-use registerOneprovider
 // invite in the caller's list). Each is a credential, so none is hidden,
-// but a Key carries neither the token type nor the caveats (see [KeyOf]):
+// but a Key carries neither the token type nor the caveats (see GetKey):
 // do not take a listed key for an unrestricted access token. Use
 // [Client.GetNamedToken] for the type and caveats. [cloudkeys.Rotate]
 // keeps both, and refuses the tokens it cannot reproduce (see
@@ -322,36 +315,13 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			yield(nil, err)
 			return
 		}
-		ids, err := c.ListNamedTokens(ctx, subj)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		ids = slices.Clone(ids)
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		for start := 0; start < len(ids); start += listConcurrency {
-			batch := ids[start:min(start+listConcurrency, len(ids))]
-			keys := make([]*cloudkeys.Key, len(batch))
-			errs := make([]error, len(batch))
-			var wg sync.WaitGroup
-			for i, id := range batch {
-				wg.Go(func() {
-					keys[i], errs[i] = c.GetKey(ctx, id)
-				})
+		for t, err := range c.ListNamedTokens(ctx, subj) {
+			if err != nil {
+				yield(nil, err)
+				return
 			}
-			wg.Wait()
-			for i := range batch {
-				if errs[i] != nil {
-					if errors.Is(errs[i], cloudkeys.ErrNotFound) {
-						continue
-					}
-					yield(nil, errs[i])
-					return
-				}
-				if !yield(keys[i], nil) {
-					return
-				}
+			if !yield(keyOf(t), nil) {
+				return
 			}
 		}
 	}
@@ -371,7 +341,7 @@ func (c *Client) DeleteKey(ctx context.Context, id string) error {
 // place. Use [cloudkeys.Rotate], which creates a replacement and deletes
 // the old token.
 func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
-	return nil, cloudkeys.Unsupported(vendor, "RotateKey", "a token cannot get a new secret in place; use cloudkeys.Rotate, which creates a replacement and deletes the old token")
+	return nil, cloudkeys.Unsupported(Vendor, "RotateKey", "a token cannot get a new secret in place; use cloudkeys.Rotate, which creates a replacement and deletes the old token")
 }
 
 // SetKeyEnabled revokes (false) or unrevokes (true) a named token:
@@ -380,5 +350,5 @@ func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
 // it itself.
 func (c *Client) SetKeyEnabled(ctx context.Context, id string, enabled bool) error {
 	revoked := !enabled
-	return c.ModifyNamedToken(ctx, id, NamedTokenUpdate{Revoked: &revoked})
+	return c.ModifyNamedToken(ctx, id, NamedTokenUpdateRequest{Revoked: &revoked})
 }

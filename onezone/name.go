@@ -20,14 +20,14 @@ const (
 // checkName refuses a token name the server would refuse, naming field.
 func checkName(field, name string) error {
 	if strings.TrimSpace(name) == "" {
-		return cloudkeys.InvalidInput(vendor, field, "must not be empty")
+		return cloudkeys.InvalidInput(Vendor, field, "must not be empty")
 	}
 	if !utf8.ValidString(name) {
-		return cloudkeys.InvalidInput(vendor, field, "must be valid UTF-8")
+		return cloudkeys.InvalidInput(Vendor, field, "must be valid UTF-8")
 	}
 	n := utf8.RuneCountInString(name)
 	if n < minNameLen || n > maxNameLen {
-		return cloudkeys.InvalidInput(vendor, field, "must be 2 to 128 characters long")
+		return cloudkeys.InvalidInput(Vendor, field, "must be 2 to 128 characters long")
 	}
 	i := 0
 	for _, r := range name {
@@ -37,10 +37,10 @@ func checkName(field, name string) error {
 		case unicode.IsLetter(r), unicode.Is(unicode.Nd, r), strings.ContainsRune("()[]{}_", r):
 		case strings.ContainsRune("-. ", r):
 			if edge {
-				return cloudkeys.InvalidInput(vendor, field, "must not begin or end with '-', '.' or a space")
+				return cloudkeys.InvalidInput(Vendor, field, "must not begin or end with '-', '.' or a space")
 			}
 		default:
-			return cloudkeys.InvalidInput(vendor, field, "may hold only letters, digits, brackets, '_', and '-', '.' or spaces inside")
+			return cloudkeys.InvalidInput(Vendor, field, "may hold only letters, digits, brackets, '_', and '-', '.' or spaces inside")
 		}
 	}
 	return nil

@@ -3,10 +3,13 @@ package onezone
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/http"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
@@ -69,10 +72,10 @@ type CreatedToken struct {
 func validateCaveats(cs Caveats) error {
 	for i, c := range cs {
 		if isNilCaveat(c) {
-			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" is nil")
+			return cloudkeys.InvalidInput(Vendor, "Caveats", "caveat "+strconv.Itoa(i)+" is nil")
 		}
-		if _, err := MarshalCaveat(c); err != nil {
-			return cloudkeys.InvalidInput(vendor, "Caveats", "caveat "+strconv.Itoa(i)+" cannot be encoded")
+		if _, err := marshalCaveat(c); err != nil {
+			return cloudkeys.InvalidInput(Vendor, "Caveats", "caveat "+strconv.Itoa(i)+" cannot be encoded")
 		}
 	}
 	return nil
@@ -100,14 +103,14 @@ func (c *Client) CreateNamedToken(ctx context.Context, subj Subject, req NamedTo
 	}
 	if req.Type != nil {
 		if err := req.Type.validate(); err != nil {
-			return nil, cloudkeys.InvalidInput(vendor, "Type", err.Error())
+			return nil, cloudkeys.InvalidInput(Vendor, "Type", err.Error())
 		}
 	}
 	if err := validateCaveats(req.Caveats); err != nil {
 		return nil, err
 	}
 	if req.UsageLimit < Unlimited {
-		return nil, cloudkeys.InvalidInput(vendor, "UsageLimit", "must be positive or Unlimited")
+		return nil, cloudkeys.InvalidInput(Vendor, "UsageLimit", "must be positive or Unlimited")
 	}
 	var out CreatedToken
 	need := func(resp *transport.Response) error {
@@ -142,10 +145,18 @@ type tokenList struct {
 	Tokens []string `json:"tokens"`
 }
 
-// ListNamedTokens returns the ids of subj's named tokens:
-// GET /user/tokens/named (or /users/{id}/…). The list has no details and
-// no pagination; fetch each with GetNamedToken.
-func (c *Client) ListNamedTokens(ctx context.Context, subj Subject) ([]string, error) {
+// NamedTokensPage is a list of named tokens as Onezone answers it: their
+// ids, all in one answer. The API has no pages and no details, so there is
+// no next page; read each token with [Client.GetNamedToken], or let
+// [Client.ListNamedTokens] do it.
+type NamedTokensPage struct {
+	IDs []string
+}
+
+// ListNamedTokensPage returns the ids of subj's named tokens, in one
+// request: GET /user/tokens/named (or /users/{id}/…, /provider/…,
+// /providers/{id}/…).
+func (c *Client) ListNamedTokensPage(ctx context.Context, subj Subject) (*NamedTokensPage, error) {
 	p, err := subj.prefix()
 	if err != nil {
 		return nil, err
@@ -154,17 +165,77 @@ func (c *Client) ListNamedTokens(ctx context.Context, subj Subject) ([]string, e
 	if _, err := c.do(ctx, transport.Call{Operation: "listNamedTokens", Class: transport.Read, Method: http.MethodGet, Path: p + "/tokens/named", Out: &out}); err != nil {
 		return nil, err
 	}
-	return out.Tokens, nil
+	return &NamedTokensPage{IDs: out.Tokens}, nil
 }
 
-// ListAllNamedTokens returns the ids of every named token in the zone:
-// GET /tokens/named. It needs the oz_tokens_manage admin privilege.
-func (c *Client) ListAllNamedTokens(ctx context.Context) ([]string, error) {
+// ListNamedTokens lists subj's named tokens: the ids of
+// [Client.ListNamedTokensPage], then GET /tokens/named/{id} for each, at
+// most 8 at a time. Tokens come sorted by id; one deleted between the two
+// calls is skipped. Each carries its bearer token (NamedToken.Token, a
+// cloudkeys.Secret). An error is yielded once, last.
+func (c *Client) ListNamedTokens(ctx context.Context, subj Subject) iter.Seq2[*NamedToken, error] {
+	return c.namedTokens(ctx, func() (*NamedTokensPage, error) { return c.ListNamedTokensPage(ctx, subj) })
+}
+
+// ListAllNamedTokensPage returns the ids of every named token in the zone,
+// in one request: GET /tokens/named. It needs the oz_tokens_manage admin
+// privilege.
+func (c *Client) ListAllNamedTokensPage(ctx context.Context) (*NamedTokensPage, error) {
 	var out tokenList
 	if _, err := c.do(ctx, transport.Call{Operation: "listAllNamedTokens", Class: transport.Read, Method: http.MethodGet, Path: "/tokens/named", Out: &out}); err != nil {
 		return nil, err
 	}
-	return out.Tokens, nil
+	return &NamedTokensPage{IDs: out.Tokens}, nil
+}
+
+// ListAllNamedTokens lists every named token in the zone: the ids of
+// [Client.ListAllNamedTokensPage], then each token, as
+// [Client.ListNamedTokens] does. It needs the oz_tokens_manage admin
+// privilege.
+func (c *Client) ListAllNamedTokens(ctx context.Context) iter.Seq2[*NamedToken, error] {
+	return c.namedTokens(ctx, func() (*NamedTokensPage, error) { return c.ListAllNamedTokensPage(ctx) })
+}
+
+// listConcurrency bounds the parallel GET /tokens/named/{id} of a list.
+const listConcurrency = 8
+
+// namedTokens reads the tokens of a list of ids, sorted by id, at most
+// listConcurrency at a time, skipping those deleted since.
+func (c *Client) namedTokens(ctx context.Context, list func() (*NamedTokensPage, error)) iter.Seq2[*NamedToken, error] {
+	return func(yield func(*NamedToken, error) bool) {
+		page, err := list()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		ids := slices.Clone(page.IDs)
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		for start := 0; start < len(ids); start += listConcurrency {
+			batch := ids[start:min(start+listConcurrency, len(ids))]
+			tokens := make([]*NamedToken, len(batch))
+			errs := make([]error, len(batch))
+			var wg sync.WaitGroup
+			for i, id := range batch {
+				wg.Go(func() {
+					tokens[i], errs[i] = c.GetNamedToken(ctx, id)
+				})
+			}
+			wg.Wait()
+			for i := range batch {
+				if errs[i] != nil {
+					if errors.Is(errs[i], cloudkeys.ErrNotFound) {
+						continue
+					}
+					yield(nil, errs[i])
+					return
+				}
+				if !yield(tokens[i], nil) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // GetNamedToken returns a named token by id: GET /tokens/named/{id}. The
@@ -199,9 +270,9 @@ func (c *Client) GetNamedTokenByName(ctx context.Context, subj Subject, name str
 	return &out, nil
 }
 
-// NamedTokenUpdate is the body of PATCH /tokens/named/{id}; nil fields are
+// NamedTokenUpdateRequest is the body of PATCH /tokens/named/{id}; nil fields are
 // left unchanged. At least one must be set.
-type NamedTokenUpdate struct {
+type NamedTokenUpdateRequest struct {
 	Name *string
 	// CustomMetadata, when not nil, replaces metadata.custom as a whole
 	// (an empty map clears it).
@@ -212,7 +283,7 @@ type NamedTokenUpdate struct {
 // ModifyNamedToken renames a named token, replaces its custom metadata or
 // revokes/unrevokes it: PATCH /tokens/named/{id}, answered 204. Setting
 // Revoked is idempotent, so the call is retried like a read.
-func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUpdate) error {
+func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUpdateRequest) error {
 	seg, err := idSegment("id", id)
 	if err != nil {
 		return err
@@ -231,7 +302,7 @@ func (c *Client) ModifyNamedToken(ctx context.Context, id string, u NamedTokenUp
 		body["revoked"] = *u.Revoked
 	}
 	if len(body) == 0 {
-		return cloudkeys.InvalidInput(vendor, "NamedTokenUpdate", "set at least one of Name, CustomMetadata, Revoked")
+		return cloudkeys.InvalidInput(Vendor, "NamedTokenUpdateRequest", "set at least one of Name, CustomMetadata, Revoked")
 	}
 	_, err = c.do(ctx, transport.Call{Operation: "modifyNamedToken", Class: transport.IdempotentWrite, Method: http.MethodPatch, Path: "/tokens/named/" + seg, In: body})
 	return err

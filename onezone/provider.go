@@ -61,7 +61,7 @@ func (c *Client) CreateProviderRegistrationInvite(ctx context.Context, adminUser
 		return cloudkeys.Secret{}, err
 	}
 	if validUntil.IsZero() {
-		return cloudkeys.Secret{}, cloudkeys.InvalidInput(vendor, "validUntil", "must be set: temporary tokens need an expiry")
+		return cloudkeys.Secret{}, cloudkeys.InvalidInput(Vendor, "validUntil", "must be set: temporary tokens need an expiry")
 	}
 	return c.CreateTemporaryToken(ctx, CurrentUser(), TemporaryTokenRequest{
 		Type:    InviteTypeOf(RegisterOneprovider, adminUserID),

@@ -69,14 +69,14 @@ func (c *Client) examineOwn(ctx context.Context, st *credState) (*credState, err
 // changes.
 func (c *Client) UseCredential(k *cloudkeys.Key) error {
 	if c.cred.Load().creds.basic {
-		return cloudkeys.Unsupported(vendor, "UseCredential", "the client uses basic auth, not a token")
+		return cloudkeys.Unsupported(Vendor, "UseCredential", "the client uses basic auth, not a token")
 	}
 	if k == nil {
-		return cloudkeys.InvalidInput(vendor, "k", "nil key")
+		return cloudkeys.InvalidInput(Vendor, "k", "nil key")
 	}
 	next := Token(k.Secret.Reveal())
 	if err := next.validate(); err != nil {
-		return cloudkeys.InvalidInput(vendor, "k.Secret", "must be a token without line breaks")
+		return cloudkeys.InvalidInput(Vendor, "k.Secret", "must be a token without line breaks")
 	}
 	c.t.PinSecret(next.token.Reveal())
 	c.cred.Store(&credState{creds: next, id: k.ID, idKnown: strings.TrimSpace(k.ID) != "", caveats: -1})
@@ -106,6 +106,6 @@ func (c *Client) checkOwnReplacement(ctx context.Context, nt *NamedToken) error 
 	if st.id != nt.ID || st.caveats <= len(nt.Caveats) {
 		return nil
 	}
-	return cloudkeys.Unsupported(vendor, "ReplaceKey", fmt.Sprintf("token %s cannot be replaced safely: the client authenticates with a confined copy of it (%d caveats, the named token has %d), and cloudkeys.Rotate would switch the client to the unconfined replacement; replace it from another client and confine the new token yourself",
+	return cloudkeys.Unsupported(Vendor, "ReplaceKey", fmt.Sprintf("token %s cannot be replaced safely: the client authenticates with a confined copy of it (%d caveats, the named token has %d), and cloudkeys.Rotate would switch the client to the unconfined replacement; replace it from another client and confine the new token yourself",
 		nt.ID, st.caveats, len(nt.Caveats)))
 }

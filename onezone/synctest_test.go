@@ -27,7 +27,7 @@ func TestDefaultBackoffInFakeTime(t *testing.T) {
 		ctx := context.Background()
 		start := time.Now()
 		srv.FailNext(3, http.StatusServiceUnavailable)
-		_, err := c.ListNamedTokens(ctx, onezone.CurrentUser())
+		_, err := c.ListNamedTokensPage(ctx, onezone.CurrentUser())
 		require.NoError(t, err, "4 attempts by default")
 		assert.Greater(t, time.Since(start), 250*time.Millisecond, "waited in fake time")
 
@@ -35,7 +35,7 @@ func TestDefaultBackoffInFakeTime(t *testing.T) {
 		srv.FailNext(10, http.StatusServiceUnavailable)
 		dctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 		defer cancel()
-		_, err = c.ListNamedTokens(dctx, onezone.CurrentUser())
+		_, err = c.ListNamedTokensPage(dctx, onezone.CurrentUser())
 		require.Error(t, err)
 		srv.ClearFaults()
 	})

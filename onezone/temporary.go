@@ -38,14 +38,14 @@ func (c *Client) CreateTemporaryToken(ctx context.Context, subj Subject, req Tem
 	}
 	if req.Type != nil {
 		if err := req.Type.validate(); err != nil {
-			return cloudkeys.Secret{}, cloudkeys.InvalidInput(vendor, "Type", err.Error())
+			return cloudkeys.Secret{}, cloudkeys.InvalidInput(Vendor, "Type", err.Error())
 		}
 	}
 	if err := validateCaveats(req.Caveats); err != nil {
 		return cloudkeys.Secret{}, err
 	}
 	if _, ok := req.Caveats.ValidUntil(); !ok {
-		return cloudkeys.Secret{}, cloudkeys.InvalidInput(vendor, "Caveats", "a temporary token needs a time caveat (TimeCaveat)")
+		return cloudkeys.Secret{}, cloudkeys.InvalidInput(Vendor, "Caveats", "a temporary token needs a time caveat (TimeCaveat)")
 	}
 	var out struct {
 		Token cloudkeys.Secret `json:"token"`

@@ -26,7 +26,7 @@ type TokenExamination struct {
 
 func requireToken(field string, t cloudkeys.Secret) error {
 	if t.IsZero() {
-		return cloudkeys.InvalidInput(vendor, field, "must not be empty")
+		return cloudkeys.InvalidInput(Vendor, field, "must not be empty")
 	}
 	return nil
 }
@@ -55,7 +55,7 @@ func (c *Client) ConfineToken(ctx context.Context, token cloudkeys.Secret, cavea
 		return cloudkeys.Secret{}, err
 	}
 	if len(caveats) == 0 {
-		return cloudkeys.Secret{}, cloudkeys.InvalidInput(vendor, "caveats", "must not be empty")
+		return cloudkeys.Secret{}, cloudkeys.InvalidInput(Vendor, "caveats", "must not be empty")
 	}
 	if err := validateCaveats(caveats); err != nil {
 		return cloudkeys.Secret{}, err
@@ -119,7 +119,7 @@ type verifyWire struct {
 
 func (c *Client) verify(ctx context.Context, op, path string, w verifyWire) (*VerifyResult, error) {
 	if w.Token == "" {
-		return nil, cloudkeys.InvalidInput(vendor, "Token", "must not be empty")
+		return nil, cloudkeys.InvalidInput(Vendor, "Token", "must not be empty")
 	}
 	var out VerifyResult
 	if _, err := c.do(ctx, transport.Call{Operation: op, Class: transport.Read, Method: http.MethodPost, Path: path, NoSign: true,
@@ -215,7 +215,7 @@ func (c *Client) InferAccessTokenScope(ctx context.Context, r InferAccessTokenSc
 		return nil, fmt.Errorf("onezone: inferAccessTokenScope: reading the zone version: %w", err)
 	}
 	if v, ok := ParseVersion(cfg.Version); ok && v.Less(mustVersion(MinInferScopeVersion)) {
-		return nil, cloudkeys.Unsupported(vendor, "inferAccessTokenScope", fmt.Sprintf("needs Onezone %s or newer, the zone runs %q",
+		return nil, cloudkeys.Unsupported(Vendor, "inferAccessTokenScope", fmt.Sprintf("needs Onezone %s or newer, the zone runs %q",
 			MinInferScopeVersion, cfg.Version))
 	}
 	w := struct {

@@ -113,30 +113,30 @@ func TestWire(t *testing.T) {
 			check: func(t *testing.T, v any) { assert.Equal(t, "fromLocation", v.(*onezone.CreatedToken).TokenID) },
 		},
 		{
-			name:   "ListNamedTokens",
+			name:   "ListNamedTokensPage",
 			resp:   answer(200, `{"tokens":["a","b"]}`),
-			call:   func(c *onezone.Client) (any, error) { return c.ListNamedTokens(ctx, onezone.CurrentUser()) },
+			call:   func(c *onezone.Client) (any, error) { return c.ListNamedTokensPage(ctx, onezone.CurrentUser()) },
 			method: "GET", path: "/user/tokens/named",
-			check: func(t *testing.T, v any) { assert.Equal(t, []string{"a", "b"}, v) },
+			check: func(t *testing.T, v any) { assert.Equal(t, []string{"a", "b"}, v.(*onezone.NamedTokensPage).IDs) },
 		},
 		{
-			name:   "ListNamedTokens of a provider",
+			name:   "ListNamedTokensPage of a provider",
 			resp:   answer(200, `{"tokens":[]}`),
-			call:   func(c *onezone.Client) (any, error) { return c.ListNamedTokens(ctx, onezone.Provider("p1")) },
+			call:   func(c *onezone.Client) (any, error) { return c.ListNamedTokensPage(ctx, onezone.Provider("p1")) },
 			method: "GET", path: "/providers/p1/tokens/named",
 		},
 		{
-			name:   "ListNamedTokens of the current provider",
+			name:   "ListNamedTokensPage of the current provider",
 			resp:   answer(200, `{"tokens":[]}`),
-			call:   func(c *onezone.Client) (any, error) { return c.ListNamedTokens(ctx, onezone.CurrentProvider()) },
+			call:   func(c *onezone.Client) (any, error) { return c.ListNamedTokensPage(ctx, onezone.CurrentProvider()) },
 			method: "GET", path: "/provider/tokens/named",
 		},
 		{
-			name:   "ListAllNamedTokens",
+			name:   "ListAllNamedTokensPage",
 			resp:   answer(200, `{"tokens":["x"]}`),
-			call:   func(c *onezone.Client) (any, error) { return c.ListAllNamedTokens(ctx) },
+			call:   func(c *onezone.Client) (any, error) { return c.ListAllNamedTokensPage(ctx) },
 			method: "GET", path: "/tokens/named",
-			check: func(t *testing.T, v any) { assert.Equal(t, []string{"x"}, v) },
+			check: func(t *testing.T, v any) { assert.Equal(t, []string{"x"}, v.(*onezone.NamedTokensPage).IDs) },
 		},
 		{
 			name: "GetNamedToken",
@@ -176,7 +176,7 @@ func TestWire(t *testing.T) {
 			name: "ModifyNamedToken",
 			resp: answer(204, ""),
 			call: func(c *onezone.Client) (any, error) {
-				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdate{Name: &name2, CustomMetadata: map[string]any{"a": 1}, Revoked: &yes})
+				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdateRequest{Name: &name2, CustomMetadata: map[string]any{"a": 1}, Revoked: &yes})
 			},
 			method: "PATCH", path: "/tokens/named/t1", body: `{"customMetadata":{"a":1},"name":"n2","revoked":true}`,
 		},
@@ -184,7 +184,7 @@ func TestWire(t *testing.T) {
 			name: "ModifyNamedToken unrevoke",
 			resp: answer(204, ""),
 			call: func(c *onezone.Client) (any, error) {
-				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdate{Revoked: &no})
+				return nil, c.ModifyNamedToken(ctx, "t1", onezone.NamedTokenUpdateRequest{Revoked: &no})
 			},
 			method: "PATCH", path: "/tokens/named/t1", body: `{"revoked":false}`,
 		},
@@ -374,7 +374,7 @@ func TestWire(t *testing.T) {
 func TestWireBasicAuth(t *testing.T) {
 	t.Parallel()
 	c, reqs := mockClient(t, onezone.Basic("alice", "p@ss:word"), answer(200, `{"tokens":[]}`))
-	_, err := c.ListNamedTokens(context.Background(), onezone.CurrentUser())
+	_, err := c.ListNamedTokensPage(context.Background(), onezone.CurrentUser())
 	require.NoError(t, err)
 	r := reqs()[0]
 	assert.Equal(t, "Basic "+base64.StdEncoding.EncodeToString([]byte("alice:p@ss:word")), r.header.Get("Authorization"))
@@ -445,26 +445,26 @@ func TestWireResponseParsing(t *testing.T) {
 	ctx := context.Background()
 	// Non-JSON success where JSON is expected → an APIError, no panic.
 	c, _ := mockClient(t, onezone.Token(wireToken), answer(200, `<html>proxy</html>`))
-	_, err := c.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err := c.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 200, ae.StatusCode)
 	// An empty 200 body to a read is an error, not an empty list (a
 	// proxy's empty answer must not look like "no tokens").
 	c, _ = mockClient(t, onezone.Token(wireToken), answer(200, ""))
-	ids, err := c.ListNamedTokens(ctx, onezone.CurrentUser())
+	ids, err := tokenIDs(c.ListNamedTokensPage(ctx, onezone.CurrentUser()))
 	require.ErrorIs(t, err, cloudkeys.ErrServer)
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 200, ae.StatusCode)
 	assert.Empty(t, ids)
 	// The response Content-Type is not relied on.
 	c, _ = mockClient(t, onezone.Token(wireToken), answer(200, `{"tokens":["a"]}`, "Content-Type", "text/plain"))
-	ids, err = c.ListNamedTokens(ctx, onezone.CurrentUser())
+	ids, err = tokenIDs(c.ListNamedTokensPage(ctx, onezone.CurrentUser()))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"a"}, ids)
 	// Error body with description and nested id.
 	c, _ = mockClient(t, onezone.Token(wireToken), answer(401, `{"error":{"id":"unauthorized","description":"You must authenticate yourself.","details":{"authError":{"id":"tokenRevoked","description":"Provided token has been revoked."}}}}`))
-	_, err = c.ListNamedTokens(ctx, onezone.CurrentUser())
+	_, err = c.ListNamedTokensPage(ctx, onezone.CurrentUser())
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "unauthorized", ae.Code)
 	assert.Equal(t, "listNamedTokens", ae.Operation)
@@ -485,7 +485,7 @@ func TestWireEmptyUserIDIsNotTheCaller(t *testing.T) {
 	var ie *cloudkeys.InvalidInputError
 	require.ErrorAs(t, err, &ie)
 	assert.Equal(t, "Subject.ID", ie.Field)
-	_, err = c.ListNamedTokens(ctx, onezone.User(""))
+	_, err = c.ListNamedTokensPage(ctx, onezone.User(""))
 	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 	assert.Empty(t, reqs(), "nothing sent")
 	// The caller is still reachable explicitly.

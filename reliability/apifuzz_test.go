@@ -158,7 +158,7 @@ func cloudStackAPI(sw *swapTransport) ([]apiCall, func()) {
 	// otherwise pick the newest pair, kp, which DeleteUserKeys removes.
 	setup := srv.Client(cloudkeys.WithRetry(noRetry))
 	c := srv.Client(swapOpts(sw)...)
-	kp := must(setup.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: admin, Name: "fuzz-seed"}))
+	kp := must(setup.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: admin, Name: "fuzz-seed"}))
 	var jobID string
 	for _, r := range srv.Requests() {
 		if q, err := url.ParseQuery(r.RawQuery + "&" + string(r.Body)); err == nil && q.Get("jobid") != "" {
@@ -181,14 +181,22 @@ func cloudStackAPI(sw *swapTransport) ([]apiCall, func()) {
 		}},
 		{"GetUserKeys", func(ctx context.Context) (any, error) { return c.GetUserKeys(ctx, admin) }},
 		{"RegisterUserKeys", func(ctx context.Context) (any, error) {
-			return c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: admin, Name: "fuzz-new", Description: "fuzz"})
+			return c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: admin, Name: "fuzz-new", Description: "fuzz"})
 		}},
 		{"ListUserKeys", func(ctx context.Context) (any, error) {
-			return collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{UserID: admin, PageSize: 1}))
+			return collect(c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{UserID: admin, PageSize: 1}))
+		}},
+		{"ListUserKeysPage", func(ctx context.Context) (any, error) {
+			return c.ListUserKeysPage(ctx, cloudstack.ListUserKeysOptions{UserID: admin, PageSize: 1})
 		}},
 		{"DeleteUserKeys", func(ctx context.Context) (any, error) { return nil, c.DeleteUserKeys(ctx, kp.ID) }},
 		{"ListUserKeyRules", func(ctx context.Context) (any, error) { return c.ListUserKeyRules(ctx, kp.ID) }},
-		{"ListUsers", func(ctx context.Context) (any, error) { return collect(c.ListUsers(ctx, cloudstack.ListUsersParams{})) }},
+		{"ListUsers", func(ctx context.Context) (any, error) {
+			return collect(c.ListUsers(ctx, cloudstack.ListUsersOptions{}))
+		}},
+		{"ListUsersPage", func(ctx context.Context) (any, error) {
+			return c.ListUsersPage(ctx, cloudstack.ListUsersOptions{PageSize: 1})
+		}},
 		{"GetUserByAPIKey", func(ctx context.Context) (any, error) { return c.GetUserByAPIKey(ctx, kp.APIKey) }},
 		{"ListCapabilities", func(ctx context.Context) (any, error) { return c.ListCapabilities(ctx) }},
 		{"ServerVersion", func(ctx context.Context) (any, error) { return c.ServerVersion(ctx) }},
@@ -221,7 +229,7 @@ func zstackAPI(sw *swapTransport) ([]apiCall, func()) {
 		{"RenewSession", func(ctx context.Context) (any, error) { return c.RenewSession(ctx, sessID, time.Hour) }},
 		{"LogOut", func(ctx context.Context) (any, error) { return nil, c.LogOut(ctx, sessID) }},
 		{"CreateAccessKey", func(ctx context.Context) (any, error) {
-			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: acct, Description: "fuzz"})
+			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: acct, Description: "fuzz"})
 		}},
 		{"DeleteAccessKey", func(ctx context.Context) (any, error) {
 			return nil, c.DeleteAccessKey(ctx, ak.UUID, zstack.DeletePermissive)
@@ -229,8 +237,8 @@ func zstackAPI(sw *swapTransport) ([]apiCall, func()) {
 		{"ChangeAccessKeyState", func(ctx context.Context) (any, error) {
 			return c.ChangeAccessKeyState(ctx, ak.UUID, zstack.StateEventDisable)
 		}},
-		{"QueryAccessKey", func(ctx context.Context) (any, error) {
-			return c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("accountUuid", acct)}, ReplyWithCount: true})
+		{"QueryAccessKeysPage", func(ctx context.Context) (any, error) {
+			return c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("accountUuid", acct)}, ReplyWithCount: true})
 		}},
 		{"CountAccessKeys", func(ctx context.Context) (any, error) { return c.CountAccessKeys(ctx) }},
 		{"QueryAccessKeys", func(ctx context.Context) (any, error) {
@@ -255,7 +263,9 @@ func e24API(sw *swapTransport) ([]apiCall, func()) {
 		{"UpdateAccount", func(ctx context.Context) (any, error) {
 			return nil, c.UpdateAccount(ctx, e24.UpdateAccountRequest{FirstName: "Fuzz"})
 		}},
-		{"ListAccountsPage", func(ctx context.Context) (any, error) { return c.ListAccountsPage(ctx, 10, 0) }},
+		{"ListAccountsPage", func(ctx context.Context) (any, error) {
+			return c.ListAccountsPage(ctx, e24.ListAccountsOptions{PageSize: 10})
+		}},
 		{"ListAccounts", func(ctx context.Context) (any, error) {
 			return collect(c.ListAccounts(ctx, e24.ListAccountsOptions{PageSize: 1}))
 		}},
@@ -281,16 +291,18 @@ func huaweiAPI(sw *swapTransport) ([]apiCall, func()) {
 	c := srv.Client(swapOpts(sw)...)
 	tc := srv.TokenClient(swapOpts(sw)...)
 	return []apiCall{
-		{"ListCredentials", func(ctx context.Context) (any, error) {
-			return c.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Limit: 10})
+		{"ListCredentialsPage", func(ctx context.Context) (any, error) {
+			return c.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Limit: 10})
 		}},
-		{"AllCredentials", func(ctx context.Context) (any, error) { return collect(c.AllCredentials(ctx)) }},
+		{"ListCredentials", func(ctx context.Context) (any, error) {
+			return collect(c.ListCredentials(ctx, huaweibcs.ListCredentialsOptions{}))
+		}},
 		{"CreateCredential", func(ctx context.Context) (any, error) {
 			return c.CreateCredential(ctx, huaweibcs.CreateCredentialRequest{Description: "fuzz"})
 		}},
 		{"DeleteCredential", func(ctx context.Context) (any, error) { return nil, c.DeleteCredential(ctx, cred.ID) }},
-		{"ListCredentials/token", func(ctx context.Context) (any, error) {
-			return tc.ListCredentials(ctx, huaweibcs.ListCredentialsRequest{Limit: 10})
+		{"ListCredentialsPage/token", func(ctx context.Context) (any, error) {
+			return tc.ListCredentialsPage(ctx, huaweibcs.ListCredentialsOptions{Limit: 10})
 		}},
 	}, srv.Close
 }
@@ -315,14 +327,16 @@ func onezoneAPI(sw *swapTransport) ([]apiCall, func()) {
 		{"CreateNamedToken", func(ctx context.Context) (any, error) {
 			return c.CreateNamedToken(ctx, onezone.CurrentUser(), onezone.NamedTokenCreateRequest{Name: "fuzz-new"})
 		}},
-		{"ListNamedTokens", func(ctx context.Context) (any, error) { return c.ListNamedTokens(ctx, onezone.CurrentUser()) }},
-		{"ListAllNamedTokens", func(ctx context.Context) (any, error) { return c.ListAllNamedTokens(ctx) }},
+		{"ListNamedTokensPage", func(ctx context.Context) (any, error) { return c.ListNamedTokensPage(ctx, onezone.CurrentUser()) }},
+		{"ListNamedTokens", func(ctx context.Context) (any, error) { return collect(c.ListNamedTokens(ctx, onezone.CurrentUser())) }},
+		{"ListAllNamedTokensPage", func(ctx context.Context) (any, error) { return c.ListAllNamedTokensPage(ctx) }},
+		{"ListAllNamedTokens", func(ctx context.Context) (any, error) { return collect(c.ListAllNamedTokens(ctx)) }},
 		{"GetNamedToken", func(ctx context.Context) (any, error) { return c.GetNamedToken(ctx, named.TokenID) }},
 		{"GetNamedTokenByName", func(ctx context.Context) (any, error) {
 			return c.GetNamedTokenByName(ctx, onezone.CurrentUser(), "fuzz-seed")
 		}},
 		{"ModifyNamedToken", func(ctx context.Context) (any, error) {
-			return nil, c.ModifyNamedToken(ctx, named.TokenID, onezone.NamedTokenUpdate{Name: &newName})
+			return nil, c.ModifyNamedToken(ctx, named.TokenID, onezone.NamedTokenUpdateRequest{Name: &newName})
 		}},
 		{"DeleteNamedToken", func(ctx context.Context) (any, error) { return nil, c.DeleteNamedToken(ctx, named.TokenID) }},
 		{"DeleteAllNamedTokens", func(ctx context.Context) (any, error) {

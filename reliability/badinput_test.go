@@ -151,7 +151,7 @@ var emptyMeans = map[string]string{
 	"RegisterUserKeys(Name)":                  "no name",
 	"RegisterUserKeys(Description)":           "none",
 	"ListUsers(ID)":                           "all",
-	"ListNamedTokens(Provider(id))":           "CurrentProvider()",
+	"ListNamedTokensPage(Provider(id))":       "CurrentProvider()",
 	"ValidateSession(sessionUUID)":            "own session",
 	"RenewSession(sessionUUID)":               "own session",
 	"LogOut(sessionUUID)":                     "own session",

@@ -24,10 +24,10 @@ func errOnly(err error) (any, error) { return nil, err }
 // csRegister is a CloudStack RegisterUserKeys case: it registers a pair
 // for the fake's admin (the rig's Owner) and deletes it again, so that the
 // next value is not refused for the per-user key limit.
-func csRegister(name, param string, set func(p *cloudstack.RegisterUserKeysParams, v string)) method {
+func csRegister(name, param string, set func(p *cloudstack.RegisterUserKeysRequest, v string)) method {
 	return method{name, param, func(ctx context.Context, km cloudkeys.KeyManager, r *rig, v string, i int) (any, error) {
 		c := km.(*cloudstack.Client)
-		p := cloudstack.RegisterUserKeysParams{ID: r.req(i).Owner}
+		p := cloudstack.RegisterUserKeysRequest{ID: r.req(i).Owner}
 		set(&p, v)
 		kp, err := c.RegisterUserKeys(ctx, p)
 		if err == nil && kp.ID != "" {
@@ -58,16 +58,16 @@ var vendorMethods = map[string][]method{
 			return c.QueryAsyncJobResult(ctx, v)
 		}),
 		vm("RegisterUserKeys(ID)", "ID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
-			return c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysParams{ID: v})
+			return c.RegisterUserKeys(ctx, cloudstack.RegisterUserKeysRequest{ID: v})
 		}),
-		csRegister("RegisterUserKeys(Name)", "Name", func(p *cloudstack.RegisterUserKeysParams, v string) { p.Name = v }),
-		csRegister("RegisterUserKeys(Description)", "Description", func(p *cloudstack.RegisterUserKeysParams, v string) { p.Description = v }),
+		csRegister("RegisterUserKeys(Name)", "Name", func(p *cloudstack.RegisterUserKeysRequest, v string) { p.Name = v }),
+		csRegister("RegisterUserKeys(Description)", "Description", func(p *cloudstack.RegisterUserKeysRequest, v string) { p.Description = v }),
 		vm("ListUsers(ID)", "ID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
-			return collect(c.ListUsers(ctx, cloudstack.ListUsersParams{ID: v}))
+			return collect(c.ListUsers(ctx, cloudstack.ListUsersOptions{ID: v}))
 		}),
 		vm("ListUserKeys(UserID)", "UserID", func(ctx context.Context, c *cloudstack.Client, v string) (any, error) {
 			var out []*cloudstack.KeyPair
-			for p, err := range c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{UserID: v}) {
+			for p, err := range c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{UserID: v}) {
 				if err != nil {
 					return out, err
 				}
@@ -90,10 +90,10 @@ var vendorMethods = map[string][]method{
 			return errOnly(c.WaitJob(ctx, v, nil))
 		}),
 		vm("CreateAccessKey(AccountUUID)", "AccountUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
-			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: v})
+			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: v})
 		}),
 		vm("CreateAccessKey(Description)", "Description", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
-			k, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID, Description: v})
+			k, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: zstacktest.AdminAccountUUID, Description: v})
 			if err == nil { // at most 2 keys per account: make room for the next value
 				err = c.DeleteAccessKey(ctx, k.UUID, zstack.DeletePermissive)
 			}
@@ -106,7 +106,7 @@ var vendorMethods = map[string][]method{
 			return c.LogInByUser(ctx, "admin", v, "Bad-Input-Password-1")
 		}),
 		vm("CreateAccessKey(UserUUID)", "UserUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
-			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID, UserUUID: v})
+			return c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: zstacktest.AdminAccountUUID, UserUUID: v})
 		}),
 		// Session uuids are credentials, but they go into a path.
 		vm("ValidateSession(sessionUUID)", "sessionUUID", func(ctx context.Context, c *zstack.Client, v string) (any, error) {
@@ -153,7 +153,7 @@ var vendorMethods = map[string][]method{
 		}),
 		vm("ModifyNamedToken(id)", "id", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			revoked := true
-			return errOnly(c.ModifyNamedToken(ctx, v, onezone.NamedTokenUpdate{Revoked: &revoked}))
+			return errOnly(c.ModifyNamedToken(ctx, v, onezone.NamedTokenUpdateRequest{Revoked: &revoked}))
 		}),
 		vm("GetNamedTokenByName(name)", "name", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return c.GetNamedTokenByName(ctx, onezone.CurrentUser(), v)
@@ -161,14 +161,14 @@ var vendorMethods = map[string][]method{
 		vm("GetNamedTokenByName(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return c.GetNamedTokenByName(ctx, onezone.User(v), "bad-input-name")
 		}),
-		vm("ListNamedTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
-			return c.ListNamedTokens(ctx, onezone.User(v))
+		vm("ListNamedTokensPage(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.ListNamedTokensPage(ctx, onezone.User(v))
 		}),
 		vm("DeleteAllNamedTokens(User(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.User(v)))
 		}),
-		vm("ListNamedTokens(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
-			return c.ListNamedTokens(ctx, onezone.Provider(v))
+		vm("ListNamedTokensPage(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
+			return c.ListNamedTokensPage(ctx, onezone.Provider(v))
 		}),
 		vm("DeleteAllNamedTokens(Provider(id))", "Subject.ID", func(ctx context.Context, c *onezone.Client, v string) (any, error) {
 			return errOnly(c.DeleteAllNamedTokens(ctx, onezone.Provider(v)))

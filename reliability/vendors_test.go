@@ -186,7 +186,7 @@ func startZStack(inMemory, tls bool) *rig {
 	srv := zstacktest.NewServer(where(inMemory, tls, zstacktest.WithInMemory(), zstacktest.WithTLS())...)
 	const wrongPassword = "WrongZStackPassword-42"
 	newClient := func(creds zstack.Credentials, opts []cloudkeys.Option) *zstack.Client {
-		all := srv.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithServerLocation(srv.Location())}, opts...)...)
+		all := srv.ClientOptions(append([]cloudkeys.Option{zstack.WithServerLocation(srv.Location())}, opts...)...)
 		c, err := zstack.New(srv.URL(), creds, all...)
 		if err != nil {
 			panic(err)

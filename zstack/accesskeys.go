@@ -12,6 +12,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 // AccessKeyState is the state of an AccessKey.
@@ -75,8 +76,8 @@ func (c *Client) inventory(w *accessKeyWire) *AccessKeyInventory {
 		AccessKeyID: w.AccessKeyID, AccessKeySecret: w.AccessKeySecret, State: AccessKeyState(w.State),
 	}
 	// Dates are informative: an unparsable one is left zero.
-	inv.CreateDate, _ = ParseInventoryDate(w.CreateDate, c.loc)
-	inv.LastOpDate, _ = ParseInventoryDate(w.LastOpDate, c.loc)
+	inv.CreateDate, _ = zstackwire.ParseInventoryDate(w.CreateDate, c.loc)
+	inv.LastOpDate, _ = zstackwire.ParseInventoryDate(w.LastOpDate, c.loc)
 	return inv
 }
 
@@ -106,8 +107,8 @@ func (r *createReply) check() error {
 	return nil
 }
 
-// CreateAccessKeyParams are the params of CreateAccessKey.
-type CreateAccessKeyParams struct {
+// CreateAccessKeyRequest are the params of CreateAccessKey.
+type CreateAccessKeyRequest struct {
 	AccountUUID string // required: the owning account
 	// UserUUID defaults to AccountUUID (older servers require it; newer ones
 	// ignore it).
@@ -124,7 +125,7 @@ type CreateAccessKeyParams struct {
 	UserTags        []string
 }
 
-func (p CreateAccessKeyParams) validate() error {
+func (p CreateAccessKeyRequest) validate() error {
 	sec := p.AccessKeySecret.Reveal()
 	switch {
 	case p.AccountUUID == "":
@@ -174,7 +175,7 @@ type createAccessKeyWire struct {
 // *cloudkeys.UndecodableAnswerError matching cloudkeys.ErrOutcomeUnknown:
 // the key exists, and its Answer keeps the job's raw answer, secret
 // included (redacted). No error text quotes an answer.
-func (c *Client) CreateAccessKey(ctx context.Context, p CreateAccessKeyParams) (*AccessKeyInventory, error) {
+func (c *Client) CreateAccessKey(ctx context.Context, p CreateAccessKeyRequest) (*AccessKeyInventory, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
@@ -260,12 +261,16 @@ func (c *Client) ChangeAccessKeyState(ctx context.Context, uuid string, event St
 	return c.inventory(r.Inventory), nil // checked as the call's Need
 }
 
-// AccessKeyPage is one page of QueryAccessKey.
+// AccessKeyPage is one page of QueryAccessKey ([Client.QueryAccessKeysPage]).
 type AccessKeyPage struct {
 	Inventories []*AccessKeyInventory
 	// Total is the number of matches, when ReplyWithCount was set.
 	Total    int
 	HasTotal bool
+	// Next is the query of the page that follows (Start advanced past this
+	// page), nil after the last page: one shorter than its limit, or one
+	// that reaches Total.
+	Next *Query
 }
 
 type queryReply struct {
@@ -273,14 +278,32 @@ type queryReply struct {
 	Total       *int             `json:"total"`
 }
 
-// QueryAccessKey reads one page with GET /zstack/v1/accesskeys?q=...
-// &start=&limit=&replyWithCount=&sort=&fields= (synchronous).
-func (c *Client) QueryAccessKey(ctx context.Context, q Query) (*AccessKeyPage, error) {
+// serverPageSize is the server's page size of a query without limit.
+const serverPageSize = 1000
+
+// QueryAccessKeysPage reads one page of QueryAccessKey with GET
+// /zstack/v1/accesskeys?q=...&start=&limit=&replyWithCount=&sort=&fields=
+// (synchronous): the matches from q.Start, at most q.Limit of them (0: the
+// server's default of 1000).
+func (c *Client) QueryAccessKeysPage(ctx context.Context, q Query) (*AccessKeyPage, error) {
 	p, err := q.params()
 	if err != nil {
 		return nil, err
 	}
-	return c.queryPage(ctx, "/accesskeys", p)
+	page, err := c.queryPage(ctx, "/accesskeys", p)
+	if err != nil {
+		return nil, err
+	}
+	n, limit := len(page.Inventories), q.Limit
+	if limit == 0 {
+		limit = serverPageSize
+	}
+	if n > 0 && n >= limit && (!page.HasTotal || q.Start+n < page.Total) {
+		next := q
+		next.Start += n
+		page.Next = &next
+	}
+	return page, nil
 }
 
 func (c *Client) queryPage(ctx context.Context, path string, p queryParams) (*AccessKeyPage, error) {
@@ -322,22 +345,18 @@ func (c *Client) CountAccessKeys(ctx context.Context, conds ...Condition) (int, 
 // defaultPageSize is the iterator's page size when Query.Limit is 0.
 const defaultPageSize = 100
 
-// QueryAccessKeys iterates over every match, fetching pages lazily from
-// q.Start with q.Limit (default 100) per page and replyWithCount=true. An
-// error is yielded once, last.
+// QueryAccessKeys iterates over every match of QueryAccessKey, fetching
+// pages lazily from q.Start with q.Limit (default 100) per page and
+// replyWithCount=true: it follows [AccessKeyPage].Next of
+// [Client.QueryAccessKeysPage]. An error is yielded once, last.
 func (c *Client) QueryAccessKeys(ctx context.Context, q Query) iter.Seq2[*AccessKeyInventory, error] {
 	return func(yield func(*AccessKeyInventory, error) bool) {
-		p, err := q.params()
-		if err != nil {
-			yield(nil, err)
-			return
+		if q.Limit == 0 {
+			q.Limit = defaultPageSize
 		}
-		if p.Limit == 0 {
-			p.Limit = defaultPageSize
-		}
-		p.ReplyWithCount = true
-		for {
-			page, err := c.queryPage(ctx, "/accesskeys", p)
+		q.ReplyWithCount = true
+		for next := &q; next != nil; {
+			page, err := c.QueryAccessKeysPage(ctx, *next)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -347,10 +366,7 @@ func (c *Client) QueryAccessKeys(ctx context.Context, q Query) iter.Seq2[*Access
 					return
 				}
 			}
-			p.Start += len(page.Inventories)
-			if len(page.Inventories) < p.Limit || (page.HasTotal && p.Start >= page.Total) {
-				return
-			}
+			next = page.Next
 		}
 	}
 }

@@ -31,7 +31,7 @@ func TestUnreadableJobResult(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	create := func(c *zstack.Client) error {
-		_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "dff4"})
+		_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: "dff4"})
 		return err
 	}
 	tests := []struct {
@@ -55,7 +55,7 @@ func TestUnreadableJobResult(t *testing.T) {
 			return err
 		}, http.MethodPut, "/zstack/v1/accesskeys/ae353717ca7b4182bb87fb5d010235e8/actions", location, invJSON[:40], true, invJSON[:40]},
 		{"query: PHP notice", func(c *zstack.Client) error {
-			_, err := c.QueryAccessKey(ctx, zstack.Query{})
+			_, err := c.QueryAccessKeysPage(ctx, zstack.Query{})
 			return err
 		}, http.MethodGet, "/zstack/v1/accesskeys", `{"inventories":[` + strings.TrimPrefix(strings.TrimSuffix(invJSON, "}"), `{"inventory":`) + `]}` + phpNotice, "", false, ""},
 		{"login: answer without a session", func(c *zstack.Client) error {
@@ -111,7 +111,7 @@ func TestErrorTextIsCleaned(t *testing.T) {
 		} else {
 			mock.RegisterResponder(http.MethodPost, mn+"/zstack/v1/accesskeys", rec.responder(http.StatusServiceUnavailable, body))
 		}
-		_, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{AccountUUID: "dff4"})
+		_, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{AccountUUID: "dff4"})
 		var ae *cloudkeys.APIError
 		require.ErrorAs(t, err, &ae)
 		assert.Equal(t, "SYS.1007", ae.Code)

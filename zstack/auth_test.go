@@ -34,7 +34,7 @@ func TestAccessKeyZones(t *testing.T) {
 				srv := zstacktest.NewServer(zstacktest.WithLocation(srvLoc), zstacktest.WithInMemory())
 				defer srv.Close()
 				ak := srv.SeedAccessKey(zstacktest.AdminAccountUUID)
-				c := srv.AccessKeyClient(ak.AccessKeyID, ak.Secret.Reveal(), fast(), cloudkeys.WithServerLocation(cliLoc))
+				c := srv.AccessKeyClient(ak.AccessKeyID, ak.Secret.Reveal(), fast(), zstack.WithServerLocation(cliLoc))
 				k, err := c.CreateKey(context.Background(), cloudkeys.CreateKeyRequest{Owner: zstacktest.AdminAccountUUID})
 				if srvLoc == cliLoc {
 					require.NoError(t, err)
@@ -229,7 +229,7 @@ func TestAccessKeyCheckTimeZone(t *testing.T) {
 	defer srv.Close()
 	ak := srv.SeedAccessKey(zstacktest.AdminAccountUUID)
 	for _, loc := range zones {
-		c := srv.AccessKeyClient(ak.AccessKeyID, ak.Secret.Reveal(), fast(), cloudkeys.WithServerLocation(loc))
+		c := srv.AccessKeyClient(ak.AccessKeyID, ak.Secret.Reveal(), fast(), zstack.WithServerLocation(loc))
 		_, err := c.GetKey(context.Background(), ak.UUID)
 		require.NoError(t, err, loc)
 	}

@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/config"
 	"github.com/cloudkeys/cloudkeys/internal/redact"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 // Vendor is the vendor name reported by [Client.Vendor] and in errors.
@@ -56,9 +58,9 @@ type akState struct {
 // New returns a client for the management node at endpoint, e.g.
 // "http://mn:8080" (the client adds "/zstack/v1"; a trailing "/zstack" is
 // accepted). Nothing is sent until the first call; login credentials log in
-// then. [cloudkeys.WithServerLocation] sets the server's time zone, used for
-// the Date header of AccessKey signatures and for parsing inventory dates
-// (default: the local zone).
+// then. [WithServerLocation] sets the server's time zone, used for the Date
+// header of AccessKey signatures and for parsing inventory dates (default:
+// the local zone); [WithPollInterval] the wait between polls of a job.
 func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client, error) {
 	if err := creds.validate(); err != nil {
 		return nil, err
@@ -76,17 +78,20 @@ func New(endpoint string, creds Credentials, opts ...cloudkeys.Option) (*Client,
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Vendor, err)
 	}
-	c := &Client{creds: creds, loc: s.ServerLocation, basePath: base.Path}
+	c := &Client{creds: creds, loc: time.Local, basePath: base.Path}
+	if loc, ok := config.VendorValue[*time.Location](&s, config.ServerLocation{}); ok {
+		c.loc = loc
+	}
 	if creds.kind == credAccessKey {
 		c.ak.Store(&akState{id: creds.akID, secret: creds.akSecret})
 	}
-	if c.loc == nil {
-		c.loc = time.Local
-	}
 	c.pollMin, c.pollMax = pollWaits(s.Retry.MinWait, s.Retry.MaxWait)
+	if d, ok := config.VendorValue[time.Duration](&s, pollIntervalKey{}); ok {
+		c.pollMin, c.pollMax = d, d
+	}
 	secrets := []string{creds.password.Reveal(), creds.session.Reveal(), creds.akSecret.Reveal()}
 	if !creds.password.IsZero() {
-		secrets = append(secrets, HashPassword(creds.password.Reveal()))
+		secrets = append(secrets, zstackwire.HashPassword(creds.password.Reveal()))
 	}
 	c.tc, err = transport.NewWithSettings(transport.Config{
 		Vendor:   Vendor,
@@ -143,51 +148,6 @@ func (c *Client) Vendor() string { return Vendor }
 
 // ServerLocation returns the time zone the client assumes for the server.
 func (c *Client) ServerLocation() *time.Location { return c.loc }
-
-// sign authenticates one attempt: an AccessKey signature, or the fixed
-// session. Calls with login credentials carry their session's signer (see
-// invoke); calls of the session APIs and job polls are sent unsigned.
-func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
-	switch c.creds.kind {
-	case credAccessKey:
-		ak := c.ak.Load()
-		return accessKeySigner(ak.id, ak.secret.Reveal(), c.loc, c.contextPrefix())(ctx, o)
-	case credSession:
-		o.Header.Set("Authorization", "OAuth "+c.creds.session.Reveal())
-		return nil
-	}
-	return errors.New("not logged in")
-}
-
-// sessionSigner sends the session uuid as "Authorization: OAuth <uuid>".
-func sessionSigner(s *Session) transport.Signer {
-	return func(_ context.Context, o *transport.Outgoing) error {
-		o.Header.Set("Authorization", "OAuth "+s.UUID.Reveal())
-		return nil
-	}
-}
-
-// accessKeySigner signs each attempt afresh: Date is the attempt's time as
-// the server's wall clock in loc, the signature covers the decoded path
-// from /v1/ on (no /zstack, no query).
-//
-// prefix is the endpoint's path before /v1 (e.g. "/zstack", or
-// "/proxy/zstack"), which the server never sees in the URI it signs.
-func accessKeySigner(id, secret string, loc *time.Location, prefix string) transport.Signer {
-	return func(_ context.Context, o *transport.Outgoing) error {
-		date := FormatDate(o.Now, loc)
-		uri := o.URL.Path
-		if rest, ok := strings.CutPrefix(uri, prefix); ok && strings.HasPrefix(rest, "/v1/") {
-			uri = rest
-		} else {
-			uri = SignURI(uri)
-		}
-		sig := Sign(secret, o.Method, date, uri)
-		o.Header.Set("Date", date)
-		o.Header.Set("Authorization", AuthorizationHeader(id, sig))
-		return nil
-	}
-}
 
 // answerCheck is implemented by the answer types that must carry something
 // (a created key's id and secret, a session's uuid); check returns a
@@ -252,7 +212,7 @@ func (c *Client) invokeOnce(ctx context.Context, k transport.Call) error {
 	view := k
 	view.Class = transport.Write
 	k.Out, k.Need = nil, nil
-	jobID := NewJobUUID()
+	jobID := newJobUUID()
 	h.Set("X-Job-UUID", jobID)
 	resp, err := c.tc.Call(ctx, k)
 	if err != nil {
@@ -299,8 +259,8 @@ func (c *Client) scrubError(err error) {
 	}
 }
 
-// NewJobUUID returns a random 32-hex job id, the form X-Job-UUID requires.
-func NewJobUUID() string {
+// newJobUUID returns a random 32-hex job id, the form X-Job-UUID requires.
+func newJobUUID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])

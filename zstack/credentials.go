@@ -56,8 +56,9 @@ func SessionID(sessionUUID string) Credentials {
 }
 
 // AccessKey signs every call with an AccessKey pair: headers "Date" (the
-// server's wall-clock time, see [cloudkeys.WithServerLocation]) and
-// "Authorization: ZStack <id>:<base64 HMAC-SHA1>" (see [Sign]).
+// server's wall-clock time, see [WithServerLocation]) and
+// "Authorization: ZStack <id>:<base64 HMAC-SHA1>", the HMAC over the
+// method, the Date and the path from /v1/ on (see the package doc).
 func AccessKey(accessKeyID, accessKeySecret string) Credentials {
 	return Credentials{kind: credAccessKey, akID: accessKeyID, akSecret: cloudkeys.NewSecret(accessKeySecret)}
 }

@@ -1,7 +1,8 @@
 // Package zstack manages ZStack AccessKeys and authenticates to a ZStack
 // management node's REST API (<endpoint>/zstack/v1/...). *Client implements
 // cloudkeys.KeyManager and exposes the vendor's own APIs: CreateAccessKey,
-// DeleteAccessKey, ChangeAccessKeyState, QueryAccessKey/QueryAccessKeys,
+// DeleteAccessKey, ChangeAccessKeyState, QueryAccessKey (QueryAccessKeys,
+// every match, and QueryAccessKeysPage, one page), CountAccessKeys,
 // GetAccessKey, and the session APIs LogInByAccount, LogInByUser, LogOut,
 // ValidateSession and RenewSession.
 //
@@ -16,7 +17,7 @@
 //     default rest.checkTimeZone=false ignores the zone label and compares
 //     the wall clock with its own, so a correct UTC date sent to a UTC+8
 //     server is 8 hours off. Set the server's zone with
-//     cloudkeys.WithServerLocation (default: the local zone). The label is
+//     [WithServerLocation] (default: the local zone). The label is
 //     "GMT" or "GMT+08:00", never "+0800" or "CST".
 //   - Writes (POST/PUT/DELETE except login/logout) answer 202
 //     {"location": ".../v1/api-jobs/<id>"}; the client polls the job (GET,

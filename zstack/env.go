@@ -35,7 +35,7 @@ const (
 // NewFromEnv builds a client from environment variables read with getenv
 // (os.Getenv). The endpoint is endpoint if not "", else ZSTACK_ENDPOINT
 // (required). ZSTACK_TIMEZONE, when set, is the server's zone (as
-// cloudkeys.WithServerLocation; an option in opts that sets the zone wins).
+// [WithServerLocation]; an option in opts that sets the zone wins).
 // The credentials are, in this order:
 //
 //   - ZSTACK_ACCESS_KEY_ID set: AccessKey signing with it and
@@ -69,7 +69,7 @@ func NewFromEnv(getenv func(string) string, endpoint string, opts ...cloudkeys.O
 		if err != nil {
 			return nil, cloudkeys.InvalidInput(Vendor, EnvTimezone, "unknown time zone")
 		}
-		opts = append([]cloudkeys.Option{cloudkeys.WithServerLocation(loc)}, opts...)
+		opts = append([]cloudkeys.Option{WithServerLocation(loc)}, opts...)
 	}
 	var creds Credentials
 	switch {

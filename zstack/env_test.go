@@ -38,7 +38,7 @@ func cliConnect(_ context.Context, getenv func(string) string, endpoint string, 
 		if err != nil {
 			return nil, cloudkeys.InvalidInput("zstack", "ZSTACK_TIMEZONE", "unknown time zone")
 		}
-		opts = append(opts, cloudkeys.WithServerLocation(loc))
+		opts = append(opts, zstack.WithServerLocation(loc))
 	}
 	var creds zstack.Credentials
 	switch {
@@ -197,7 +197,7 @@ func TestNewFromEnvOptionZoneWins(t *testing.T) {
 	require.NoError(t, err)
 	build := func(env map[string]string) func(...cloudkeys.Option) (cloudkeys.KeyManager, error) {
 		return func(opts ...cloudkeys.Option) (cloudkeys.KeyManager, error) {
-			return zstack.NewFromEnv(envcfgtest.Getenv(env), "", append(opts, cloudkeys.WithServerLocation(tokyo))...)
+			return zstack.NewFromEnv(envcfgtest.Getenv(env), "", append(opts, zstack.WithServerLocation(tokyo))...)
 		}
 	}
 	a, err := envcfgtest.FirstRequest(build(withTZ))

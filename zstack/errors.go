@@ -10,16 +10,17 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
-// ErrorCode is ZStack's JSON error (ErrorCode.java), the body of every 503:
+// errorCode is ZStack's JSON error (ErrorCode.java), the body of every 503:
 // {"error":{"code","description","details","cause",...}}.
-type ErrorCode struct {
+type errorCode struct {
 	Code        string     `json:"code"`
 	Description string     `json:"description,omitempty"`
 	Details     string     `json:"details,omitempty"`
 	Elaboration string     `json:"elaboration,omitempty"`
-	Cause       *ErrorCode `json:"cause,omitempty"`
+	Cause       *errorCode `json:"cause,omitempty"`
 }
 
 // ZStack error codes the client maps to cloudkeys sentinels.
@@ -40,7 +41,7 @@ const (
 )
 
 // parseError reads a {"error":{...}} body; ok is false for anything else.
-func parseError(body []byte) (*ErrorCode, bool) {
+func parseError(body []byte) (*errorCode, bool) {
 	b := bytes.TrimSpace(body)
 	if len(b) == 0 || b[0] != '{' {
 		return nil, false
@@ -51,7 +52,7 @@ func parseError(body []byte) (*ErrorCode, bool) {
 		return nil, false
 	}
 	var env struct {
-		Error *ErrorCode `json:"error"`
+		Error *errorCode `json:"error"`
 	}
 	if err := json.Unmarshal(b, &env); err != nil || env.Error == nil || env.Error.Code == "" {
 		return nil, false
@@ -102,8 +103,8 @@ func (c *Client) check(req *transport.Request, resp *transport.Response) error {
 		// Bad signature, clock skew or an unknown/disabled key.
 		kind = cloudkeys.ErrUnauthorized
 		if strings.Contains(msg, "requestTimeTooSkewed") {
-			msg += " (the Date header was the server's wall clock in zone " + zoneLabel(c.tc.Now().In(c.loc)) +
-				"; set cloudkeys.WithServerLocation to the server's zone and check both clocks)"
+			msg += " (the Date header was the server's wall clock in zone " + zstackwire.ZoneLabel(c.tc.Now().In(c.loc)) +
+				"; set zstack.WithServerLocation to the server's zone and check both clocks)"
 		}
 	case resp.StatusCode == http.StatusNotFound && isJobURL(req):
 		// The job's result is gone: whether the write happened is unknown.
@@ -116,7 +117,7 @@ func isJobURL(req *transport.Request) bool {
 	return req.URL != nil && strings.Contains(req.URL.Path, jobsPathSegment)
 }
 
-func errorMessage(e *ErrorCode) string {
+func errorMessage(e *errorCode) string {
 	msg := e.Description
 	if e.Details != "" && e.Details != e.Description {
 		if msg != "" {

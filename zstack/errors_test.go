@@ -109,13 +109,13 @@ func TestInvalidInputBeforeAnyRequest(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	for name, f := range map[string]func() error{
-		"no account": func() error { _, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{}); return err },
+		"no account": func() error { _, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{}); return err },
 		"half pair": func() error {
-			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "a", AccessKeyID: "0123456789"})
+			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: "a", AccessKeyID: "0123456789"})
 			return err
 		},
 		"short id": func() error {
-			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "a", AccessKeyID: "x", AccessKeySecret: cloudkeys.NewSecret("0123456789")})
+			_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: "a", AccessKeyID: "x", AccessKeySecret: cloudkeys.NewSecret("0123456789")})
 			return err
 		},
 		"bad uuid":   func() error { return c.DeleteKey(ctx, "../x") },
@@ -123,14 +123,14 @@ func TestInvalidInputBeforeAnyRequest(t *testing.T) {
 		"bad mode":   func() error { return c.DeleteAccessKey(ctx, "abc", "Soft") },
 		"bad event":  func() error { _, err := c.ChangeAccessKeyState(ctx, "abc", "toggle"); return err },
 		"bad cond": func() error {
-			_, err := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("a b", "x")}})
+			_, err := c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("a b", "x")}})
 			return err
 		},
 		"zero cond": func() error {
-			_, err := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{{}}})
+			_, err := c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{{}}})
 			return err
 		},
-		"neg start":    func() error { _, err := c.QueryAccessKey(ctx, zstack.Query{Start: -1}); return err },
+		"neg start":    func() error { _, err := c.QueryAccessKeysPage(ctx, zstack.Query{Start: -1}); return err },
 		"bad job":      func() error { return c.WaitJob(ctx, "../../x", nil) },
 		"short renew":  func() error { _, err := c.RenewSession(ctx, "", 0); return err },
 		"empty logins": func() error { _, err := c.LogInByAccount(ctx, "", "x"); return err },

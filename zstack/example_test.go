@@ -29,7 +29,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	page, _ := c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("state", "Disabled")}, ReplyWithCount: true})
+	page, _ := c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("state", "Disabled")}, ReplyWithCount: true})
 	fmt.Println("disabled keys:", page.Total)
 
 	nk, err := cloudkeys.Rotate(ctx, c, k.ID, func(context.Context, *cloudkeys.Key) error { return nil })

@@ -98,7 +98,7 @@ func TestCreateExactlyOnceWhenAnswerLost(t *testing.T) {
 	srv.ResetRequests()
 
 	srv.CommitThenDrop(1)
-	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID})
+	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{AccountUUID: zstacktest.AdminAccountUUID})
 	require.NoError(t, err)
 	require.Equal(t, 1, srv.KeyCount())
 	assert.Equal(t, srv.AccessKeys()[0].UUID, inv.UUID)
@@ -126,7 +126,7 @@ func TestCreateLostWithoutRetriesIsOutcomeUnknown(t *testing.T) {
 	require.NoError(t, err)
 
 	srv.CommitThenDrop(1)
-	_, err = c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID})
+	_, err = c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{AccountUUID: zstacktest.AdminAccountUUID})
 	require.ErrorIs(t, err, cloudkeys.ErrOutcomeUnknown)
 	var ou *zstack.JobOutcomeUnknownError
 	require.ErrorAs(t, err, &ou)
@@ -149,7 +149,7 @@ func TestJobFailureAndExpiry(t *testing.T) {
 	c := srv.Client(fast())
 
 	// A job that fails: 202, then 503 with SYS.1007, never retried.
-	_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: "00000000000000000000000000000000"})
+	_, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: "00000000000000000000000000000000"})
 	require.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 	var ae *cloudkeys.APIError
 	require.ErrorAs(t, err, &ae)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -23,10 +24,10 @@ func TestSuccessAnswerAndDatesAreCheap(t *testing.T) {
 	loc := time.FixedZone("CST", 8*3600)
 	want := time.Date(2026, 11, 23, 2, 20, 1, 0, loc)
 	allocs = testing.AllocsPerRun(50, func() {
-		got, err := ParseInventoryDate("Nov 23, 2026 2:20:01 AM", loc)
+		got, err := zstackwire.ParseInventoryDate("Nov 23, 2026 2:20:01 AM", loc)
 		if err != nil || !got.Equal(want) {
 			t.Fatalf("got %v, %v", got, err)
 		}
 	})
-	assert.Zero(t, allocs, "ParseInventoryDate on the server's own form")
+	assert.Zero(t, allocs, "zstackwire.ParseInventoryDate on the server's own form")
 }

@@ -27,12 +27,12 @@ func jobIDFromLocation(body []byte) (string, error) {
 	if err := json.Unmarshal(body, &a); err != nil || a.Location == "" {
 		return "", errors.New("a 202 answer without a job location")
 	}
-	return ParseJobLocation(a.Location)
+	return parseJobLocation(a.Location)
 }
 
-// ParseJobLocation returns the job id of a job location such as
+// parseJobLocation returns the job id of a job location such as
 // "http://10.0.0.5:8080/zstack/v1/api-jobs/<id>".
-func ParseJobLocation(location string) (string, error) {
+func parseJobLocation(location string) (string, error) {
 	u, err := url.Parse(location)
 	if err != nil {
 		return "", errors.New("job location is not a URL")

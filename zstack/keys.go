@@ -51,7 +51,7 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 	if owner == "" {
 		return nil, cloudkeys.InvalidInput(Vendor, "Owner", "the owning account uuid is required")
 	}
-	inv, err := c.CreateAccessKey(ctx, CreateAccessKeyParams{AccountUUID: owner, Description: req.Description})
+	inv, err := c.CreateAccessKey(ctx, CreateAccessKeyRequest{AccountUUID: owner, Description: req.Description})
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 	"github.com/cloudkeys/cloudkeys/zstack"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
@@ -50,13 +51,13 @@ func TestNoSecretLeaks(t *testing.T) {
 	k, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: acct})
 	require.NoError(t, err)
 	record(k, *k, []*cloudkeys.Key{k})
-	inv, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: acct, AccessKeyID: "Chosen-ID-1", AccessKeySecret: cloudkeys.NewSecret("Chosen-Secret-0123456789")})
+	inv, err := c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: acct, AccessKeyID: "Chosen-ID-1", AccessKeySecret: cloudkeys.NewSecret("Chosen-Secret-0123456789")})
 	require.NoError(t, err)
 	record(inv, *inv)
 	_, err = c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Owner: acct})
 	recErr(err) // over the limit
 	srv.CommitThenDrop(1)
-	_, err = c.CreateAccessKey(ctx, zstack.CreateAccessKeyParams{AccountUUID: zstacktest.AdminAccountUUID})
+	_, err = c.CreateAccessKey(ctx, zstack.CreateAccessKeyRequest{AccountUUID: zstacktest.AdminAccountUUID})
 	recErr(err)
 	_, err = c.ValidateSession(ctx, s.UUID.Reveal())
 	recErr(err)
@@ -72,11 +73,11 @@ func TestNoSecretLeaks(t *testing.T) {
 	// AccessKey-signed calls, including refused ones.
 	ak := zstack.AccessKey(k.AccessKey, k.Secret.Reveal())
 	record(ak)
-	a, err := zstack.New(srv.URL(), ak, fast(), cloudkeys.WithLogger(logger), cloudkeys.WithServerLocation(time.UTC))
+	a, err := zstack.New(srv.URL(), ak, fast(), cloudkeys.WithLogger(logger), zstack.WithServerLocation(time.UTC))
 	require.NoError(t, err)
 	_, err = cloudkeys.Collect(a.ListKeys(ctx, cloudkeys.ListKeysOptions{}))
 	require.NoError(t, err)
-	bad, err := zstack.New(srv.URL(), zstack.AccessKey(k.AccessKey, "Wrong-Secret-0123456789"), fast(), cloudkeys.WithLogger(logger), cloudkeys.WithServerLocation(time.FixedZone("", 3600)))
+	bad, err := zstack.New(srv.URL(), zstack.AccessKey(k.AccessKey, "Wrong-Secret-0123456789"), fast(), cloudkeys.WithLogger(logger), zstack.WithServerLocation(time.FixedZone("", 3600)))
 	require.NoError(t, err)
 	_, err = bad.GetKey(ctx, k.ID)
 	recErr(err)
@@ -87,7 +88,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	recErr(err)
 
 	secrets := []string{
-		"Team-Password-1", zstack.HashPassword("Team-Password-1"), "Wrong-Password-2", zstack.HashPassword("Wrong-Password-2"),
+		"Team-Password-1", zstackwire.HashPassword("Team-Password-1"), "Wrong-Password-2", zstackwire.HashPassword("Wrong-Password-2"),
 		s.UUID.Reveal(), k.Secret.Reveal(), "Chosen-Secret-0123456789", "Wrong-Secret-0123456789",
 	}
 	for _, r := range srv.Requests() {

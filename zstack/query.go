@@ -179,7 +179,7 @@ type SortBy struct {
 type Query struct {
 	Conditions []Condition // ANDed
 	Start      int         // offset of the first result
-	// Limit is the page size: for one page (QueryAccessKey) 0 means the
+	// Limit is the page size: for one page (QueryAccessKeysPage) 0 means the
 	// server's default of 1000; the iterator (QueryAccessKeys) uses 100.
 	Limit int
 	// ReplyWithCount asks for the total number of matches too.

@@ -84,10 +84,38 @@ func TestQueryAgainstFake(t *testing.T) {
 	assert.Equal(t, created, got[:7])
 	assert.Len(t, srv.Requests(), 3)
 
-	page, err := c.QueryAccessKey(ctx, zstack.Query{Start: 6, Limit: 5, ReplyWithCount: true})
+	page, err := c.QueryAccessKeysPage(ctx, zstack.Query{Start: 6, Limit: 5, ReplyWithCount: true})
 	require.NoError(t, err)
 	assert.Len(t, page.Inventories, 2)
 	assert.Equal(t, 8, page.Total)
+	assert.Nil(t, page.Next, "the last page")
+
+	// Pages by Next: full pages, then a short one; with a total, a full
+	// page that reaches it is the last.
+	for _, q := range []zstack.Query{{Limit: 3}, {Limit: 3, ReplyWithCount: true}, {Limit: 4, ReplyWithCount: true}, {Limit: 8, ReplyWithCount: true}, {}} {
+		var paged []string
+		pages := 0
+		for next := &q; next != nil; pages++ {
+			p, err := c.QueryAccessKeysPage(ctx, *next)
+			require.NoError(t, err)
+			for _, inv := range p.Inventories {
+				paged = append(paged, inv.UUID)
+			}
+			next = p.Next
+		}
+		assert.Equal(t, got, paged, "%+v", q)
+		want := 1
+		if q.Limit > 0 {
+			want = 8/q.Limit + 1
+			if q.ReplyWithCount && 8%q.Limit == 0 {
+				want--
+			}
+		}
+		assert.Equal(t, want, pages, "%+v", q)
+	}
+	old, err := c.QueryAccessKey(ctx, zstack.Query{Start: 6, Limit: 5})
+	require.NoError(t, err)
+	assert.Len(t, old.Inventories, 2)
 
 	n, err := c.CountAccessKeys(ctx, zstack.Eq("accountUuid", other))
 	require.NoError(t, err)
@@ -118,7 +146,7 @@ func TestQueryAgainstFake(t *testing.T) {
 		assert.Equal(t, tc.want, n, "%v", tc.conds)
 	}
 
-	page, err = c.QueryAccessKey(ctx, zstack.Query{
+	page, err = c.QueryAccessKeysPage(ctx, zstack.Query{
 		Conditions: []zstack.Condition{zstack.Like("description", "key-%")},
 		Sort:       &zstack.SortBy{Field: "description", Descending: true}, Limit: 2, Fields: []string{"uuid", "description"},
 	})
@@ -127,7 +155,7 @@ func TestQueryAgainstFake(t *testing.T) {
 	assert.Equal(t, "key-6", page.Inventories[0].Description)
 	assert.Empty(t, page.Inventories[0].AccessKeyID, "fields limits the answer")
 
-	_, err = c.QueryAccessKey(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("nosuchfield", "x")}})
+	_, err = c.QueryAccessKeysPage(ctx, zstack.Query{Conditions: []zstack.Condition{zstack.Eq("nosuchfield", "x")}})
 	assert.ErrorIs(t, err, cloudkeys.ErrInvalidRequest)
 
 	// Stopping early stops paging.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 // Session is a login session (SessionInventory). UUID is the bearer
@@ -48,8 +49,8 @@ func (c *Client) sessionFrom(r sessionReply) *Session {
 	c.tc.AddSecret(w.UUID.Reveal())
 	s := &Session{UUID: w.UUID, AccountUUID: w.AccountUUID, UserUUID: w.UserUUID, UserType: w.UserType}
 	// Dates are informative: an unparsable one is left zero.
-	s.ExpiredDate, _ = ParseInventoryDate(w.ExpiredDate, c.loc)
-	s.CreateDate, _ = ParseInventoryDate(w.CreateDate, c.loc)
+	s.ExpiredDate, _ = zstackwire.ParseInventoryDate(w.ExpiredDate, c.loc)
+	s.CreateDate, _ = zstackwire.ParseInventoryDate(w.CreateDate, c.loc)
 	return s
 }
 
@@ -64,7 +65,7 @@ func (c *Client) LogInByAccount(ctx context.Context, accountName, password strin
 	if password == "" {
 		return nil, cloudkeys.InvalidInput(Vendor, "password", "must not be empty")
 	}
-	hash := HashPassword(password)
+	hash := zstackwire.HashPassword(password)
 	c.tc.PinSecret(password)
 	c.tc.PinSecret(hash)
 	var r sessionReply
@@ -93,7 +94,7 @@ func (c *Client) LogInByUser(ctx context.Context, accountName, userName, passwor
 	case password == "":
 		return nil, cloudkeys.InvalidInput(Vendor, "password", "must not be empty")
 	}
-	hash := HashPassword(password)
+	hash := zstackwire.HashPassword(password)
 	c.tc.PinSecret(password)
 	c.tc.PinSecret(hash)
 	var r sessionReply

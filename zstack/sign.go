@@ -1,83 +1,56 @@
 package zstack
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"crypto/sha512"
-	"encoding/base64"
-	"encoding/hex"
-	"fmt"
+	"context"
+	"errors"
 	"strings"
 	"time"
+
+	"github.com/cloudkeys/cloudkeys/internal/transport"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
-// DateLayout is the layout of the Date header of a signed request, without
-// the zone label: the server parses "EEE, dd MMM yyyy HH:mm:ss z".
-const DateLayout = "Mon, 02 Jan 2006 15:04:05"
-
-// FormatDate formats t as the server's wall-clock time in loc with a zone
-// label the server can parse: "GMT" for UTC, else "GMT+08:00" / "GMT-05:00"
-// (never "+0800" or "CST", which old servers cannot read or misread). With
-// the server's default checkTimeZone=false only the wall-clock part is
-// compared, so loc must be the server's zone.
-func FormatDate(t time.Time, loc *time.Location) string {
-	if loc == nil {
-		loc = time.UTC
+// sign authenticates one attempt: an AccessKey signature, or the fixed
+// session. Calls with login credentials carry their session's signer (see
+// invoke); calls of the session APIs and job polls are sent unsigned.
+func (c *Client) sign(ctx context.Context, o *transport.Outgoing) error {
+	switch c.creds.kind {
+	case credAccessKey:
+		ak := c.ak.Load()
+		return accessKeySigner(ak.id, ak.secret.Reveal(), c.loc, c.contextPrefix())(ctx, o)
+	case credSession:
+		o.Header.Set("Authorization", "OAuth "+c.creds.session.Reveal())
+		return nil
 	}
-	t = t.In(loc)
-	return t.Format(DateLayout) + " " + zoneLabel(t)
+	return errors.New("not logged in")
 }
 
-func zoneLabel(t time.Time) string {
-	_, off := t.Zone()
-	if off == 0 {
-		return "GMT"
+// sessionSigner sends the session uuid as "Authorization: OAuth <uuid>".
+func sessionSigner(s *Session) transport.Signer {
+	return func(_ context.Context, o *transport.Outgoing) error {
+		o.Header.Set("Authorization", "OAuth "+s.UUID.Reveal())
+		return nil
 	}
-	sign := '+'
-	if off < 0 {
-		sign, off = '-', -off
+}
+
+// accessKeySigner signs each attempt afresh: Date is the attempt's time as
+// the server's wall clock in loc, the signature covers the decoded path
+// from /v1/ on (no /zstack, no query).
+//
+// prefix is the endpoint's path before /v1 (e.g. "/zstack", or
+// "/proxy/zstack"), which the server never sees in the URI it signs.
+func accessKeySigner(id, secret string, loc *time.Location, prefix string) transport.Signer {
+	return func(_ context.Context, o *transport.Outgoing) error {
+		date := zstackwire.FormatDate(o.Now, loc)
+		uri := o.URL.Path
+		if rest, ok := strings.CutPrefix(uri, prefix); ok && strings.HasPrefix(rest, "/v1/") {
+			uri = rest
+		} else {
+			uri = zstackwire.SignURI(uri)
+		}
+		sig := zstackwire.Sign(secret, o.Method, date, uri)
+		o.Header.Set("Date", date)
+		o.Header.Set("Authorization", zstackwire.AuthorizationHeader(id, sig))
+		return nil
 	}
-	off /= 60
-	return fmt.Sprintf("GMT%c%02d:%02d", sign, off/60, off%60)
-}
-
-// StringToSign returns what an AccessKey signature covers:
-// METHOD + "\n" + date + "\n" + uri, where uri is the decoded path from
-// "/v1/" on (no "/zstack" context, no query).
-func StringToSign(method, date, uri string) string {
-	return strings.ToUpper(method) + "\n" + date + "\n" + uri
-}
-
-// Sign returns base64(HMAC-SHA1(secret, StringToSign(method, date, uri))),
-// the signature sent as "Authorization: ZStack <AccessKeyID>:<signature>".
-func Sign(secret, method, date, uri string) string {
-	m := hmac.New(sha1.New, []byte(secret))
-	m.Write([]byte(StringToSign(method, date, uri)))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
-// SignURI returns the path a signature covers for a request path: the part
-// from "/v1/" on, so a "/zstack" context (or any proxy prefix before it) is
-// left out. The query is never part of it.
-func SignURI(path string) string {
-	if strings.HasPrefix(path, "/v1/") || path == "/v1" {
-		return path
-	}
-	if i := strings.Index(path, "/v1/"); i >= 0 {
-		return path[i:]
-	}
-	return path
-}
-
-// AuthorizationHeader returns "ZStack <accessKeyID>:<signature>".
-func AuthorizationHeader(accessKeyID, signature string) string {
-	return "ZStack " + accessKeyID + ":" + signature
-}
-
-// HashPassword returns the lowercase SHA-512 hex digest of password, the
-// form every ZStack login API expects. The digest is as secret as the
-// password.
-func HashPassword(password string) string {
-	sum := sha512.Sum512([]byte(password))
-	return hex.EncodeToString(sum[:])
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 	"github.com/cloudkeys/cloudkeys/internal/vectors"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 )
 
 func TestSignVectors(t *testing.T) {
@@ -19,7 +20,7 @@ func TestSignVectors(t *testing.T) {
 	v := vectors.LoadZStack(t)
 	for _, tc := range v.Cases {
 		t.Run(tc.Method+" "+tc.Path, func(t *testing.T) {
-			assert.Equal(t, tc.Signature, Sign(v.AccessKeySecret, tc.Method, v.Date, tc.Path))
+			assert.Equal(t, tc.Signature, zstackwire.Sign(v.AccessKeySecret, tc.Method, v.Date, tc.Path))
 		})
 	}
 }
@@ -30,7 +31,7 @@ func TestAccessKeySignerVectors(t *testing.T) {
 	t.Parallel()
 	v := vectors.LoadZStack(t)
 	cst := time.FixedZone("", 8*3600)
-	now, err := time.ParseInLocation(DateLayout, "Thu, 06 Sep 2018 13:54:10", cst)
+	now, err := time.ParseInLocation(zstackwire.DateLayout, "Thu, 06 Sep 2018 13:54:10", cst)
 	require.NoError(t, err)
 	sign := accessKeySigner(v.AccessKeyID, v.AccessKeySecret, cst, "/zstack")
 	for _, tc := range v.Cases {
@@ -56,7 +57,7 @@ func TestFormatDate(t *testing.T) {
 		{time.FixedZone("IST", 5*3600+1800), "Thu, 06 Sep 2018 11:24:10 GMT+05:30"},
 		{nil, "Thu, 06 Sep 2018 05:54:10 GMT"},
 	} {
-		assert.Equal(t, tc.want, FormatDate(at, tc.loc))
+		assert.Equal(t, tc.want, zstackwire.FormatDate(at, tc.loc))
 	}
 }
 
@@ -68,14 +69,14 @@ func TestSignURI(t *testing.T) {
 		"/proxy/zstack/v1/accesskeys":     "/v1/accesskeys",
 		"/zstack/v1/accounts/sessions/ab": "/v1/accounts/sessions/ab",
 	} {
-		assert.Equal(t, want, SignURI(in), in)
+		assert.Equal(t, want, zstackwire.SignURI(in), in)
 	}
 }
 
 func TestHashPassword(t *testing.T) {
 	t.Parallel()
 	// The default admin password as ZStack stores it (AccountConstant).
-	assert.Equal(t, "b109f3bbbc244eb82441917ed06d618b9008dd09b3befd1b5e07394c706a8bb980b1d7785e5976ec049b46df5f1326af5a2ea6d103fd07c95385ffab0cacbc86", HashPassword("password"))
+	assert.Equal(t, "b109f3bbbc244eb82441917ed06d618b9008dd09b3befd1b5e07394c706a8bb980b1d7785e5976ec049b46df5f1326af5a2ea6d103fd07c95385ffab0cacbc86", zstackwire.HashPassword("password"))
 }
 
 func TestParseInventoryDate(t *testing.T) {
@@ -83,17 +84,17 @@ func TestParseInventoryDate(t *testing.T) {
 	cst := time.FixedZone("", 8*3600)
 	want := time.Date(2018, 9, 6, 13, 50, 6, 0, cst)
 	for _, s := range []string{"Sep 6, 2018 1:50:06 PM", "Sep 6, 2018, 1:50:06\u202fPM", "Sep 06, 2018 1:50:06 PM", "Sep 6, 2018 13:50:06"} {
-		got, err := ParseInventoryDate(s, cst)
+		got, err := zstackwire.ParseInventoryDate(s, cst)
 		require.NoError(t, err, s)
 		assert.True(t, want.Equal(got), "%s: %v", s, got)
 	}
-	got, err := ParseInventoryDate("", cst)
+	got, err := zstackwire.ParseInventoryDate("", cst)
 	require.NoError(t, err)
 	assert.True(t, got.IsZero())
-	_, err = ParseInventoryDate("yesterday", cst)
+	_, err = zstackwire.ParseInventoryDate("yesterday", cst)
 	assert.Error(t, err)
-	assert.Equal(t, "Sep 6, 2018 1:50:06 PM", FormatInventoryDate(want, cst))
-	assert.Equal(t, "Sep 6, 2018 5:50:06 AM", FormatInventoryDate(want, time.UTC))
+	assert.Equal(t, "Sep 6, 2018 1:50:06 PM", zstackwire.FormatInventoryDate(want, cst))
+	assert.Equal(t, "Sep 6, 2018 5:50:06 AM", zstackwire.FormatInventoryDate(want, time.UTC))
 }
 
 func FuzzSign(f *testing.F) {
@@ -103,8 +104,8 @@ func FuzzSign(f *testing.F) {
 	}
 	f.Add("", "", "", "")
 	f.Fuzz(func(t *testing.T, secret, method, date, uri string) {
-		s := Sign(secret, method, date, uri)
-		if len(s) != 28 || s != Sign(secret, method, date, uri) {
+		s := zstackwire.Sign(secret, method, date, uri)
+		if len(s) != 28 || s != zstackwire.Sign(secret, method, date, uri) {
 			t.Fatalf("signature %q", s)
 		}
 	})
@@ -118,8 +119,8 @@ func FuzzFormatDate(f *testing.F) {
 			return
 		}
 		loc := time.FixedZone("", off)
-		s := FormatDate(time.Unix(unix, 0), loc)
-		if _, err := time.Parse(DateLayout, s[:len(DateLayout)]); err != nil {
+		s := zstackwire.FormatDate(time.Unix(unix, 0), loc)
+		if _, err := time.Parse(zstackwire.DateLayout, s[:len(zstackwire.DateLayout)]); err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
 	})
@@ -130,9 +131,9 @@ func FuzzParseInventoryDate(f *testing.F) {
 	f.Add("Sep 6, 2018, 1:50:06\u202fPM")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, s string) {
-		got, err := ParseInventoryDate(s, time.UTC)
+		got, err := zstackwire.ParseInventoryDate(s, time.UTC)
 		if err == nil && !got.IsZero() {
-			again, err := ParseInventoryDate(FormatInventoryDate(got, time.UTC), time.UTC)
+			again, err := zstackwire.ParseInventoryDate(zstackwire.FormatInventoryDate(got, time.UTC), time.UTC)
 			if err != nil || !again.Equal(got.Truncate(time.Second)) {
 				t.Fatalf("%q → %v → %v %v", s, got, again, err)
 			}
@@ -144,7 +145,7 @@ func FuzzParseJobLocation(f *testing.F) {
 	f.Add("http://10.0.0.5:8080/zstack/v1/api-jobs/0123456789abcdef0123456789abcdef")
 	f.Add("/v1/api-jobs/../../x")
 	f.Fuzz(func(t *testing.T, s string) {
-		id, err := ParseJobLocation(s)
+		id, err := parseJobLocation(s)
 		if err == nil && !validJobID(id) {
 			t.Fatalf("%q gave invalid id %q", s, id)
 		}

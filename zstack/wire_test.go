@@ -65,7 +65,7 @@ const invJSON = `{"inventory":{"uuid":"ae353717ca7b4182bb87fb5d010235e8","accoun
 func TestWireCreateAccessKey(t *testing.T) {
 	t.Parallel()
 	cst := time.FixedZone("", 8*3600)
-	c, mock := newMocked(t, zstack.SessionID("0123456789abcdef0123456789abcdef"), cloudkeys.WithServerLocation(cst))
+	c, mock := newMocked(t, zstack.SessionID("0123456789abcdef0123456789abcdef"), zstack.WithServerLocation(cst))
 	rec := &recorder{}
 	// The location names the node's internal address: polled at mn:8080.
 	mock.RegisterResponder(http.MethodPost, mn+"/zstack/v1/accesskeys",
@@ -73,7 +73,7 @@ func TestWireCreateAccessKey(t *testing.T) {
 	mock.RegisterResponder(http.MethodGet, mn+"/zstack/v1/api-jobs/f00dfeedf00dfeedf00dfeedf00dfeed",
 		rec.responder(202, `{}`).Then(rec.responder(200, invJSON)))
 
-	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{AccountUUID: "dff4", Description: "ci"})
+	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{AccountUUID: "dff4", Description: "ci"})
 	require.NoError(t, err)
 	assert.Equal(t, "ae353717ca7b4182bb87fb5d010235e8", inv.UUID)
 	assert.Equal(t, "N3Tf05yXZUmSjCf6mYIB", inv.AccessKeyID)
@@ -105,7 +105,7 @@ func TestWireCreateWithSuppliedPairAndTags(t *testing.T) {
 	c, mock := newMocked(t, zstack.SessionID("0123456789abcdef0123456789abcdef"))
 	rec := &recorder{}
 	mock.RegisterResponder(http.MethodPost, mn+"/zstack/v1/accesskeys", rec.responder(200, invJSON))
-	_, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{
+	_, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{
 		AccountUUID: "a1", UserUUID: "u1", AccessKeyID: "ID34567890", AccessKeySecret: cloudkeys.NewSecret("SECRET7890"),
 		ResourceUUID: "r1", TagUUIDs: []string{"t1"}, SystemTags: []string{"s"}, UserTags: []string{"u"},
 	})
@@ -118,7 +118,7 @@ func TestWireDeleteChangeStateQuery(t *testing.T) {
 	v := zstack.AccessKey("N3Tf05yXZUmSjCf6mYIB", "XAlrsYvswmnEV3X1KWNs1WfZHD6aBIIphmI0rX9S")
 	cst := time.FixedZone("", 8*3600)
 	at := time.Date(2018, 9, 6, 13, 54, 10, 0, cst)
-	c, mock := newMocked(t, v, cloudkeys.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
+	c, mock := newMocked(t, v, zstack.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
 	rec := &recorder{}
 	const uuid = "ae353717ca7b4182bb87fb5d010235e8"
 	loc := `{"location":"http://mn:8080/zstack/v1/api-jobs/0000000000000000000000000000000a"}`
@@ -131,7 +131,7 @@ func TestWireDeleteChangeStateQuery(t *testing.T) {
 	require.NoError(t, c.DeleteAccessKey(ctx, uuid, zstack.DeleteEnforcing))
 	_, err := c.ChangeAccessKeyState(ctx, uuid, zstack.StateEventDisable)
 	require.NoError(t, err)
-	page, err := c.QueryAccessKey(ctx, zstack.Query{
+	page, err := c.QueryAccessKeysPage(ctx, zstack.Query{
 		Conditions: []zstack.Condition{zstack.Eq("accountUuid", "a b&q=x"), zstack.In("state", "Enabled", "Disabled"), zstack.IsNull("description")},
 		Start:      10, Limit: 5, ReplyWithCount: true,
 		Sort:   &zstack.SortBy{Field: "createDate", Descending: true},
@@ -222,7 +222,7 @@ func TestWireDuplicateJobPollsFirstJob(t *testing.T) {
 		mock.RegisterResponder(http.MethodGet, mn+"/zstack/v1/api-jobs/"+jobID, rec.responder(200, invJSON))
 		return httpmock.NewStringResponse(400, "Duplicate job uuid["+jobID+"]"), nil
 	})
-	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyParams{AccountUUID: "dff4"})
+	inv, err := c.CreateAccessKey(context.Background(), zstack.CreateAccessKeyRequest{AccountUUID: "dff4"})
 	require.NoError(t, err)
 	assert.Equal(t, "ae353717ca7b4182bb87fb5d010235e8", inv.UUID)
 	require.Len(t, rec.all(), 1)
@@ -251,7 +251,7 @@ func TestWireSignatureBehindPrefix(t *testing.T) {
 	at := time.Date(2018, 9, 6, 13, 54, 10, 0, cst)
 	mock := httpmock.NewMockTransport()
 	c, err := zstack.New("http://gw:80/api/v1/mn", zstack.AccessKey("N3Tf05yXZUmSjCf6mYIB", "XAlrsYvswmnEV3X1KWNs1WfZHD6aBIIphmI0rX9S"), fast(),
-		cloudkeys.WithHTTPClient(&http.Client{Transport: mock}), cloudkeys.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
+		cloudkeys.WithHTTPClient(&http.Client{Transport: mock}), zstack.WithServerLocation(cst), cloudkeys.WithClock(func() time.Time { return at }))
 	require.NoError(t, err)
 	rec := &recorder{}
 	mock.RegisterResponder(http.MethodGet, "=~^http://gw:80/api/v1/mn/zstack/v1/accesskeys", rec.responder(200, `{"inventories":[]}`))

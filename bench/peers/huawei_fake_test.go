@@ -11,8 +11,8 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/huaweibcs/huaweibcstest"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 // TestHuaweiSignerAgainstFake: requests signed by Huawei's own signer pass
@@ -35,7 +35,7 @@ func TestHuaweiSignerAgainstFake(t *testing.T) {
 			b := request.NewHttpRequestBuilder().WithEndpoint(srv.URL()).WithPath(c.path).WithMethod(c.method).
 				AddHeaderParam("Host", u.Host).
 				AddHeaderParam("X-Project-Id", huaweibcstest.ProjectID).
-				AddHeaderParam("X-Sdk-Date", srv.Now().UTC().Format(huaweibcs.DateFormat))
+				AddHeaderParam("X-Sdk-Date", srv.Now().UTC().Format(huaweiwire.DateFormat))
 			q := url.Values{}
 			for _, kv := range c.query {
 				b = b.AddQueryParam(kv[0], reflect.ValueOf(kv[1]))

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 const (
@@ -22,7 +23,7 @@ const (
 	listPath  = "/v1/" + projectID + "/node-provider/credentials"
 )
 
-var sdkDate = time.Date(2026, 11, 23, 2, 30, 0, 0, time.UTC).Format(huaweibcs.DateFormat)
+var sdkDate = time.Date(2026, 11, 23, 2, 30, 0, 0, time.UTC).Format(huaweiwire.DateFormat)
 
 // signCase is one request signed by both signers.
 type signCase struct {
@@ -78,7 +79,7 @@ func ours(c signCase) (*url.URL, http.Header) {
 	u.RawQuery = q.Encode()
 	h := http.Header{}
 	h.Set(huaweibcs.HeaderProjectID, projectID)
-	h.Set(huaweibcs.HeaderSdkDate, sdkDate)
+	h.Set(huaweiwire.HeaderSdkDate, sdkDate)
 	if c.body != nil {
 		h.Set("Content-Type", "application/json")
 	}
@@ -93,7 +94,7 @@ func TestSameAuthorization(t *testing.T) {
 			theirs, err := signer.Signer{}.Sign(huaweiRequest(c), ak, sk)
 			require.NoError(t, err)
 			u, h := ours(c)
-			mine, err := huaweibcs.SignAKSK(ak, sk, c.method, u, h, huaweibcs.DefaultSignedHeaders, c.body)
+			mine, err := huaweiwire.SignAKSK(ak, sk, c.method, u, h, huaweiwire.DefaultSignedHeaders, c.body)
 			require.NoError(t, err)
 			require.Equal(t, theirs["Authorization"], mine)
 			require.Equal(t, sdkDate, theirs["X-Sdk-Date"])
@@ -102,7 +103,7 @@ func TestSameAuthorization(t *testing.T) {
 }
 
 // BenchmarkHuaweiSigner: Huawei's signer.Signer.Sign against
-// huaweibcs.SignAKSK on the same requests. Each iteration signs a request
+// huaweiwire.SignAKSK on the same requests. Each iteration signs a request
 // already built (for Huawei's SDK, the DefaultHttpRequest; for cloudkeys,
 // the URL and header), as both SDKs do once per attempt.
 func BenchmarkHuaweiSigner(b *testing.B) {
@@ -120,7 +121,7 @@ func BenchmarkHuaweiSigner(b *testing.B) {
 			u, h := ours(c)
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := huaweibcs.SignAKSK(ak, sk, c.method, u, h, huaweibcs.DefaultSignedHeaders, c.body); err != nil {
+				if _, err := huaweiwire.SignAKSK(ak, sk, c.method, u, h, huaweiwire.DefaultSignedHeaders, c.body); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -400,7 +400,7 @@ func signers(b *strings.Builder, dir string) error {
 		return err
 	}
 	w("### Against Huawei's own SDK (`bench/peers`, a separate module)\n\n")
-	w("`huaweibcs.SignAKSK` against `github.com/huaweicloud/huaweicloud-sdk-go-v3` `core/auth/signer` (%s) on identical\n", huaweiVersion())
+	w("`huaweiwire.SignAKSK` (the signer of `huaweibcs`) against `github.com/huaweicloud/huaweicloud-sdk-go-v3` `core/auth/signer` (%s) on identical\n", huaweiVersion())
 	w("requests; `TestSameAuthorization` first asserts both produce the same `Authorization`, byte for byte.\n")
 	w("Goals: ≥ 3× faster, ≥ 5× fewer allocations.\n\n")
 	w("| request | huawei ns/op | cloudkeys ns/op | faster | huawei allocs | cloudkeys allocs | fewer allocs | huawei B/op | cloudkeys B/op | ≥3× | ≥5× |\n")

@@ -22,7 +22,7 @@ func TestListUserKeysPageCostIndependentOfTotal(t *testing.T) {
 		yes := true
 		return testing.AllocsPerRun(10, func() {
 			n := 0
-			for _, err := range c.ListUserKeys(ctx, cloudstack.ListUserKeysParams{ListAll: &yes, PageSize: 10}) {
+			for _, err := range c.ListUserKeys(ctx, cloudstack.ListUserKeysOptions{ListAll: &yes, PageSize: 10}) {
 				require.NoError(t, err)
 				if n++; n == 10 {
 					break

@@ -29,7 +29,7 @@ func TestSeedKeyPairs(t *testing.T) {
 	require.NoError(t, err)
 	n := 0
 	yes := true
-	for _, err := range c.ListUserKeys(context.Background(), cloudstack.ListUserKeysParams{ListAll: &yes}) {
+	for _, err := range c.ListUserKeys(context.Background(), cloudstack.ListUserKeysOptions{ListAll: &yes}) {
 		require.NoError(t, err)
 		n++
 	}

@@ -268,13 +268,8 @@ func (s *Server) Client(opts ...cloudkeys.Option) *cloudstack.Client {
 // (e.g. cloudstack.Login(cloudstacktest.AdminUsername,
 // cloudstacktest.AdminPassword, "/")), set up like Client.
 func (s *Server) ClientWith(creds cloudstack.Credentials, opts ...cloudkeys.Option) (*cloudstack.Client, error) {
-	all := s.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithClock(s.Now)}, opts...)...)
-	c, err := cloudstack.New(s.APIURL(), creds, all...)
-	if err != nil {
-		return nil, err
-	}
-	c.SetPollInterval(2*time.Millisecond, 20*time.Millisecond)
-	return c, nil
+	all := s.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithClock(s.Now), cloudstack.WithPollInterval(5 * time.Millisecond)}, opts...)...)
+	return cloudstack.New(s.APIURL(), creds, all...)
 }
 
 // User is a seeded or created user, as the fake holds it.

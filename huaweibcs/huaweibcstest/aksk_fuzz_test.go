@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 // FuzzGatewayVerifier feeds the fake gateway's AK/SK parser and verifier
@@ -46,7 +46,7 @@ func FuzzGatewayVerifier(f *testing.F) {
 		}
 		out := &http.Request{Method: http.MethodPost, URL: req.URL, Host: "bcs.example.com",
 			Header: http.Header{"X-Sdk-Date": {"20261207T120000Z"}, "Host": {"bcs.example.com"}}}
-		auth, err := huaweibcs.SignAKSK("AK", "SK", out.Method, out.URL, out.Header, "host;x-sdk-date", []byte(body))
+		auth, err := huaweiwire.SignAKSK("AK", "SK", out.Method, out.URL, out.Header, "host;x-sdk-date", []byte(body))
 		if err != nil {
 			return
 		}

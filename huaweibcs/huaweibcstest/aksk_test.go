@@ -26,6 +26,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 	"github.com/cloudkeys/cloudkeys/internal/vectors"
 )
 
@@ -128,7 +129,7 @@ func TestParseAKSKAuth(t *testing.T) {
 }
 
 // signedRequest is a request to the fake signed by our client's signer
-// (huaweibcs.SignAKSK), ready to be tampered with before it is sent.
+// (huaweiwire.SignAKSK), ready to be tampered with before it is sent.
 func signedRequest(t *testing.T, s *Server, method, path, rawQuery string, body []byte) *http.Request {
 	t.Helper()
 	u, err := url.Parse(s.URL() + path)
@@ -136,13 +137,13 @@ func signedRequest(t *testing.T, s *Server, method, path, rawQuery string, body 
 	u.RawQuery = rawQuery
 	req, err := http.NewRequest(method, u.String(), bytes.NewReader(body))
 	require.NoError(t, err)
-	req.Header.Set(huaweibcs.HeaderSdkDate, s.Now().UTC().Format(huaweibcs.DateFormat))
+	req.Header.Set(huaweiwire.HeaderSdkDate, s.Now().UTC().Format(huaweiwire.DateFormat))
 	req.Header.Set(huaweibcs.HeaderProjectID, ProjectID)
 	req.Header.Set("User-Agent", "cloudkeys-test")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	a, err := huaweibcs.SignAKSK(AccessKey, SecretKey, method, u, req.Header, "host;user-agent;x-project-id;x-sdk-date", body)
+	a, err := huaweiwire.SignAKSK(AccessKey, SecretKey, method, u, req.Header, "host;user-agent;x-project-id;x-sdk-date", body)
 	require.NoError(t, err)
 	req.Header.Set("Authorization", a)
 	return req
@@ -196,7 +197,7 @@ func TestGatewayRefusesTampering(t *testing.T) {
 		}, status: 401, want: "verify aksk signature fail"},
 		{name: "user-agent", method: "GET", path: credPath, query: listQ, tamper: func(r *http.Request) []byte { r.Header.Set("User-Agent", "other"); return nil }},
 		{name: "x-sdk-date, still in the window", method: "GET", path: credPath, query: listQ, tamper: func(r *http.Request) []byte {
-			r.Header.Set(huaweibcs.HeaderSdkDate, s.Now().Add(-time.Minute).UTC().Format(huaweibcs.DateFormat))
+			r.Header.Set(huaweiwire.HeaderSdkDate, s.Now().Add(-time.Minute).UTC().Format(huaweiwire.DateFormat))
 			return nil
 		}},
 		{name: "host", method: "GET", path: credPath, query: listQ, tamper: func(r *http.Request) []byte { r.Host = "localhost:" + r.URL.Port(); return nil }},

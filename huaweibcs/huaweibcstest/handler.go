@@ -15,6 +15,7 @@ import (
 
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 // timeZone is the zone of the times the fake sends (the reference's example
@@ -116,8 +117,8 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, body []byt
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: x-sdk-date not signed")
 		return false
 	}
-	date := r.Header.Get(huaweibcs.HeaderSdkDate)
-	t, err := time.Parse(huaweibcs.DateFormat, date)
+	date := r.Header.Get(huaweiwire.HeaderSdkDate)
+	t, err := time.Parse(huaweiwire.DateFormat, date)
 	if err != nil {
 		s.gatewayErr(w, http.StatusUnauthorized, "APIGW.0303", "Incorrect app authentication information: invalid x-sdk-date")
 		return false

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys/huaweibcs"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 )
 
 // do sends a raw request to the fake, signed with the seeded AK/SK unless
@@ -27,9 +28,9 @@ func do(t *testing.T, s *Server, method, path, rawQuery string, hdr http.Header,
 		h[k] = v
 	}
 	if auth {
-		h.Set(huaweibcs.HeaderSdkDate, s.Now().UTC().Format(huaweibcs.DateFormat))
+		h.Set(huaweiwire.HeaderSdkDate, s.Now().UTC().Format(huaweiwire.DateFormat))
 		h.Set(huaweibcs.HeaderProjectID, ProjectID)
-		a, err := huaweibcs.SignAKSK(AccessKey, SecretKey, method, u, h, huaweibcs.DefaultSignedHeaders, body)
+		a, err := huaweiwire.SignAKSK(AccessKey, SecretKey, method, u, h, huaweiwire.DefaultSignedHeaders, body)
 		require.NoError(t, err)
 		h.Set("Authorization", a)
 	}
@@ -176,7 +177,7 @@ func TestFakeListenEnv(t *testing.T) {
 	}
 	c, err := huaweibcs.NewFromEnv(func(k string) string { return env[k] }, "")
 	require.NoError(t, err)
-	_, err = c.ListCredentials(t.Context(), huaweibcs.ListCredentialsRequest{})
+	_, err = c.ListCredentialsPage(t.Context(), huaweibcs.ListCredentialsOptions{})
 	require.NoError(t, err)
 
 	_, err = Listen(WithAddr("256.0.0.1:bad"))

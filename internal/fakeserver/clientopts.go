@@ -36,7 +36,7 @@ func bringsHTTPClient(opts []cloudkeys.Option) bool {
 	var st config.Settings
 	for _, o := range opts {
 		if o != nil {
-			o(&st)
+			config.ApplyOption(o, &st)
 		}
 	}
 	return st.HTTPClient != nil

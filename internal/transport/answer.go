@@ -70,6 +70,26 @@ func (c *Client) Undecodable(req *Request, resp *Response, cause error) error {
 	return ue
 }
 
+// StatusSentinel returns the sentinel an HTTP status maps to in
+// (*cloudkeys.APIError).Is when the error has no Kind (400
+// ErrInvalidRequest, 401 ErrUnauthorized, ..., 5xx ErrServer), or nil: for
+// a vendor whose own codes fall back on the status mapping.
+func StatusSentinel(status int) error {
+	e := &cloudkeys.APIError{StatusCode: status}
+	for _, s := range statusSentinels {
+		if e.Is(s) {
+			return s
+		}
+	}
+	return nil
+}
+
+// statusSentinels are the sentinels an HTTP status can map to.
+var statusSentinels = []error{
+	cloudkeys.ErrInvalidRequest, cloudkeys.ErrUnauthorized, cloudkeys.ErrForbidden, cloudkeys.ErrNotFound,
+	cloudkeys.ErrConflict, cloudkeys.ErrRateLimited, cloudkeys.ErrServer,
+}
+
 // APIError returns the *cloudkeys.APIError of operation op: Vendor set,
 // code and msg (server text) scrubbed of registered secrets and cleaned
 // (CleanText: no control characters, at most 1 KiB), kind the sentinel it

@@ -88,20 +88,33 @@ const maxRecentSecrets = 256
 // defaultRetry is the policy without cloudkeys.WithRetry.
 var defaultRetry = config.Retry{MaxAttempts: 4, MinWait: 250 * time.Millisecond, MaxWait: 10 * time.Second}
 
-// Resolve applies the shared options over their defaults.
+// Option returns a cloudkeys.Option that applies fn: how a vendor package
+// defines an option of its own. fn records the value with
+// Settings.SetVendor under a key type the vendor declares, or appends an
+// error naming the option (cloudkeys.InvalidInput with the vendor "" and
+// the field "<vendor>.With…": New prefixes the vendor) to Settings.Errs.
+func Option(fn func(*config.Settings)) cloudkeys.Option {
+	return config.NewOption(fn).(cloudkeys.Option)
+}
+
+// Apply applies opts to s in order; nil options are ignored.
+func Apply(s *config.Settings, opts []cloudkeys.Option) {
+	for _, o := range opts {
+		if o != nil {
+			config.ApplyOption(o, s)
+		}
+	}
+}
+
+// Resolve applies the options over their defaults.
 func Resolve(opts []cloudkeys.Option) (config.Settings, error) {
 	s := config.Settings{
 		Logger:           slog.New(slog.DiscardHandler),
 		Retry:            defaultRetry,
 		Clock:            time.Now,
 		MaxResponseBytes: cloudkeys.DefaultMaxResponseBytes,
-		ServerLocation:   time.Local,
 	}
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
-		}
-	}
+	Apply(&s, opts)
 	if s.TLSConfig != nil && s.HTTPClient != nil {
 		s.Errs = append(s.Errs, cloudkeys.InvalidInput("", "WithTLSConfig", "cannot be combined with WithHTTPClient: set the TLS config on that client's transport"))
 	}

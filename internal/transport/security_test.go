@@ -299,7 +299,8 @@ func TestOptionsAndEndpointValidation(t *testing.T) {
 		cloudkeys.WithMaxResponseBytes(0),
 		cloudkeys.WithHTTPClient(nil),
 		cloudkeys.WithClock(nil),
-		cloudkeys.WithServerLocation(nil),
+		cloudkeys.WithRetryBudget(-1),
+		cloudkeys.WithResponseHeaderTimeout(-1),
 	}
 	for i, o := range bad {
 		_, err := New(Config{Vendor: "test", BaseURL: "http://127.0.0.1:1"}, []cloudkeys.Option{o})

@@ -27,13 +27,16 @@ func Example_users() {
 	if _, err := c.CreateKey(ctx, cloudkeys.CreateKeyRequest{Name: "alice-ci"}); err != nil {
 		log.Fatal(err)
 	}
-	ids, err := c.ListNamedTokens(ctx, onezone.CurrentUser())
-	if err != nil {
-		log.Fatal(err)
+	n := 0
+	for _, err := range c.ListNamedTokens(ctx, onezone.CurrentUser()) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		n++
 	}
-	fmt.Println("alice's tokens:", len(ids))
+	fmt.Println("alice's tokens:", n)
 
-	_, err = c.ListAllNamedTokens(ctx) // needs the oz_tokens_manage privilege
+	_, err := c.ListAllNamedTokensPage(ctx) // needs the oz_tokens_manage privilege
 	fmt.Println("all tokens forbidden:", errors.Is(err, cloudkeys.ErrForbidden))
 	// Output:
 	// alice's tokens: 2

@@ -8,10 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 	"github.com/cloudkeys/cloudkeys/zstack"
 )
 
-func (s *Server) date(t time.Time) string { return zstack.FormatInventoryDate(t, s.loc) }
+func (s *Server) date(t time.Time) string { return zstackwire.FormatInventoryDate(t, s.loc) }
 
 func (s *Server) sessionInventory(se *session) map[string]any {
 	return map[string]any{"inventory": map[string]any{

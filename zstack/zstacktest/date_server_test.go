@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/cloudkeys/cloudkeys/zstack"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
 
@@ -55,11 +55,11 @@ func TestAccessKeyDateLocalAbbreviations(t *testing.T) {
 			now := srv.Now().In(loc)
 			date := now.Format("Mon, 02 Jan 2006 15:04:05 MST")
 			if tc.label != "" {
-				date = now.Format(zstack.DateLayout) + " " + tc.label
+				date = now.Format(zstackwire.DateLayout) + " " + tc.label
 			}
 			status, body := do(t, srv, "GET", "/zstack/v1/accesskeys", map[string]string{
 				"Date":          date,
-				"Authorization": zstack.AuthorizationHeader(ak.AccessKeyID, zstack.Sign(ak.Secret.Reveal(), "GET", date, "/v1/accesskeys")),
+				"Authorization": zstackwire.AuthorizationHeader(ak.AccessKeyID, zstackwire.Sign(ak.Secret.Reveal(), "GET", date, "/v1/accesskeys")),
 			}, "")
 			assert.Equal(t, want, status, "%s %q checkTimeZone=%v: %s", tc.zone, date, checkTZ, body)
 			srv.Close()
@@ -67,7 +67,7 @@ func TestAccessKeyDateLocalAbbreviations(t *testing.T) {
 	}
 }
 
-// Our own client's Date (zstack.FormatDate: GMT or GMT±hh:mm) passes in
+// Our own client's Date (zstackwire.FormatDate: GMT or GMT±hh:mm) passes in
 // every zone, in both modes.
 func TestAccessKeyClientDates(t *testing.T) {
 	t.Parallel()

@@ -25,7 +25,7 @@ func TestQueryPageCostIndependentOfTotal(t *testing.T) {
 		c := srv.AccessKeyClient(own.AccessKeyID, own.Secret.Reveal())
 		ctx := context.Background()
 		one := func() {
-			page, err := c.QueryAccessKey(ctx, zstack.Query{Start: 10, Limit: 10, ReplyWithCount: true})
+			page, err := c.QueryAccessKeysPage(ctx, zstack.Query{Start: 10, Limit: 10, ReplyWithCount: true})
 			require.NoError(t, err)
 			require.Len(t, page.Inventories, 10)
 			require.Equal(t, total, page.Total)

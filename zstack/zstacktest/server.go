@@ -11,6 +11,7 @@ import (
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/cloudkeystest"
 	"github.com/cloudkeys/cloudkeys/internal/fakeserver"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 	"github.com/cloudkeys/cloudkeys/zstack"
 )
 
@@ -187,7 +188,7 @@ func Listen(opts ...Option) (*Server, error) {
 		accounts: map[string]*account{}, users: map[string]*user{}, sessions: map[string]*session{},
 		keys: map[string]*accessKey{}, keysByID: map[string]*accessKey{}, jobs: map[string]*job{},
 	}
-	s.accounts[AdminAccountUUID] = &account{uuid: AdminAccountUUID, name: AdminAccountName, pwHash: zstack.HashPassword(AdminPassword), admin: true}
+	s.accounts[AdminAccountUUID] = &account{uuid: AdminAccountUUID, name: AdminAccountName, pwHash: zstackwire.HashPassword(AdminPassword), admin: true}
 	fs, err := fakeserver.Listen(http.HandlerFunc(s.serve), fakeserver.Options{ErrorBody: errorBody, InMemory: o.inMemory, Addr: o.addr,
 		TLS: o.tls, MaxLoggedRequests: o.maxLogged})
 	if err != nil {
@@ -229,7 +230,7 @@ func (s *Server) AccessKeyClient(accessKeyID, accessKeySecret string, opts ...cl
 }
 
 func (s *Server) clientWith(creds zstack.Credentials, opts []cloudkeys.Option) *zstack.Client {
-	all := s.ClientOptions(append([]cloudkeys.Option{cloudkeys.WithServerLocation(s.loc)}, opts...)...)
+	all := s.ClientOptions(append([]cloudkeys.Option{zstack.WithServerLocation(s.loc)}, opts...)...)
 	c, err := zstack.New(s.URL(), creds, all...)
 	if err != nil {
 		panic("zstacktest: " + err.Error()) // only for invalid options
@@ -250,7 +251,7 @@ func (s *Server) SetPendingPolls(n int) {
 func (s *Server) CreateAccount(name, password string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a := &account{uuid: newUUID(), name: name, pwHash: zstack.HashPassword(password)}
+	a := &account{uuid: newUUID(), name: name, pwHash: zstackwire.HashPassword(password)}
 	s.accounts[a.uuid] = a
 	return a.uuid
 }
@@ -259,7 +260,7 @@ func (s *Server) CreateAccount(name, password string) string {
 func (s *Server) CreateUser(accountUUID, name, password string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	u := &user{uuid: newUUID(), accountUUID: accountUUID, name: name, pwHash: zstack.HashPassword(password)}
+	u := &user{uuid: newUUID(), accountUUID: accountUUID, name: name, pwHash: zstackwire.HashPassword(password)}
 	s.users[u.uuid] = u
 	return u.uuid
 }

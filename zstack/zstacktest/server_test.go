@@ -2,7 +2,9 @@ package zstacktest_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/zstack"
+	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
 	"github.com/cloudkeys/cloudkeys/zstack/zstacktest"
 )
 
@@ -42,9 +44,9 @@ func TestRESTErrors(t *testing.T) {
 	oauth := "OAuth " + s.UUID.Reveal()
 	now := srv.Now()
 	signed := func(method, uri, date string) map[string]string {
-		return map[string]string{"Date": date, "Authorization": "ZStack " + ak.AccessKeyID + ":" + zstack.Sign(ak.Secret.Reveal(), method, date, uri)}
+		return map[string]string{"Date": date, "Authorization": "ZStack " + ak.AccessKeyID + ":" + zstackwire.Sign(ak.Secret.Reveal(), method, date, uri)}
 	}
-	good := zstack.FormatDate(now, cst)
+	good := zstackwire.FormatDate(now, cst)
 	for _, tc := range []struct {
 		name, method, path string
 		h                  map[string]string
@@ -67,18 +69,18 @@ func TestRESTErrors(t *testing.T) {
 		{"ak format", "GET", "/zstack/v1/accesskeys", map[string]string{"Authorization": "ZStack abc", "Date": good}, "", 400, "accessKey format is 'ZStack AccessKeyId:Signature'"},
 		{"ak no date", "GET", "/zstack/v1/accesskeys", map[string]string{"Authorization": "ZStack a:b"}, "", 400, "'Date' must be incuded in request header"},
 		{"ak +0800", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format("Mon, 02 Jan 2006 15:04:05 -0700")), "", 400, "'Date' format error"},
-		{"ak region id", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstack.DateLayout)+" Asia/Shanghai"), "", 200, `"inventories"`}, // JDK 17 reads region ids (date_test.go)
-		{"ak GMT+8", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstack.DateLayout)+" GMT+8"), "", 400, "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'"},
-		{"ak long name", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstack.DateLayout)+" China Standard Time"), "", 400, "'Date' format error"},
-		{"ak wrong weekday", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.AddDate(0, 0, 1).In(cst).Format("Mon")+now.In(cst).Format(zstack.DateLayout)[3:]+" GMT+08:00"), "", 400, "'Date' format error"},
-		{"ak skew", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", zstack.FormatDate(now.Add(16*time.Minute), cst)), "", 403, "requestTimeTooSkewed"},
-		{"ak utc to cst server", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", zstack.FormatDate(now, time.UTC)), "", 403, "requestTimeTooSkewed"},
+		{"ak region id", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstackwire.DateLayout)+" Asia/Shanghai"), "", 200, `"inventories"`}, // JDK 17 reads region ids (date_test.go)
+		{"ak GMT+8", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstackwire.DateLayout)+" GMT+8"), "", 400, "'Date' format error, correct format is 'EEE, dd MMM yyyy HH:mm:ss z'"},
+		{"ak long name", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstackwire.DateLayout)+" China Standard Time"), "", 400, "'Date' format error"},
+		{"ak wrong weekday", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.AddDate(0, 0, 1).In(cst).Format("Mon")+now.In(cst).Format(zstackwire.DateLayout)[3:]+" GMT+08:00"), "", 400, "'Date' format error"},
+		{"ak skew", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", zstackwire.FormatDate(now.Add(16*time.Minute), cst)), "", 403, "requestTimeTooSkewed"},
+		{"ak utc to cst server", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", zstackwire.FormatDate(now, time.UTC)), "", 403, "requestTimeTooSkewed"},
 		{"ak signs /zstack", "GET", "/zstack/v1/accesskeys", signed("GET", "/zstack/v1/accesskeys", good), "", 403, "wrong accessKey signature"},
 		{"ak signs query", "GET", "/zstack/v1/accesskeys?limit=1", signed("GET", "/v1/accesskeys?limit=1", good), "", 403, "wrong accessKey signature"},
 		{"ak ok with query", "GET", "/zstack/v1/accesskeys?limit=1", signed("GET", "/v1/accesskeys", good), "", 200, `"inventories"`},
-		{"ak label ignored", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstack.DateLayout)+" CST"), "", 200, `"inventories"`},
+		{"ak label ignored", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", now.In(cst).Format(zstackwire.DateLayout)+" CST"), "", 200, `"inventories"`},
 		{"ak lower case", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", strings.ToLower(good)), "", 200, `"inventories"`},
-		{"ak within skew", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", zstack.FormatDate(now.Add(-14*time.Minute), cst)), "", 200, `"inventories"`},
+		{"ak within skew", "GET", "/zstack/v1/accesskeys", signed("GET", "/v1/accesskeys", zstackwire.FormatDate(now.Add(-14*time.Minute), cst)), "", 200, `"inventories"`},
 		{"validate unknown", "GET", "/zstack/v1/accounts/sessions/nope/valid", nil, "", 200, `{"valid":false}`},
 		{"bad login", "PUT", "/zstack/v1/accounts/login", nil, `{"logInByAccount":{"accountName":"admin","password":"password"}}`, 503, `"code":"ID.1000"`},
 	} {
@@ -120,7 +122,7 @@ func TestJobsAndDuplicates(t *testing.T) {
 	require.NoError(t, err)
 	h["Authorization"] = "OAuth " + s.UUID.Reveal()
 	for _, p := range []string{`"AccessKeyID":"0123456789"`, `"AccessKeyID":"short","AccessKeySecret":"0123456789"`, `"AccessKeyID":"01234:6789","AccessKeySecret":"0123456789"`} {
-		h["X-Job-UUID"] = zstack.NewJobUUID()
+		h["X-Job-UUID"] = fmt.Sprintf("%032x", rand.Uint64())
 		status, _ := do(t, srv, "POST", "/zstack/v1/accesskeys", h, `{"params":{"accountUuid":"`+zstacktest.AdminAccountUUID+`",`+p+`}}`)
 		require.Equal(t, 202, status)
 		_, _ = do(t, srv, "GET", "/zstack/v1/api-jobs/"+h["X-Job-UUID"], nil, "")

@@ -1,0 +1,6 @@
+package onezone_test
+
+import "github.com/cloudkeys/cloudkeys/onezone"
+
+// The former names still compile, as the same types.
+var _ onezone.NamedTokenUpdate = onezone.NamedTokenUpdateRequest{}
