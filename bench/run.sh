@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every cloudkeys benchmark and writes BENCHMARKS.md at the repository
 # root. Needs only Go (and the Go module proxy, or a warm module cache, for
-# the bench/peers module). Takes about 15 minutes on a 2-core machine.
+# the bench/peers module). Takes about 25 minutes on a 2-core machine.
 #
 #   bench/run.sh                 # COUNT=5 runs of each benchmark
 #   COUNT=1 BENCHTIME=200ms STREAM_COUNT=1 bench/run.sh   # a quick look
@@ -56,7 +56,12 @@ run() { # file, passes, then the go test command
 }
 
 run overhead.txt "$COUNT" go test -run '^$' -bench '^(BenchmarkGetKey|BenchmarkListKeys)$' -benchmem -benchtime "$BENCHTIME" ./bench/
+# client only: the same calls served recorded answers from memory (no network, no fake)
+run canned.txt "$COUNT" go test -run '^$' -bench '^(BenchmarkCannedGetKey|BenchmarkCannedListKeys)$' -benchmem -benchtime "$BENCHTIME" ./bench/
 run signers.txt "$COUNT" go test -run '^$' -bench '^(BenchmarkSign|BenchmarkSignAttempt)$' -benchmem -benchtime "$BENCHTIME" ./bench/ ./cloudstack/ ./e24/
+# bench/peers: Huawei's signer, and whole calls of apache/cloudstack-go and
+# Huawei's HcHttpClient beside cloudkeys (loopback and canned), each pair
+# adjacent in every pass
 run peers.txt "$COUNT" bash -c "cd bench/peers && go test -count=1 -run . -bench . -benchmem -benchtime $BENCHTIME ."
 run concurrency.txt "$COUNT" go test -run '^$' -bench '^BenchmarkConcurrentGetKey$' -benchtime 1x -timeout 60m ./bench/
 run stream.txt "$STREAM_COUNT" go test -run '^$' -bench '^BenchmarkStreamListKeys$' -benchtime 1x -timeout 60m ./bench/
