@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every cloudkeys benchmark and writes BENCHMARKS.md at the repository
 # root. Needs only Go (and the Go module proxy, or a warm module cache, for
-# the bench/peers module). Takes about 25 minutes on a 2-core machine.
+# the bench/peers module). Takes about 15 minutes on a 2-core machine.
 #
 #   bench/run.sh                 # COUNT=5 runs of each benchmark
 #   COUNT=1 BENCHTIME=200ms STREAM_COUNT=1 bench/run.sh   # a quick look
