@@ -24,7 +24,7 @@ func TestLeanMatchesSDK(t *testing.T) {
 			ctx := context.Background()
 			tg := newTarget(t, v, 12)
 			km := tg.sdk()
-			ln := tg.lean(leanHTTPClient())
+			ln := tg.lean(leanTransport())
 			warm(t, km, tg.getID)
 
 			tg.fake.ResetRequests()

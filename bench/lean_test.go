@@ -40,13 +40,14 @@ type lean interface {
 
 const userAgent = "cloudkeys-go/bench-lean"
 
-// leanHTTPClient is the baseline's connection pool: the same sizing as the
-// SDK's own pool, so both reuse connections alike.
-func leanHTTPClient() *http.Client {
+// leanTransport is the baseline's connection pool on 127.0.0.1: the same
+// sizing as the SDK's own pool, so both reuse connections alike. (The
+// client-only benchmarks give the baseline a canned.Tape instead.)
+func leanTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 512
 	t.MaxIdleConnsPerHost = 128
-	return &http.Client{Transport: t}
+	return t
 }
 
 // getJSON sends req and decodes a 200 answer into out.

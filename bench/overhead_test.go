@@ -32,7 +32,7 @@ func BenchmarkGetKey(b *testing.B) {
 			}
 		})
 		b.Run(v+"/lean", func(b *testing.B) {
-			ln := tg.lean(leanHTTPClient())
+			ln := tg.lean(leanTransport())
 			ctx := context.Background()
 			if _, err := ln.GetKey(ctx, tg.getID); err != nil {
 				b.Fatal(err)
@@ -76,7 +76,7 @@ func BenchmarkListKeys(b *testing.B) {
 			b.ReportMetric(float64(want), "keys/op")
 		})
 		b.Run(v+"/lean", func(b *testing.B) {
-			ln := tg.lean(leanHTTPClient())
+			ln := tg.lean(leanTransport())
 			ctx := context.Background()
 			count := func() int {
 				n := 0

@@ -13,7 +13,9 @@ import (
 
 // TestEveryVendorIsBenchmarked fails when a vendor of package vendors is
 // missing from the benchmarks: the report order (vendors), newTarget (a
-// fake seeded with keys, the SDK client and a lean baseline), pageKeys,
+// fake seeded with keys, the SDK client and a lean baseline; the loopback
+// tables and, recorded through canned, the client-only tables, whose
+// recording TestCannedLeanMatchesSDK runs for every vendor), pageKeys,
 // the streaming targets (streamTargets, or a reason in noStream) and the
 // report's vendorOrder (bench/report/main.go).
 func TestEveryVendorIsBenchmarked(t *testing.T) {

@@ -56,7 +56,12 @@ run() { # file, passes, then the go test command
 }
 
 run overhead.txt "$COUNT" go test -run '^$' -bench '^(BenchmarkGetKey|BenchmarkListKeys)$' -benchmem -benchtime "$BENCHTIME" ./bench/
+# client only: the same calls served recorded answers from memory (no network, no fake)
+run canned.txt "$COUNT" go test -run '^$' -bench '^(BenchmarkCannedGetKey|BenchmarkCannedListKeys)$' -benchmem -benchtime "$BENCHTIME" ./bench/
 run signers.txt "$COUNT" go test -run '^$' -bench '^(BenchmarkSign|BenchmarkSignAttempt)$' -benchmem -benchtime "$BENCHTIME" ./bench/ ./cloudstack/ ./e24/
+# bench/peers: Huawei's signer, and whole calls of apache/cloudstack-go and
+# Huawei's HcHttpClient beside cloudkeys (loopback and canned), each pair
+# adjacent in every pass
 run peers.txt "$COUNT" bash -c "cd bench/peers && go test -count=1 -run . -bench . -benchmem -benchtime $BENCHTIME ."
 run concurrency.txt "$COUNT" go test -run '^$' -bench '^BenchmarkConcurrentGetKey$' -benchtime 1x -timeout 60m ./bench/
 run stream.txt "$STREAM_COUNT" go test -run '^$' -bench '^BenchmarkStreamListKeys$' -benchtime 1x -timeout 60m ./bench/

@@ -33,7 +33,7 @@ type target struct {
 	name  string
 	fake  cloudkeystest.Fake
 	sdk   func(opts ...cloudkeys.Option) cloudkeys.KeyManager
-	lean  func(hc *http.Client) lean
+	lean  func(rt http.RoundTripper) lean // the baseline, sending through rt
 	getID string
 	close func()
 }
@@ -77,8 +77,8 @@ func newCloudStack(n int) *target {
 	return &target{
 		name: "cloudstack", fake: srv, getID: getID, close: srv.Close,
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager { return srv.Client(opts...) },
-		lean: func(hc *http.Client) lean {
-			return &leanCloudStack{hc: hc, endpoint: srv.APIURL(), apiKey: srv.AdminAPIKey(),
+		lean: func(rt http.RoundTripper) lean {
+			return &leanCloudStack{hc: &http.Client{Transport: rt}, endpoint: srv.APIURL(), apiKey: srv.AdminAPIKey(),
 				secret: srv.AdminSecretKey().Reveal(), now: srv.Now}
 		},
 	}
@@ -99,8 +99,8 @@ func newZStack(n int) *target {
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager {
 			return srv.AccessKeyClient(own.AccessKeyID, own.Secret.Reveal(), opts...)
 		},
-		lean: func(hc *http.Client) lean {
-			return &leanZStack{hc: hc, base: srv.URL() + "/zstack/v1", id: own.AccessKeyID,
+		lean: func(rt http.RoundTripper) lean {
+			return &leanZStack{hc: &http.Client{Transport: rt}, base: srv.URL() + "/zstack/v1", id: own.AccessKeyID,
 				secret: own.Secret.Reveal(), loc: srv.Location(), now: srv.Now}
 		},
 	}
@@ -121,8 +121,8 @@ func newE24(n int) *target {
 	return &target{
 		name: "e24", fake: srv, getID: getID, close: srv.Close,
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager { return srv.Client(opts...) },
-		lean: func(hc *http.Client) lean {
-			return &leanE24{hc: hc, base: srv.URL(), host: host, key: key, secret: sec.Reveal(), now: srv.Now}
+		lean: func(rt http.RoundTripper) lean {
+			return &leanE24{hc: &http.Client{Transport: rt}, base: srv.URL(), host: host, key: key, secret: sec.Reveal(), now: srv.Now}
 		},
 	}
 }
@@ -136,8 +136,8 @@ func newHuawei(n int) *target {
 	return &target{
 		name: "huaweibcs", fake: srv, getID: getID, close: srv.Close,
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager { return srv.Client(opts...) },
-		lean: func(hc *http.Client) lean {
-			return &leanHuawei{hc: hc, base: base, project: huaweibcstest.ProjectID,
+		lean: func(rt http.RoundTripper) lean {
+			return &leanHuawei{hc: &http.Client{Transport: rt}, base: base, project: huaweibcstest.ProjectID,
 				ak: huaweibcstest.AccessKey, sk: huaweibcstest.SecretKey, now: srv.Now}
 		},
 	}
@@ -163,8 +163,8 @@ func newOnezone(n int) *target {
 		sdk: func(opts ...cloudkeys.Option) cloudkeys.KeyManager {
 			return srv.ClientWith(onezone.Token(token), opts...)
 		},
-		lean: func(hc *http.Client) lean {
-			return &leanOnezone{hc: hc, base: srv.URL() + "/api/v3/onezone", token: token}
+		lean: func(rt http.RoundTripper) lean {
+			return &leanOnezone{hc: &http.Client{Transport: rt}, base: srv.URL() + "/api/v3/onezone", token: token}
 		},
 	}
 }
