@@ -50,6 +50,11 @@ type Call struct {
 	// an answer that cannot be read is reported as a read's — no outcome
 	// doubt, nothing kept — whatever the Class.
 	Session bool
+	// Check, when set, is the Check of this call instead of the client's
+	// (Config.Check): a vendor that reads a success answer in the same pass
+	// as it looks for an error in it, and defers to its own Check for
+	// anything else.
+	Check func(req *Request, resp *Response) error
 }
 
 // Call sends k (see Do) and decodes a success answer into k.Out (see
@@ -119,6 +124,7 @@ func (c *Client) request(k *Call) (*Request, error) {
 	req := &Request{
 		Operation: k.Operation, Class: k.Class, Method: k.Method, URL: k.URL, Path: k.Path,
 		Query: k.Query, RawQuery: k.RawQuery, Header: k.Header, Sign: k.Sign, NoSign: k.NoSign, Secrets: k.Secrets,
+		Check: k.Check,
 	}
 	switch in := k.In.(type) {
 	case nil:

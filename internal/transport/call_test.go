@@ -186,3 +186,24 @@ func TestCallScrubsItsOwnSecrets(t *testing.T) {
 	assert.NotContains(t, err.Error(), testSecret)
 	assert.Contains(t, err.Error(), "bad token [REDACTED]")
 }
+
+// TestCallCheckReplacesTheClientCheck: a Call's own Check runs instead of
+// the client's (DefaultCheck here), and its error is the call's.
+func TestCallCheckReplacesTheClientCheck(t *testing.T) {
+	t.Parallel()
+	c, mock, _, _ := newMockClient(t)
+	mock.RegisterResponder(http.MethodGet, "https://api.example.com/v1/x", httpmock.NewStringResponder(http.StatusOK, `{"a":1}`))
+	var seen []byte
+	_, err := c.Call(context.Background(), Call{Operation: "X", Path: "/x", Check: func(_ *Request, resp *Response) error {
+		seen = resp.Body
+		return &cloudkeys.APIError{StatusCode: http.StatusTeapot, Message: "said no"}
+	}})
+	var ae *cloudkeys.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusTeapot, ae.StatusCode)
+	assert.Equal(t, "X", ae.Operation, "the transport completes the error as for the client's Check")
+	assert.Equal(t, `{"a":1}`, string(seen))
+
+	_, err = c.Call(context.Background(), Call{Operation: "X", Path: "/x"})
+	require.NoError(t, err, "without its own Check a call has the client's")
+}

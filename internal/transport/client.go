@@ -411,7 +411,10 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	defer func() { _ = hresp.Body.Close() }()
 	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: st.body, Attempts: attempts}
 
-	check := c.cfg.Check
+	check := req.Check
+	if check == nil {
+		check = c.cfg.Check
+	}
 	if check == nil {
 		check = DefaultCheck
 	}

@@ -85,6 +85,9 @@ type Request struct {
 	// examined) scrubbed from its errors like the client's registered
 	// secrets; values shorter than 4 bytes are ignored.
 	Secrets []string
+
+	// Check replaces the client's Check (Config.Check) for this call.
+	Check func(req *Request, resp *Response) error
 }
 
 // Response is a complete answer, its body read within the size limit.
