@@ -177,10 +177,15 @@ func (c *Client) check(_ *transport.Request, resp *transport.Response) error {
 // classify marks CloudStack application errors final: 4xx other than 429,
 // and 530–537 (internal, account, capacity, resource errors), which a retry
 // does not fix. Gateway answers (502/503/504 from a proxy) keep the default.
+//
+// A 200 is never retried, whatever it holds: its verdict could only be
+// Final or Default (an errorcode inside a 200 was read here once, and no
+// errorcode makes it Transient), and the transport retries a Default 200
+// no more than a Final one. So a 200 is not read here; check reads it.
 func classify(resp *transport.Response) transport.Verdict {
 	code := resp.StatusCode
-	if e, ok := parseError(resp.Body); ok && code == http.StatusOK {
-		code = *e.ErrorCode
+	if code == http.StatusOK {
+		return transport.Default
 	}
 	switch {
 	case code == http.StatusTooManyRequests:

@@ -235,7 +235,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 		return nil, err
 	}
 	if !kp {
-		u, err := c.GetUserByAPIKey(ctx, id)
+		u, err := c.keyUserByAPIKey(ctx, id)
 		if err != nil {
 			return nil, err
 		}

@@ -295,7 +295,7 @@ func (c *Client) ListUserKeys(ctx context.Context, opts ListUserKeysOptions) ite
 			yield(nil, err)
 			return
 		}
-		walk(ctx, c, "listUserKeys", params, pg, c.parseKeyPairs, yield)
+		walk(ctx, c, "listUserKeys", params, pg, nil, c.parseKeyPairs, yield)
 	}
 }
 
@@ -306,7 +306,7 @@ func (c *Client) ListUserKeysPage(ctx context.Context, opts ListUserKeysOptions)
 	if err != nil {
 		return nil, err
 	}
-	page, err := fetchPage(ctx, c, "listUserKeys", params, pg, c.parseKeyPairs)
+	page, err := fetchPage(ctx, c, "listUserKeys", params, pg, nil, c.parseKeyPairs)
 	if err != nil {
 		return nil, err
 	}
