@@ -133,12 +133,30 @@ type accountKeysPlain struct {
 
 // accountKeys sends GET /v2/account, as [Client.GetAccount] does, and
 // decodes the account id and API keys only.
+//
+// Its Check reads the answer in one pass (readAccountKeys) where it can;
+// any other answer goes to checkAnswer and the decodes below, as before.
 func (c *Client) accountKeys(ctx context.Context) (*accountKeysPart, error) {
-	k := transport.Call{Operation: "GetAccount", Class: transport.Read, Method: http.MethodGet, Path: "/account"}
+	var fast *accountKeysPart
+	k := transport.Call{Operation: "GetAccount", Class: transport.Read, Method: http.MethodGet, Path: "/account",
+		Check: func(req *transport.Request, resp *transport.Response) error {
+			fast = nil
+			if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+				if fast = readAccountKeys(resp.Body); fast != nil {
+					return nil
+				}
+			}
+			return c.checkAnswer(req, resp)
+		}}
 	resp, err := c.tc.Call(ctx, k)
 	if err != nil {
 		return nil, err
 	}
+	if fast != nil {
+		c.noteAccount(fast.ID)
+		return fast, nil
+	}
+	k.Check = nil
 	var plain accountKeysPlain
 	if json.Unmarshal(resp.Body, &plain) == nil && plain.Account != nil {
 		part := &accountKeysPart{ID: plain.Account.ID, API: make(oneOrMany[APIKeyPair], len(plain.Account.API))}

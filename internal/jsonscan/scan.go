@@ -261,6 +261,21 @@ func (s *Scanner) StringBytes() []byte {
 	return []byte(v)
 }
 
+// RawString reads a string value and returns the text between its quotes
+// as written, and whether that text is exactly the decoded string (no
+// escapes, valid UTF-8).
+func (s *Scanner) RawString() (text []byte, plain bool) {
+	if s.Peek() != '"' {
+		s.bad = true
+		return nil, false
+	}
+	raw, plain := s.str()
+	if s.bad {
+		return nil, false
+	}
+	return raw[1 : len(raw)-1], plain
+}
+
 // strClass marks the bytes that end the plain run of a string: '"', '\\',
 // control characters and non-ASCII bytes (checked as UTF-8).
 var strClass = func() (t [256]bool) {
