@@ -287,11 +287,7 @@ func keyOf(t *NamedToken) *cloudkeys.Key {
 // read-only data access, looks like any other key. Read them with
 // [Client.GetNamedToken].
 func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
-	t, err := c.GetNamedToken(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return keyOf(t), nil
+	return c.getKey(ctx, id)
 }
 
 // ListKeys lists the named tokens of opts.Owner (the caller when ""):
@@ -315,12 +311,10 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			yield(nil, err)
 			return
 		}
-		for t, err := range c.ListNamedTokens(ctx, subj) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if !yield(keyOf(t), nil) {
+		// ListNamedTokens, each token read as a Key (getKey).
+		list := func() (*NamedTokensPage, error) { return c.ListNamedTokensPage(ctx, subj) }
+		for k, err := range namedItems(ctx, list, c.getKey) {
+			if !yield(k, err) || err != nil {
 				return
 			}
 		}

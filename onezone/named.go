@@ -202,10 +202,17 @@ const listConcurrency = 8
 // namedTokens reads the tokens of a list of ids, sorted by id, at most
 // listConcurrency at a time, skipping those deleted since.
 func (c *Client) namedTokens(ctx context.Context, list func() (*NamedTokensPage, error)) iter.Seq2[*NamedToken, error] {
-	return func(yield func(*NamedToken, error) bool) {
+	return namedItems(ctx, list, c.GetNamedToken)
+}
+
+// namedItems is namedTokens reading each token with get (GetNamedToken, or
+// getKey for ListKeys).
+func namedItems[T any](ctx context.Context, list func() (*NamedTokensPage, error), get func(context.Context, string) (T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
 		page, err := list()
 		if err != nil {
-			yield(nil, err)
+			yield(zero, err)
 			return
 		}
 		ids := slices.Clone(page.IDs)
@@ -213,12 +220,12 @@ func (c *Client) namedTokens(ctx context.Context, list func() (*NamedTokensPage,
 		ids = slices.Compact(ids)
 		for start := 0; start < len(ids); start += listConcurrency {
 			batch := ids[start:min(start+listConcurrency, len(ids))]
-			tokens := make([]*NamedToken, len(batch))
+			items := make([]T, len(batch))
 			errs := make([]error, len(batch))
 			var wg sync.WaitGroup
 			for i, id := range batch {
 				wg.Go(func() {
-					tokens[i], errs[i] = c.GetNamedToken(ctx, id)
+					items[i], errs[i] = get(ctx, id)
 				})
 			}
 			wg.Wait()
@@ -227,10 +234,10 @@ func (c *Client) namedTokens(ctx context.Context, list func() (*NamedTokensPage,
 					if errors.Is(errs[i], cloudkeys.ErrNotFound) {
 						continue
 					}
-					yield(nil, errs[i])
+					yield(zero, errs[i])
 					return
 				}
-				if !yield(tokens[i], nil) {
+				if !yield(items[i], nil) {
 					return
 				}
 			}
