@@ -39,3 +39,22 @@ func TestDoAllocationsWithDiscardingLogger(t *testing.T) {
 	t.Logf("allocs per call: %.0f", allocs)
 	assert.LessOrEqual(t, allocs, float64(maxAllocsPerCall))
 }
+
+// maxAllocsPerBoundedCall bounds the same call made as the SDK makes it by
+// default: with the per-attempt waiting bounds (the response-header and
+// body-read watchdog) on, as on the client's own transport, and an answer
+// of unknown length (chunked), as most vendors send (bench's canned
+// answers). A regression past the bound fails here.
+const maxAllocsPerBoundedCall = 41
+
+func TestDoAllocationsWithWaitingBounds(t *testing.T) {
+	c := benchClient(t, answerRT{body: `{"id":"1","secret":"s"}`})
+	ctx := context.Background()
+	req := &Request{Operation: "get", Class: Read, Path: "/keys/1", Query: map[string][]string{"a": {"b"}}}
+	allocs := testing.AllocsPerRun(200, func() {
+		_, err := c.Do(ctx, req)
+		require.NoError(t, err)
+	})
+	t.Logf("allocs per call: %.0f", allocs)
+	assert.LessOrEqual(t, allocs, float64(maxAllocsPerBoundedCall))
+}
