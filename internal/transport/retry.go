@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -86,7 +86,9 @@ func (c *Client) shouldRetry(ctx context.Context, resp *http.Response, err error
 
 	body, tooLarge, rerr := readLimited(resp.Body, c.settings.MaxResponseBytes, resp.ContentLength)
 	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	// The bytes are kept in st.body, which Do hands on; the body is done
+	// (go-retryablehttp drains it before a retry, Do closes it).
+	resp.Body = http.NoBody
 	st.body = body
 	if tooLarge {
 		st.tooLarge = &cloudkeys.APIError{
@@ -136,16 +138,36 @@ func permanent(err error) bool {
 }
 
 // readLimited reads r up to limit bytes; tooLarge reports a longer body.
-// size is the announced Content-Length (-1 when unknown): a body of that
-// size is read into one buffer of the right size instead of one grown
-// step by step (a 40 KB list page cost 8 allocations and as many copies). The hint is capped, so a server announcing a length it
-// never sends cannot make the client reserve more than maxSizeHint.
+// size is the announced Content-Length (-1 when unknown).
+//
+// A body of announced size is read into one buffer of that size instead of
+// one grown step by step (a 40 KB list page cost 8 allocations and as many
+// copies); the hint is capped, so a server announcing a length it never
+// sends cannot make the client reserve more than maxSizeHint. A body of
+// unknown size (chunked, as most vendors answer) is read into a pooled
+// scratch buffer and copied out once, right-sized: the body returned is
+// always the caller's own, never pooled memory. The limit is kept by the
+// reads themselves (never more than limit+1 bytes are asked for), so no
+// io.LimitedReader is allocated.
 func readLimited(r io.Reader, limit, size int64) (body []byte, tooLarge bool, err error) {
 	if size >= 0 && size < limit {
 		// +1: room for the read that reports EOF
-		body, err = readAll(io.LimitReader(r, limit+1), int(min(size+1, maxSizeHint)))
+		body, err = readAll(r, make([]byte, 0, min(size+1, maxSizeHint)), limit+1)
 	} else {
-		body, err = io.ReadAll(io.LimitReader(r, limit+1))
+		sp := scratchPool.Get().(*[]byte)
+		var b []byte
+		b, err = readAll(r, (*sp)[:0], limit+1)
+		if int64(len(b)) <= limit {
+			body = append(make([]byte, 0, len(b)), b...)
+		}
+		if cap(b) <= maxScratch {
+			*sp = b[:0]
+			scratchPool.Put(sp)
+		}
+		if body == nil {
+			return nil, true, nil
+		}
+		return body, false, err
 	}
 	if int64(len(body)) > limit {
 		return nil, true, nil
@@ -156,20 +178,33 @@ func readLimited(r io.Reader, limit, size int64) (body []byte, tooLarge bool, er
 // maxSizeHint caps the buffer reserved from a Content-Length.
 const maxSizeHint = 1 << 20
 
-// readAll is io.ReadAll starting from a buffer of capacity hint.
-func readAll(r io.Reader, hint int) ([]byte, error) {
-	b := make([]byte, 0, max(hint, 1))
+// scratchPool holds the buffers bodies of unknown size are read into; one
+// that grew past maxScratch (a body larger than any list page) is left to
+// the garbage collector.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxScratch = 256 << 10
+
+// readAll is io.ReadAll of at most n bytes of r into b, grown as needed.
+func readAll(r io.Reader, b []byte, n int64) ([]byte, error) {
 	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow
+		}
+		room := b[len(b):cap(b)]
+		if rest := n - int64(len(b)); int64(len(room)) > rest {
+			room = room[:rest]
+		}
+		if len(room) == 0 {
+			return b, nil // n bytes read
+		}
+		k, err := r.Read(room)
+		b = b[:len(b)+k]
 		if err != nil {
 			if err == io.EOF {
 				err = nil
 			}
 			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // grow
 		}
 	}
 }
