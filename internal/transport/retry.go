@@ -7,18 +7,25 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/go-retryablehttp"
+
 	"github.com/cloudkeys/cloudkeys"
 )
 
-// callState is the per-call state the retry hooks share, carried in the
-// request's context.
+// callState is the per-call state the retry hooks share. It is the
+// context of the call's request: the caller's context, which it embeds,
+// with itself as the value of stateKey (one allocation less than a
+// context.WithValue).
 type callState struct {
+	context.Context
 	req      *Request
 	attempts atomic.Int32
 	gotConn  atomic.Bool // the current attempt obtained a connection
@@ -26,9 +33,23 @@ type callState struct {
 	tooLarge *cloudkeys.APIError
 	lastEnd  atomic.Int64 // unix nanos when the last attempt ended
 	drawn    int          // retry-budget tokens this call took
+
+	// Built once per call by Do.
+	url   url.URL               // before signing; each attempt signs a copy
+	hreq  http.Request          // the request go-retryablehttp's loop sends
+	rreq  retryablehttp.Request // its wrapper, as FromRequest builds it
+	trace httptrace.ClientTrace // GotConn: the attempt obtained a connection
 }
 
 type stateKey struct{}
+
+// Value returns the call's state for stateKey, else the caller's value.
+func (st *callState) Value(key any) any {
+	if _, ok := key.(stateKey); ok {
+		return st
+	}
+	return st.Context.Value(key)
+}
 
 func stateFrom(ctx context.Context) *callState {
 	st, _ := ctx.Value(stateKey{}).(*callState)

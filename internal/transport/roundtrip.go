@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	neturl "net/url"
 	"strings"
 	"time"
@@ -61,11 +60,10 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 
-	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) }}
-	actx := httptrace.WithClientTrace(ctx, trace)
+	// ctx carries the call's GotConn trace (Do).
 	// The bounds on waiting: the watchdog cancels actx when the headers or
 	// the body stall, and reports that as a *StallError.
-	w, actx := watch(actx, c.headerTimeout, c.bodyTimeout)
+	w, actx := watch(ctx, c.headerTimeout, c.bodyTimeout)
 	// A shallow copy: every field the signer may change is replaced below
 	// with the signer's own copy (a deep Clone would copy them twice).
 	out := req.WithContext(actx)
