@@ -67,6 +67,9 @@ type Client struct {
 	inner     *http.Client
 	log       *slog.Logger
 	userAgent string
+	// userAgentValue is the User-Agent header value every attempt shares
+	// (capacity 1: Add copies it); nothing writes into it.
+	userAgentValue []string
 
 	// Per-attempt waiting bounds (0: none) and the retry budget (nil: none).
 	headerTimeout time.Duration
@@ -146,6 +149,7 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 	if ua := strings.TrimSpace(s.UserAgent); ua != "" {
 		c.userAgent += " " + ua
 	}
+	c.userAgentValue = []string{c.userAgent}
 	for _, sec := range cfg.Secrets {
 		c.PinSecret(sec)
 	}

@@ -39,6 +39,10 @@ type callState struct {
 	hreq  http.Request          // the request go-retryablehttp's loop sends
 	rreq  retryablehttp.Request // its wrapper, as FromRequest builds it
 	trace httptrace.ClientTrace // GotConn: the attempt obtained a connection
+
+	// The room of the first hop's request (roundTripper).
+	first     hop
+	firstUsed bool
 }
 
 type stateKey struct{}

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	neturl "net/url"
-	"strings"
 	"time"
 )
 
@@ -33,20 +32,29 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	st.gotConn.Store(false)
 
-	o := &Outgoing{
+	// What this hop sends is its own: the URL and the header map the signer
+	// may change, the Outgoing it is handed, the request. The call's first
+	// hop uses the room kept for it in the call's state; any other (a
+	// retry, a redirect) gets new room, so nothing a transport may still
+	// hold from an earlier hop is ever written again.
+	a := &st.first
+	if st.firstUsed {
+		a = new(hop)
+	}
+	st.firstUsed = true
+	a.url = *req.URL
+	a.url.User = nil
+	a.o = Outgoing{
 		Method:  req.Method,
-		URL:     cloneURL(req.URL),
-		Header:  req.Header.Clone(),
+		URL:     &a.url,
+		Header:  c.header(req.Header),
 		Now:     c.Now(),
 		Attempt: attempt,
 	}
-	if o.Header == nil {
-		o.Header = make(http.Header)
-	}
+	o := &a.o
 	if firstHop {
 		o.Body = st.req.Body
 	}
-	o.Header.Set("User-Agent", c.userAgent)
 	sign := c.cfg.Sign
 	if st.req.Sign != nil {
 		sign = st.req.Sign
@@ -66,12 +74,14 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	w, actx := watch(ctx, c.headerTimeout, c.bodyTimeout)
 	// A shallow copy: every field the signer may change is replaced below
 	// with the signer's own copy (a deep Clone would copy them twice).
-	out := req.WithContext(actx)
+	// WithContext is inlined: its copy stays on the stack.
+	a.out = *req.WithContext(actx)
+	out := &a.out
 	out.Method = o.Method
 	out.URL = o.URL
 	out.Host = o.URL.Host
 	out.Header = o.Header
-	setBody(out, o.Body, st.req.Class == Write)
+	setBody(out, &a.body, o.Body, st.req.Class == Write)
 
 	log := c.log
 	// The debug records are built only when they are wanted: their
@@ -126,12 +136,33 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-func cloneURL(u *neturl.URL) *neturl.URL {
-	v := *u
-	if u.User != nil {
-		v.User = nil
+// hop is what one attempt (or one redirect hop of it) sends.
+type hop struct {
+	o    Outgoing
+	url  neturl.URL
+	out  http.Request
+	body body
+}
+
+// body is a request body that Close leaves as it is (io.NopCloser of a
+// bytes.Reader, without the allocation of either).
+type body struct{ bytes.Reader }
+
+func (*body) Close() error { return nil }
+
+// header returns the header map an attempt starts from: from's entries and
+// the User-Agent, in a map of its own with room for what signers add. The
+// value slices are shared with from (and User-Agent's with every attempt),
+// capacity clipped, so that Set, Add and Del — the ways signers and
+// net/http change a header — never write into them; nothing writes into a
+// value slice in place.
+func (c *Client) header(from http.Header) http.Header {
+	h := make(http.Header, len(from)+4)
+	for k, v := range from {
+		h[k] = v[:len(v):len(v)]
 	}
-	return &v
+	h["User-Agent"] = c.userAgentValue
+	return h
 }
 
 // setBody gives out its body. A Write is made non-replayable for every
@@ -145,17 +176,21 @@ func cloneURL(u *neturl.URL) *neturl.URL {
 // never GetBody, so those layers return the error instead and the retry
 // loop alone decides (refusedUnprocessed). Reads keep GetBody: replaying a
 // read is harmless.
-func setBody(out *http.Request, body []byte, write bool) {
+//
+// The body is read through r, which belongs to this hop only.
+func setBody(out *http.Request, r *body, data []byte, write bool) {
 	switch {
-	case len(body) > 0:
-		out.Body = io.NopCloser(bytes.NewReader(body))
-		out.ContentLength = int64(len(body))
+	case len(data) > 0:
+		r.Reset(data)
+		out.Body = r
+		out.ContentLength = int64(len(data))
 		out.GetBody = nil
 		if !write {
-			out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+			out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 		}
 	case write:
-		out.Body = io.NopCloser(strings.NewReader(""))
+		r.Reset(nil)
+		out.Body = r
 		out.ContentLength = 0
 		out.GetBody = nil
 	default:
