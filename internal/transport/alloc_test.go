@@ -45,7 +45,7 @@ func TestDoAllocationsWithDiscardingLogger(t *testing.T) {
 // body-read watchdog) on, as on the client's own transport, and an answer
 // of unknown length (chunked), as most vendors send (bench's canned
 // answers). A regression past the bound fails here.
-const maxAllocsPerBoundedCall = 25
+const maxAllocsPerBoundedCall = 21
 
 func TestDoAllocationsWithWaitingBounds(t *testing.T) {
 	c := benchClient(t, answerRT{body: `{"id":"1","secret":"s"}`})

@@ -433,6 +433,10 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		Header: header,
 	}).WithContext(ctx)
 	st.rreq = retryablehttp.Request{Request: &st.hreq}
+	st.watch = watchdog{header: c.headerTimeout, idle: c.bodyTimeout, parent: ctx}
+	if st.watch.on() {
+		defer st.watch.stop()
+	}
 
 	hresp, err := c.rc.Do(&st.rreq)
 	attempts := int(st.attempts.Load())

@@ -40,6 +40,8 @@ type callState struct {
 	rreq  retryablehttp.Request // its wrapper, as FromRequest builds it
 	trace httptrace.ClientTrace // GotConn: the attempt obtained a connection
 
+	watch watchdog // the waiting bounds of every attempt
+
 	// The room of the first hop's request (roundTripper).
 	first     hop
 	firstUsed bool
@@ -109,8 +111,15 @@ func (c *Client) shouldRetry(ctx context.Context, resp *http.Response, err error
 		}
 	}
 
-	body, tooLarge, rerr := readLimited(resp.Body, c.settings.MaxResponseBytes, resp.ContentLength)
+	var w *watchdog
+	if st.watch.on() {
+		w = &st.watch
+	}
+	body, tooLarge, rerr := readBody(resp.Body, c.settings.MaxResponseBytes, resp.ContentLength, w)
 	_ = resp.Body.Close()
+	if w != nil {
+		w.done()
+	}
 	// The bytes are kept in st.body, which Do hands on; the body is done
 	// (go-retryablehttp drains it before a retry, Do closes it).
 	resp.Body = http.NoBody
@@ -175,13 +184,20 @@ func permanent(err error) bool {
 // reads themselves (never more than limit+1 bytes are asked for), so no
 // io.LimitedReader is allocated.
 func readLimited(r io.Reader, limit, size int64) (body []byte, tooLarge bool, err error) {
+	return readBody(r, limit, size, nil)
+}
+
+// readBody is readLimited under the body bound of w (nil: none): every
+// read that returns data restarts it, and a read that fails after w fired
+// fails with its *StallError.
+func readBody(r io.Reader, limit, size int64, w *watchdog) (body []byte, tooLarge bool, err error) {
 	if size >= 0 && size < limit {
 		// +1: room for the read that reports EOF
-		body, err = readAll(r, make([]byte, 0, min(size+1, maxSizeHint)), limit+1)
+		body, err = readAll(r, make([]byte, 0, min(size+1, maxSizeHint)), limit+1, w)
 	} else {
 		sp := scratchPool.Get().(*[]byte)
 		var b []byte
-		b, err = readAll(r, (*sp)[:0], limit+1)
+		b, err = readAll(r, (*sp)[:0], limit+1, w)
 		if int64(len(b)) <= limit {
 			body = append(make([]byte, 0, len(b)), b...)
 		}
@@ -210,8 +226,9 @@ var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); retu
 
 const maxScratch = 256 << 10
 
-// readAll is io.ReadAll of at most n bytes of r into b, grown as needed.
-func readAll(r io.Reader, b []byte, n int64) ([]byte, error) {
+// readAll is io.ReadAll of at most n bytes of r into b, grown as needed,
+// under the body bound of w (nil: none).
+func readAll(r io.Reader, b []byte, n int64, w *watchdog) ([]byte, error) {
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)] // grow
@@ -225,7 +242,13 @@ func readAll(r io.Reader, b []byte, n int64) ([]byte, error) {
 		}
 		k, err := r.Read(room)
 		b = b[:len(b)+k]
+		if k > 0 && w != nil {
+			w.progress()
+		}
 		if err != nil {
+			if w != nil {
+				err = w.failed(err)
+			}
 			if err == io.EOF {
 				err = nil
 			}

@@ -71,7 +71,11 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	// ctx carries the call's GotConn trace (Do).
 	// The bounds on waiting: the watchdog cancels actx when the headers or
 	// the body stall, and reports that as a *StallError.
-	w, actx := watch(ctx, c.headerTimeout, c.bodyTimeout)
+	actx := ctx
+	w := &st.watch
+	if w.on() {
+		actx = w.start()
+	}
 	// A shallow copy: every field the signer may change is replaced below
 	// with the signer's own copy (a deep Clone would copy them twice).
 	// WithContext is inlined: its copy stays on the stack.
@@ -110,12 +114,12 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := rt.base.RoundTrip(out)
 	end := time.Now()
 	st.lastEnd.Store(end.UnixNano())
-	if w != nil {
+	if w.on() {
 		if err != nil {
 			err = w.failed(err)
-			w.stop()
+			w.done()
 		} else {
-			w.headersArrived(resp)
+			w.headersArrived()
 		}
 	}
 	if err != nil {

@@ -209,3 +209,39 @@ func TestStallBoundsOverRealConnections(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchdogOneTimerPerCall: the call's one watchdog arms the header
+// bound, then the body bound, restarts it on progress, ignores a late run
+// of its timer (one for a bound since moved), fires once the bound passes,
+// and gives the next attempt a new context only after it fired.
+func TestWatchdogOneTimerPerCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := &watchdog{header: time.Minute, idle: 30 * time.Second, parent: context.Background()}
+		ctx := w.start()
+		time.Sleep(59 * time.Second)
+		w.headersArrived()
+		time.Sleep(20 * time.Second)
+		w.expire() // a late run of the header bound's timer: nothing due
+		require.NoError(t, ctx.Err())
+		w.progress()
+		time.Sleep(29 * time.Second)
+		require.NoError(t, ctx.Err(), "progress restarted the body bound")
+		w.done()
+		again := w.start()
+		assert.Same(t, ctx, again, "an attempt after one that did not stall keeps the context")
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		require.Error(t, ctx.Err(), "the header bound passed")
+		var se *StallError
+		require.ErrorAs(t, w.failed(io.EOF), &se)
+		assert.Equal(t, stageHeaders, se.Stage)
+		next := w.start()
+		assert.NotSame(t, ctx, next, "a stalled attempt's context cannot serve the next")
+		require.NoError(t, next.Err())
+		assert.Equal(t, io.EOF, w.failed(io.EOF), "the new attempt has not stalled")
+		w.stop()
+		require.Error(t, next.Err(), "stop releases the call's context")
+		time.Sleep(2 * time.Minute)
+		assert.Equal(t, io.EOF, w.failed(io.EOF), "a stopped watchdog never fires")
+	})
+}
