@@ -403,15 +403,19 @@ var noHeader = http.Header{}
 // *http.Request and go-retryablehttp's wrapper of it (both in the state, as
 // retryablehttp.FromRequest would build them for a request without body:
 // the body is the attempt's, see setBody), and the GotConn trace.
-func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+func (c *Client) Do(ctx context.Context, in *Request) (*Response, error) {
 	if ctx == nil {
 		return nil, cloudkeys.InvalidInput(c.cfg.Vendor, "ctx", "nil context")
 	}
+	// The call works on its own copy of the request, so that in itself need
+	// not outlive the call (Call's stays on its stack).
+	st := &callState{Context: ctx, request: *in}
+	req := &st.request
+	st.req = req
 	method := req.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	st := &callState{Context: ctx, req: req}
 	u := &st.url
 	c.urlInto(u, req)
 	if !validMethod(method) {
@@ -447,7 +451,8 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		return nil, c.failure(ctx, req, u, st, attempts, err)
 	}
 	defer func() { _ = hresp.Body.Close() }()
-	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: st.body, Attempts: attempts}
+	resp := &st.resp
+	*resp = Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: st.body, Attempts: attempts}
 
 	check := c.cfg.Check
 	if check == nil {

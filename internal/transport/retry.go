@@ -42,6 +42,9 @@ type callState struct {
 
 	watch watchdog // the waiting bounds of every attempt
 
+	request Request  // the call's copy of its Request (req points to it)
+	resp    Response // what Classify is shown, then what Do returns
+
 	// The room of the first hop's request (roundTripper).
 	first     hop
 	firstUsed bool
@@ -141,7 +144,8 @@ func (c *Client) shouldRetry(ctx context.Context, resp *http.Response, err error
 
 	verdict := Default
 	if c.cfg.Classify != nil {
-		verdict = c.cfg.Classify(&Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
+		st.resp = Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
+		verdict = c.cfg.Classify(&st.resp)
 	}
 	switch verdict {
 	case Final:
