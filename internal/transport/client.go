@@ -422,7 +422,12 @@ func (c *Client) Do(ctx context.Context, in *Request) (*Response, error) {
 		return nil, c.transportError(req, u, 0, errors.New("cannot build the request"))
 	}
 	st.trace.GotConn = func(httptrace.GotConnInfo) { st.gotConn.Store(true) }
-	ctx = httptrace.WithClientTrace(st, &st.trace)
+	if traceKey != nil && httptrace.ContextClientTrace(ctx) == nil {
+		st.traced = true // the state answers for the trace itself (Value)
+		ctx = st
+	} else {
+		ctx = httptrace.WithClientTrace(st, &st.trace) // composed with the caller's
+	}
 	header := req.Header
 	if header == nil {
 		header = noHeader

@@ -35,10 +35,11 @@ type callState struct {
 	drawn    int          // retry-budget tokens this call took
 
 	// Built once per call by Do.
-	url   url.URL               // before signing; each attempt signs a copy
-	hreq  http.Request          // the request go-retryablehttp's loop sends
-	rreq  retryablehttp.Request // its wrapper, as FromRequest builds it
-	trace httptrace.ClientTrace // GotConn: the attempt obtained a connection
+	url    url.URL               // before signing; each attempt signs a copy
+	hreq   http.Request          // the request go-retryablehttp's loop sends
+	rreq   retryablehttp.Request // its wrapper, as FromRequest builds it
+	trace  httptrace.ClientTrace // GotConn: the attempt obtained a connection
+	traced bool                  // Value answers traceKey with trace
 
 	watch watchdog // the waiting bounds of every attempt
 
@@ -52,12 +53,63 @@ type callState struct {
 
 type stateKey struct{}
 
-// Value returns the call's state for stateKey, else the caller's value.
+// Value returns the call's state for stateKey, its GotConn trace for
+// httptrace's key (when traced), else the caller's value.
 func (st *callState) Value(key any) any {
 	if _, ok := key.(stateKey); ok {
 		return st
 	}
+	if st.traced && key == traceKey {
+		return &st.trace
+	}
 	return st.Context.Value(key)
+}
+
+// traceKey is the key under which httptrace.ContextClientTrace looks up a
+// context's *httptrace.ClientTrace (an unexported type of httptrace, learnt
+// by asking once), or nil if that lookup could not be learnt. A call whose
+// context holds no trace of the caller's answers that key itself, which is
+// what httptrace.WithClientTrace would make of the call's one GotConn hook
+// (no composition, no DNS or dial hooks for net's internal trace) without
+// the context it allocates; a caller's trace is composed with
+// httptrace.WithClientTrace as before.
+var traceKey = learnTraceKey()
+
+func learnTraceKey() any {
+	p := &keyProbe{Context: context.Background()}
+	httptrace.ContextClientTrace(p)
+	if p.n != 1 || p.key == nil {
+		return nil
+	}
+	// Check that answering the key is what a trace in the context is.
+	want := &httptrace.ClientTrace{}
+	if httptrace.ContextClientTrace(&keyAnswer{Context: context.Background(), key: p.key, trace: want}) != want {
+		return nil
+	}
+	return p.key
+}
+
+// keyProbe records the keys it is asked for.
+type keyProbe struct {
+	context.Context
+	key any
+	n   int
+}
+
+func (p *keyProbe) Value(key any) any { p.key = key; p.n++; return nil }
+
+// keyAnswer answers key with trace.
+type keyAnswer struct {
+	context.Context
+	key   any
+	trace *httptrace.ClientTrace
+}
+
+func (a *keyAnswer) Value(key any) any {
+	if key == a.key {
+		return a.trace
+	}
+	return a.Context.Value(key)
 }
 
 func stateFrom(ctx context.Context) *callState {
