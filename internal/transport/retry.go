@@ -31,7 +31,7 @@ type callState struct {
 	gotConn  atomic.Bool // the current attempt obtained a connection
 	body     []byte      // the last response's body, read within the limit
 	tooLarge *cloudkeys.APIError
-	lastEnd  atomic.Int64 // unix nanos when the last attempt ended
+	lastEnd  atomic.Int64 // unix nanos when the last attempt to be retried ended
 	drawn    int          // retry-budget tokens this call took
 
 	// Built once per call by Do.
@@ -126,6 +126,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, cerr
 	}
 	st := stateFrom(ctx)
+	// The attempt is over (its answer read): the "waited" of the next
+	// attempt's log record counts from here.
+	st.lastEnd.Store(time.Now().UnixNano())
 	if int(st.attempts.Load()) >= c.settings.Retry.MaxAttempts {
 		// The last attempt: go-retryablehttp stops here whatever we say,
 		// so there is no retry to pay for.

@@ -97,8 +97,14 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if debug {
 		path = c.Scrub(out.URL.Path, st.req.Secrets...)
 	}
-	start := time.Now()
-	if attempt > 1 && firstHop {
+	// The clock is read only for what is logged: on this path a read of it
+	// costs as much as a small allocation.
+	retrying := attempt > 1 && firstHop
+	var start time.Time
+	if debug || retrying {
+		start = time.Now()
+	}
+	if retrying {
 		if last := st.lastEnd.Load(); last != 0 {
 			log.InfoContext(ctx, "cloudkeys: retrying",
 				"vendor", c.cfg.Vendor, "operation", st.req.Operation, "attempt", attempt,
@@ -112,8 +118,10 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	resp, err := rt.base.RoundTrip(out)
-	end := time.Now()
-	st.lastEnd.Store(end.UnixNano())
+	var end time.Time
+	if debug {
+		end = time.Now()
+	}
 	if w.on() {
 		if err != nil {
 			err = w.failed(err)

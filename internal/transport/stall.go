@@ -56,7 +56,7 @@ type watchdog struct {
 	armed  bool
 	stage  string
 	after  time.Duration
-	due    time.Time // when the armed bound passes
+	late   int // runs of the timer already started for bounds since moved
 	fired  *StallError
 }
 
@@ -82,10 +82,9 @@ func (w *watchdog) start() context.Context {
 	return w.ctx
 }
 
-// armLocked starts the bound of stage.
+// armLocked starts the bound of stage (the timer is not armed).
 func (w *watchdog) armLocked(stage string, d time.Duration) {
 	w.armed, w.stage, w.after = true, stage, d
-	w.due = time.Now().Add(d)
 	if w.timer == nil {
 		w.timer = time.AfterFunc(d, w.expire)
 	} else {
@@ -93,20 +92,30 @@ func (w *watchdog) armLocked(stage string, d time.Duration) {
 	}
 }
 
+// disarmLocked stops the armed bound. A run of the timer that Stop could
+// not prevent (the time had come; Stop reports it, and the run is under
+// way, waiting for mu) is counted as late, for expire to ignore: the
+// bound it was for is no longer armed. The clock is never read: the
+// timer's own account is enough.
 func (w *watchdog) disarmLocked() {
-	w.armed = false
-	if w.timer != nil {
-		w.timer.Stop()
+	if w.armed && !w.timer.Stop() {
+		w.late++
 	}
+	w.armed = false
 }
 
-// expire runs when the timer goes off. A run that comes late — for a bound
-// since re-armed, stopped or moved by progress (Stop and Reset cannot call
-// back a run already started) — finds the bound not yet due, or none
-// armed, and does nothing.
+// expire runs when the timer goes off. A late run (see disarmLocked and
+// progress) does nothing; whichever run of the timer comes first is the
+// one ignored, and the other, if the bound is still armed, comes no
+// earlier than the bound.
 func (w *watchdog) expire() {
 	w.mu.Lock()
-	if !w.armed || w.fired != nil || time.Now().Before(w.due) {
+	if w.late > 0 {
+		w.late--
+		w.mu.Unlock()
+		return
+	}
+	if !w.armed || w.fired != nil {
 		w.mu.Unlock()
 		return
 	}
@@ -130,9 +139,8 @@ func (w *watchdog) headersArrived() {
 // progress restarts the body bound after a read that returned data.
 func (w *watchdog) progress() {
 	w.mu.Lock()
-	if w.armed && w.stage == stageBody {
-		w.due = time.Now().Add(w.idle)
-		w.timer.Reset(w.idle)
+	if w.armed && w.stage == stageBody && !w.timer.Reset(w.idle) {
+		w.late++ // the run for the bound just moved is under way
 	}
 	w.mu.Unlock()
 }

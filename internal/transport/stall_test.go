@@ -212,7 +212,8 @@ func TestStallBoundsOverRealConnections(t *testing.T) {
 
 // TestWatchdogOneTimerPerCall: the call's one watchdog arms the header
 // bound, then the body bound, restarts it on progress, ignores a late run
-// of its timer (one for a bound since moved), fires once the bound passes,
+// of its timer (one for a bound since moved, which Stop or Reset reported
+// as already started), fires once the bound passes,
 // and gives the next attempt a new context only after it fired.
 func TestWatchdogOneTimerPerCall(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -221,8 +222,12 @@ func TestWatchdogOneTimerPerCall(t *testing.T) {
 		time.Sleep(59 * time.Second)
 		w.headersArrived()
 		time.Sleep(20 * time.Second)
-		w.expire() // a late run of the header bound's timer: nothing due
+		w.mu.Lock()
+		w.late++ // as disarmLocked counts a run Stop could not prevent
+		w.mu.Unlock()
+		w.expire() // that late run: ignored
 		require.NoError(t, ctx.Err())
+		assert.Zero(t, w.late)
 		w.progress()
 		time.Sleep(29 * time.Second)
 		require.NoError(t, ctx.Err(), "progress restarted the body bound")
@@ -244,4 +249,39 @@ func TestWatchdogOneTimerPerCall(t *testing.T) {
 		time.Sleep(2 * time.Minute)
 		assert.Equal(t, io.EOF, w.failed(io.EOF), "a stopped watchdog never fires")
 	})
+}
+
+// TestHeadersAtTheBoundNeverStallTheBody: headers that come exactly when
+// the header bound passes race the timer's run. Either the bound won (a
+// header stall) or the headers did, and then the run of the timer already
+// under way must not cut the body, which keeps coming (mutation: never
+// count a late run, and some of these calls end with a body stall).
+func TestHeadersAtTheBoundNeverStallTheBody(t *testing.T) {
+	for i := 0; i < 40; i++ {
+		synctest.Test(t, func(t *testing.T) {
+			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				time.Sleep(cloudkeys.DefaultResponseHeaderTimeout)
+				pr, pw := io.Pipe()
+				go func() {
+					for _, b := range []byte(`{"a":1}`) {
+						time.Sleep(time.Second)
+						if _, err := pw.Write([]byte{b}); err != nil {
+							return
+						}
+					}
+					_ = pw.Close()
+				}()
+				return &http.Response{StatusCode: 200, Header: http.Header{}, Body: pr, ContentLength: -1, Request: r}, nil
+			})
+			c := stallClient(t, rt, cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 1}))
+			resp, err := c.Do(context.Background(), read("/keys"))
+			if err != nil {
+				var se *StallError
+				require.ErrorAs(t, err, &se)
+				assert.Equal(t, stageHeaders, se.Stage, "the body kept coming")
+				return
+			}
+			assert.JSONEq(t, `{"a":1}`, string(resp.Body))
+		})
+	}
 }
