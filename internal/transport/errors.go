@@ -122,12 +122,20 @@ func validHeaderName(name string) bool {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
-		if b := name[i]; b <= ' ' || b >= 0x7f || strings.IndexByte("\"(),/:;<=>?@[\\]{}", b) >= 0 {
+		if !nameByte[name[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// nameByte marks the bytes a header name may hold.
+var nameByte = func() (t [256]bool) {
+	for b := '!'; b < 0x7f; b++ {
+		t[b] = !strings.ContainsRune("\"(),/:;<=>?@[\\]{}", b)
+	}
+	return t
+}()
 
 // validHeaderValue reports a value without control characters (tab
 // allowed). Byte by byte: a multi-byte character has no byte below 0x80.
