@@ -301,8 +301,8 @@ func readAll(r io.Reader, b []byte, n int64, w *watchdog) ([]byte, error) {
 		}
 		k, err := r.Read(room)
 		b = b[:len(b)+k]
-		if k > 0 && w != nil {
-			w.progress()
+		if k > 0 && err == nil && w != nil {
+			w.progress() // (a read that ends the body needs no more bound)
 		}
 		if err != nil {
 			if w != nil {

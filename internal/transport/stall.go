@@ -75,21 +75,25 @@ func (w *watchdog) start() context.Context {
 		w.ctx, w.cancel = context.WithCancel(w.parent)
 		w.fired = nil
 	}
-	w.disarmLocked()
 	if w.header > 0 {
 		w.armLocked(stageHeaders, w.header)
+	} else {
+		w.disarmLocked()
 	}
 	return w.ctx
 }
 
-// armLocked starts the bound of stage (the timer is not armed).
+// armLocked starts the bound of stage, in place of the one armed (one
+// Reset: a run of the timer for that one already under way, which Reset
+// reports as for Stop, is counted as late).
 func (w *watchdog) armLocked(stage string, d time.Duration) {
-	w.armed, w.stage, w.after = true, stage, d
-	if w.timer == nil {
+	switch {
+	case w.timer == nil:
 		w.timer = time.AfterFunc(d, w.expire)
-	} else {
-		w.timer.Reset(d)
+	case !w.timer.Reset(d) && w.armed:
+		w.late++
 	}
+	w.armed, w.stage, w.after = true, stage, d
 }
 
 // disarmLocked stops the armed bound. A run of the timer that Stop could
@@ -129,9 +133,10 @@ func (w *watchdog) expire() {
 // headersArrived ends the header bound and starts the body bound.
 func (w *watchdog) headersArrived() {
 	w.mu.Lock()
-	w.disarmLocked()
 	if w.fired == nil && w.idle > 0 {
 		w.armLocked(stageBody, w.idle)
+	} else {
+		w.disarmLocked()
 	}
 	w.mu.Unlock()
 }
