@@ -105,6 +105,11 @@ func (m memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if out.panicked && !w.sent {
 			panic(out.value)
 		}
+		if err := req.Context().Err(); err != nil && !w.sent {
+			// The handler ended because the client went away (a stall or
+			// delay cut short): the client's own error, as on a socket.
+			return nil, err
+		}
 		if out.aborted && !w.sent {
 			return nil, fmt.Errorf("%w: %w", ErrDropped, io.ErrUnexpectedEOF)
 		}

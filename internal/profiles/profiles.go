@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -253,7 +254,8 @@ func (p *Profile) check(envOf func(string) ([]vendors.EnvVar, bool)) error {
 	if p.Rate < 0 || p.Burst < 0 {
 		return errors.New("rate and burst must not be negative")
 	}
-	for field, src := range p.Credentials {
+	for _, field := range slices.Sorted(maps.Keys(p.Credentials)) {
+		src := p.Credentials[field]
 		v, ok := p.lookup(field)
 		if !ok {
 			return fmt.Errorf("unknown credential %q for %s (one of %s)", field, p.Vendor, strings.Join(p.fieldNames(), ", "))
@@ -327,7 +329,10 @@ func (p *Profile) Getenv(getenv func(string) string) (func(string) string, error
 			return nil, fmt.Errorf("profile %s: %w", p.Name, err)
 		}
 	}
-	for field, src := range p.Credentials {
+	// In a fixed order, so that the first problem reported is the same on
+	// every run.
+	for _, field := range slices.Sorted(maps.Keys(p.Credentials)) {
+		src := p.Credentials[field]
 		v, _ := p.lookup(field)
 		switch src.Kind {
 		case Inline:

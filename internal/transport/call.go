@@ -61,15 +61,15 @@ type Call struct {
 // Decode). It returns the *Response whenever one came, with the error of
 // an answer that could not be read too.
 func (c *Client) Call(ctx context.Context, k Call) (*Response, error) {
-	req, err := c.request(&k)
-	if err != nil {
+	var req Request
+	if err := c.request(&k, &req); err != nil {
 		return nil, err
 	}
-	resp, err := c.Do(ctx, req)
+	resp, err := c.Do(ctx, &req)
 	if err != nil {
 		return resp, err
 	}
-	return resp, c.decode(&k, req, resp)
+	return resp, c.decode(&k, &req, resp)
 }
 
 // Decode decodes resp, a success answer to k, into k.Out and checks it
@@ -119,9 +119,9 @@ func (c *Client) decode(k *Call, req *Request, resp *Response) error {
 	return nil
 }
 
-// request builds the Request of k, encoding its body.
-func (c *Client) request(k *Call) (*Request, error) {
-	req := &Request{
+// request builds the Request of k into req, encoding its body.
+func (c *Client) request(k *Call, req *Request) error {
+	*req = Request{
 		Operation: k.Operation, Class: k.Class, Method: k.Method, URL: k.URL, Path: k.Path,
 		Query: k.Query, RawQuery: k.RawQuery, Header: k.Header, Sign: k.Sign, NoSign: k.NoSign, Secrets: k.Secrets,
 		Check: k.Check,
@@ -133,7 +133,7 @@ func (c *Client) request(k *Call) (*Request, error) {
 	default:
 		b, err := json.Marshal(in)
 		if err != nil {
-			return nil, cloudkeys.InvalidInput(c.cfg.Vendor, k.Operation, "cannot encode the request: "+c.Scrub(err.Error(), k.Secrets...))
+			return cloudkeys.InvalidInput(c.cfg.Vendor, k.Operation, "cannot encode the request: "+c.Scrub(err.Error(), k.Secrets...))
 		}
 		req.Body = b
 		if req.Header.Get("Content-Type") == "" {
@@ -144,5 +144,5 @@ func (c *Client) request(k *Call) (*Request, error) {
 			req.Header.Set("Content-Type", "application/json")
 		}
 	}
-	return req, nil
+	return nil
 }

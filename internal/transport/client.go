@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"slices"
 	"strings"
@@ -60,11 +61,15 @@ type Config struct {
 type Client struct {
 	cfg       Config
 	base      *url.URL
+	basePath  string // base's escaped path without a trailing "/"
 	settings  config.Settings
 	rc        *retryablehttp.Client
 	inner     *http.Client
 	log       *slog.Logger
 	userAgent string
+	// userAgentValue is the User-Agent header value every attempt shares
+	// (capacity 1: Add copies it); nothing writes into it.
+	userAgentValue []string
 
 	// Per-attempt waiting bounds (0: none) and the retry budget (nil: none).
 	headerTimeout time.Duration
@@ -139,11 +144,12 @@ func NewWithSettings(cfg Config, s config.Settings) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, base: base, settings: s, log: s.Logger}
+	c := &Client{cfg: cfg, base: base, basePath: strings.TrimRight(base.EscapedPath(), "/"), settings: s, log: s.Logger}
 	c.userAgent = "cloudkeys-go/" + cloudkeys.Version
 	if ua := strings.TrimSpace(s.UserAgent); ua != "" {
 		c.userAgent += " " + ua
 	}
+	c.userAgentValue = []string{c.userAgent}
 	for _, sec := range cfg.Secrets {
 		c.PinSecret(sec)
 	}
@@ -353,11 +359,17 @@ func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 // URLFor returns the URL a request will be sent to (before signing).
 func (c *Client) URLFor(req *Request) *url.URL {
 	var u url.URL
+	c.urlInto(&u, req)
+	return &u
+}
+
+// urlInto writes the URL of req (before signing) into u.
+func (c *Client) urlInto(u *url.URL, req *Request) {
 	if req.URL != nil {
-		u = *req.URL
+		*u = *req.URL
 	} else {
-		u = *c.base
-		full := strings.TrimRight(c.base.EscapedPath(), "/") + req.Path
+		*u = *c.base
+		full := c.basePath + req.Path
 		if p, err := url.PathUnescape(full); err == nil {
 			u.Path = p
 			u.RawPath = full
@@ -372,8 +384,12 @@ func (c *Client) URLFor(req *Request) *url.URL {
 	case req.RawQuery != "":
 		u.RawQuery = req.RawQuery
 	}
-	return &u
 }
+
+// noHeader is the header of a call that sets none: net/http's Client would
+// otherwise copy the request to give it one. Nothing writes to it: every
+// attempt is sent with a header map of its own (roundTripper).
+var noHeader = http.Header{}
 
 // Do sends req with retries and returns the complete answer.
 //
@@ -381,26 +397,57 @@ func (c *Client) URLFor(req *Request) *url.URL {
 // error answer both the *Response and an error (an *cloudkeys.APIError, or
 // one wrapping it) are returned. Transport failures return a nil *Response
 // and an error naming the method, host and path only.
-func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+//
+// What is the same for every attempt is built once, in the call's state:
+// the URL (from the parsed base URL, never re-parsed from a string), the
+// *http.Request and go-retryablehttp's wrapper of it (both in the state, as
+// retryablehttp.FromRequest would build them for a request without body:
+// the body is the attempt's, see setBody), and the GotConn trace.
+func (c *Client) Do(ctx context.Context, in *Request) (*Response, error) {
 	if ctx == nil {
 		return nil, cloudkeys.InvalidInput(c.cfg.Vendor, "ctx", "nil context")
 	}
+	// The call works on its own copy of the request, so that in itself need
+	// not outlive the call (Call's stays on its stack).
+	st := &callState{Context: ctx, request: *in}
+	req := &st.request
+	st.req = req
 	method := req.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	u := c.URLFor(req)
-	st := &callState{req: req}
-	ctx = context.WithValue(ctx, stateKey{}, st)
-	rreq, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), nil)
-	if err != nil {
+	u := &st.url
+	c.urlInto(u, req)
+	if !validMethod(method) {
 		return nil, c.transportError(req, u, 0, errors.New("cannot build the request"))
 	}
-	for k, v := range req.Header {
-		rreq.Header[k] = append([]string(nil), v...)
+	st.trace.GotConn = func(httptrace.GotConnInfo) { st.gotConn.Store(true) }
+	if traceKey != nil && httptrace.ContextClientTrace(ctx) == nil {
+		st.traced = true // the state answers for the trace itself (Value)
+		ctx = st
+	} else {
+		ctx = httptrace.WithClientTrace(st, &st.trace) // composed with the caller's
+	}
+	header := req.Header
+	if header == nil {
+		header = noHeader
+	}
+	u.Host = removeEmptyPort(u.Host)
+	// WithContext is inlined: its copy of the request stays on the stack.
+	// Host is left empty (the URL's): each attempt sets its own (the
+	// signer's URL), and an empty Host spares net/http's Client a copy of
+	// the URL.
+	st.hreq = *(&http.Request{
+		Method: method, URL: u, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: header,
+	}).WithContext(ctx)
+	st.rreq = retryablehttp.Request{Request: &st.hreq}
+	st.watch = watchdog{header: c.headerTimeout, idle: c.bodyTimeout, parent: ctx}
+	if st.watch.on() {
+		defer st.watch.stop()
 	}
 
-	hresp, err := c.rc.Do(rreq)
+	hresp, err := c.rc.Do(&st.rreq)
 	attempts := int(st.attempts.Load())
 	if err != nil {
 		if hresp != nil && hresp.Body != nil {
@@ -409,7 +456,8 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		return nil, c.failure(ctx, req, u, st, attempts, err)
 	}
 	defer func() { _ = hresp.Body.Close() }()
-	resp := &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: st.body, Attempts: attempts}
+	resp := &st.resp
+	*resp = Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: st.body, Attempts: attempts}
 
 	check := req.Check
 	if check == nil {
@@ -436,6 +484,33 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		return resp, &OutcomeUnknownError{Vendor: c.cfg.Vendor, Operation: req.Operation, Err: cerr}
 	}
 	return resp, cerr
+}
+
+// validMethod is net/http's check of a method (an RFC 7230 token), which
+// http.NewRequest made when Do built its request from a string.
+func validMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		ch := m[i]
+		switch {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", ch) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// removeEmptyPort strips a trailing ":" without port, as http.NewRequest
+// does.
+func removeEmptyPort(host string) string {
+	if strings.LastIndexByte(host, ':') > strings.LastIndexByte(host, ']') {
+		return strings.TrimSuffix(host, ":")
+	}
+	return host
 }
 
 // complete fills the fields an *APIError gets from the call.

@@ -103,16 +103,49 @@ func (e *notSentError) Is(target error) bool {
 // names the header, never its value.
 func checkHeaders(h map[string][]string) error {
 	for name, vs := range h {
-		if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r <= ' ' || r >= 0x7f || strings.ContainsRune("\"(),/:;<=>?@[\\]{}", r) }) {
+		if !validHeaderName(name) {
 			return &notSentError{stage: "header", err: errors.New("invalid header name " + strconv.Quote(name))}
 		}
 		for _, v := range vs {
-			if strings.ContainsFunc(v, func(r rune) bool { return (r < ' ' && r != '\t') || r == 0x7f }) {
+			if !validHeaderValue(v) {
 				return &notSentError{stage: "header", err: errors.New("the value of header " + name + " contains a control character")}
 			}
 		}
 	}
 	return nil
+}
+
+// validHeaderName reports a non-empty name of printable ASCII without
+// separators. Byte by byte: every byte of a multi-byte character is >= 0x80.
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if !nameByte[name[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// nameByte marks the bytes a header name may hold.
+var nameByte = func() (t [256]bool) {
+	for b := '!'; b < 0x7f; b++ {
+		t[b] = !strings.ContainsRune("\"(),/:;<=>?@[\\]{}", b)
+	}
+	return t
+}()
+
+// validHeaderValue reports a value without control characters (tab
+// allowed). Byte by byte: a multi-byte character has no byte below 0x80.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // RedirectError is returned when a server redirects to another origin or a

@@ -41,6 +41,9 @@ func (c Class) String() string {
 // Outgoing is one attempt of a request, handed to a Signer just before it is
 // sent. The Signer may change anything: add headers, rewrite the query,
 // replace the body (CloudStack signs a form body that changes per attempt).
+// URL and Header are the attempt's own; Header's value slices may be shared
+// with the request's, so change it with Set, Add and Del, never by writing
+// into a value slice.
 type Outgoing struct {
 	Method  string
 	URL     *url.URL

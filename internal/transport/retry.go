@@ -1,34 +1,116 @@
 package transport
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/cloudkeys/cloudkeys"
 )
 
-// callState is the per-call state the retry hooks share, carried in the
-// request's context.
+// callState is the per-call state the retry hooks share. It is the
+// context of the call's request: the caller's context, which it embeds,
+// with itself as the value of stateKey (one allocation less than a
+// context.WithValue).
 type callState struct {
+	context.Context
 	req      *Request
 	attempts atomic.Int32
 	gotConn  atomic.Bool // the current attempt obtained a connection
 	body     []byte      // the last response's body, read within the limit
 	tooLarge *cloudkeys.APIError
-	lastEnd  atomic.Int64 // unix nanos when the last attempt ended
+	lastEnd  atomic.Int64 // unix nanos when the last attempt to be retried ended
 	drawn    int          // retry-budget tokens this call took
+
+	// Built once per call by Do.
+	url    url.URL               // before signing; each attempt signs a copy
+	hreq   http.Request          // the request go-retryablehttp's loop sends
+	rreq   retryablehttp.Request // its wrapper, as FromRequest builds it
+	trace  httptrace.ClientTrace // GotConn: the attempt obtained a connection
+	traced bool                  // Value answers traceKey with trace
+
+	watch watchdog // the waiting bounds of every attempt
+
+	request Request  // the call's copy of its Request (req points to it)
+	resp    Response // what Classify is shown, then what Do returns
+
+	// The room of the first hop's request (roundTripper).
+	first     hop
+	firstUsed bool
 }
 
 type stateKey struct{}
+
+// Value returns the call's state for stateKey, its GotConn trace for
+// httptrace's key (when traced), else the caller's value.
+func (st *callState) Value(key any) any {
+	if _, ok := key.(stateKey); ok {
+		return st
+	}
+	if st.traced && key == traceKey {
+		return &st.trace
+	}
+	return st.Context.Value(key)
+}
+
+// traceKey is the key under which httptrace.ContextClientTrace looks up a
+// context's *httptrace.ClientTrace (an unexported type of httptrace, learnt
+// by asking once), or nil if that lookup could not be learnt. A call whose
+// context holds no trace of the caller's answers that key itself, which is
+// what httptrace.WithClientTrace would make of the call's one GotConn hook
+// (no composition, no DNS or dial hooks for net's internal trace) without
+// the context it allocates; a caller's trace is composed with
+// httptrace.WithClientTrace as before.
+var traceKey = learnTraceKey()
+
+func learnTraceKey() any {
+	p := &keyProbe{Context: context.Background()}
+	httptrace.ContextClientTrace(p)
+	if p.n != 1 || p.key == nil {
+		return nil
+	}
+	// Check that answering the key is what a trace in the context is.
+	want := &httptrace.ClientTrace{}
+	if httptrace.ContextClientTrace(&keyAnswer{Context: context.Background(), key: p.key, trace: want}) != want {
+		return nil
+	}
+	return p.key
+}
+
+// keyProbe records the keys it is asked for.
+type keyProbe struct {
+	context.Context
+	key any
+	n   int
+}
+
+func (p *keyProbe) Value(key any) any { p.key = key; p.n++; return nil }
+
+// keyAnswer answers key with trace.
+type keyAnswer struct {
+	context.Context
+	key   any
+	trace *httptrace.ClientTrace
+}
+
+func (a *keyAnswer) Value(key any) any {
+	if key == a.key {
+		return a.trace
+	}
+	return a.Context.Value(key)
+}
 
 func stateFrom(ctx context.Context) *callState {
 	st, _ := ctx.Value(stateKey{}).(*callState)
@@ -44,6 +126,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return false, cerr
 	}
 	st := stateFrom(ctx)
+	// The attempt is over (its answer read): the "waited" of the next
+	// attempt's log record counts from here.
+	st.lastEnd.Store(time.Now().UnixNano())
 	if int(st.attempts.Load()) >= c.settings.Retry.MaxAttempts {
 		// The last attempt: go-retryablehttp stops here whatever we say,
 		// so there is no retry to pay for.
@@ -84,9 +169,18 @@ func (c *Client) shouldRetry(ctx context.Context, resp *http.Response, err error
 		}
 	}
 
-	body, tooLarge, rerr := readLimited(resp.Body, c.settings.MaxResponseBytes, resp.ContentLength)
+	var w *watchdog
+	if st.watch.on() {
+		w = &st.watch
+	}
+	body, tooLarge, rerr := readBody(resp.Body, c.settings.MaxResponseBytes, resp.ContentLength, w)
 	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if w != nil {
+		w.done()
+	}
+	// The bytes are kept in st.body, which Do hands on; the body is done
+	// (go-retryablehttp drains it before a retry, Do closes it).
+	resp.Body = http.NoBody
 	st.body = body
 	if tooLarge {
 		st.tooLarge = &cloudkeys.APIError{
@@ -105,7 +199,8 @@ func (c *Client) shouldRetry(ctx context.Context, resp *http.Response, err error
 
 	verdict := Default
 	if c.cfg.Classify != nil {
-		verdict = c.cfg.Classify(&Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body})
+		st.resp = Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body}
+		verdict = c.cfg.Classify(&st.resp)
 	}
 	switch verdict {
 	case Final:
@@ -136,16 +231,43 @@ func permanent(err error) bool {
 }
 
 // readLimited reads r up to limit bytes; tooLarge reports a longer body.
-// size is the announced Content-Length (-1 when unknown): a body of that
-// size is read into one buffer of the right size instead of one grown
-// step by step (a 40 KB list page cost 8 allocations and as many copies). The hint is capped, so a server announcing a length it
-// never sends cannot make the client reserve more than maxSizeHint.
+// size is the announced Content-Length (-1 when unknown).
+//
+// A body of announced size is read into one buffer of that size instead of
+// one grown step by step (a 40 KB list page cost 8 allocations and as many
+// copies); the hint is capped, so a server announcing a length it never
+// sends cannot make the client reserve more than maxSizeHint. A body of
+// unknown size (chunked, as most vendors answer) is read into a pooled
+// scratch buffer and copied out once, right-sized: the body returned is
+// always the caller's own, never pooled memory. The limit is kept by the
+// reads themselves (never more than limit+1 bytes are asked for), so no
+// io.LimitedReader is allocated.
 func readLimited(r io.Reader, limit, size int64) (body []byte, tooLarge bool, err error) {
+	return readBody(r, limit, size, nil)
+}
+
+// readBody is readLimited under the body bound of w (nil: none): every
+// read that returns data restarts it, and a read that fails after w fired
+// fails with its *StallError.
+func readBody(r io.Reader, limit, size int64, w *watchdog) (body []byte, tooLarge bool, err error) {
 	if size >= 0 && size < limit {
 		// +1: room for the read that reports EOF
-		body, err = readAll(io.LimitReader(r, limit+1), int(min(size+1, maxSizeHint)))
+		body, err = readAll(r, make([]byte, 0, min(size+1, maxSizeHint)), limit+1, w)
 	} else {
-		body, err = io.ReadAll(io.LimitReader(r, limit+1))
+		sp := scratchPool.Get().(*[]byte)
+		var b []byte
+		b, err = readAll(r, (*sp)[:0], limit+1, w)
+		if int64(len(b)) <= limit {
+			body = append(make([]byte, 0, len(b)), b...)
+		}
+		if cap(b) <= maxScratch {
+			*sp = b[:0]
+			scratchPool.Put(sp)
+		}
+		if body == nil {
+			return nil, true, nil
+		}
+		return body, false, err
 	}
 	if int64(len(body)) > limit {
 		return nil, true, nil
@@ -156,20 +278,40 @@ func readLimited(r io.Reader, limit, size int64) (body []byte, tooLarge bool, er
 // maxSizeHint caps the buffer reserved from a Content-Length.
 const maxSizeHint = 1 << 20
 
-// readAll is io.ReadAll starting from a buffer of capacity hint.
-func readAll(r io.Reader, hint int) ([]byte, error) {
-	b := make([]byte, 0, max(hint, 1))
+// scratchPool holds the buffers bodies of unknown size are read into; one
+// that grew past maxScratch (a body larger than any list page) is left to
+// the garbage collector.
+var scratchPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+
+const maxScratch = 256 << 10
+
+// readAll is io.ReadAll of at most n bytes of r into b, grown as needed,
+// under the body bound of w (nil: none).
+func readAll(r io.Reader, b []byte, n int64, w *watchdog) ([]byte, error) {
 	for {
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // grow
+		}
+		room := b[len(b):cap(b)]
+		if rest := n - int64(len(b)); int64(len(room)) > rest {
+			room = room[:rest]
+		}
+		if len(room) == 0 {
+			return b, nil // n bytes read
+		}
+		k, err := r.Read(room)
+		b = b[:len(b)+k]
+		if k > 0 && err == nil && w != nil {
+			w.progress() // (a read that ends the body needs no more bound)
+		}
 		if err != nil {
+			if w != nil {
+				err = w.failed(err)
+			}
 			if err == io.EOF {
 				err = nil
 			}
 			return b, err
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // grow
 		}
 	}
 }

@@ -5,9 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	neturl "net/url"
-	"strings"
 	"time"
 )
 
@@ -34,20 +32,29 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	st.gotConn.Store(false)
 
-	o := &Outgoing{
+	// What this hop sends is its own: the URL and the header map the signer
+	// may change, the Outgoing it is handed, the request. The call's first
+	// hop uses the room kept for it in the call's state; any other (a
+	// retry, a redirect) gets new room, so nothing a transport may still
+	// hold from an earlier hop is ever written again.
+	a := &st.first
+	if st.firstUsed {
+		a = new(hop)
+	}
+	st.firstUsed = true
+	a.url = *req.URL
+	a.url.User = nil
+	a.o = Outgoing{
 		Method:  req.Method,
-		URL:     cloneURL(req.URL),
-		Header:  req.Header.Clone(),
+		URL:     &a.url,
+		Header:  c.header(req.Header),
 		Now:     c.Now(),
 		Attempt: attempt,
 	}
-	if o.Header == nil {
-		o.Header = make(http.Header)
-	}
+	o := &a.o
 	if firstHop {
 		o.Body = st.req.Body
 	}
-	o.Header.Set("User-Agent", c.userAgent)
 	sign := c.cfg.Sign
 	if st.req.Sign != nil {
 		sign = st.req.Sign
@@ -61,19 +68,24 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 
-	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.gotConn.Store(true) }}
-	actx := httptrace.WithClientTrace(ctx, trace)
+	// ctx carries the call's GotConn trace (Do).
 	// The bounds on waiting: the watchdog cancels actx when the headers or
 	// the body stall, and reports that as a *StallError.
-	w, actx := watch(actx, c.headerTimeout, c.bodyTimeout)
+	actx := ctx
+	w := &st.watch
+	if w.on() {
+		actx = w.start()
+	}
 	// A shallow copy: every field the signer may change is replaced below
 	// with the signer's own copy (a deep Clone would copy them twice).
-	out := req.WithContext(actx)
+	// WithContext is inlined: its copy stays on the stack.
+	a.out = *req.WithContext(actx)
+	out := &a.out
 	out.Method = o.Method
 	out.URL = o.URL
 	out.Host = o.URL.Host
 	out.Header = o.Header
-	setBody(out, o.Body, st.req.Class == Write)
+	setBody(out, &a.body, o.Body, st.req.Class == Write)
 
 	log := c.log
 	// The debug records are built only when they are wanted: their
@@ -85,8 +97,14 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if debug {
 		path = c.Scrub(out.URL.Path, st.req.Secrets...)
 	}
-	start := time.Now()
-	if attempt > 1 && firstHop {
+	// The clock is read only for what is logged: on this path a read of it
+	// costs as much as a small allocation.
+	retrying := attempt > 1 && firstHop
+	var start time.Time
+	if debug || retrying {
+		start = time.Now()
+	}
+	if retrying {
 		if last := st.lastEnd.Load(); last != 0 {
 			log.InfoContext(ctx, "cloudkeys: retrying",
 				"vendor", c.cfg.Vendor, "operation", st.req.Operation, "attempt", attempt,
@@ -100,14 +118,16 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 
 	resp, err := rt.base.RoundTrip(out)
-	end := time.Now()
-	st.lastEnd.Store(end.UnixNano())
-	if w != nil {
+	var end time.Time
+	if debug {
+		end = time.Now()
+	}
+	if w.on() {
 		if err != nil {
 			err = w.failed(err)
-			w.stop()
+			w.done()
 		} else {
-			w.headersArrived(resp)
+			w.headersArrived()
 		}
 	}
 	if err != nil {
@@ -128,12 +148,33 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-func cloneURL(u *neturl.URL) *neturl.URL {
-	v := *u
-	if u.User != nil {
-		v.User = nil
+// hop is what one attempt (or one redirect hop of it) sends.
+type hop struct {
+	o    Outgoing
+	url  neturl.URL
+	out  http.Request
+	body body
+}
+
+// body is a request body that Close leaves as it is (io.NopCloser of a
+// bytes.Reader, without the allocation of either).
+type body struct{ bytes.Reader }
+
+func (*body) Close() error { return nil }
+
+// header returns the header map an attempt starts from: from's entries and
+// the User-Agent, in a map of its own with room for what signers add. The
+// value slices are shared with from (and User-Agent's with every attempt),
+// capacity clipped, so that Set, Add and Del — the ways signers and
+// net/http change a header — never write into them; nothing writes into a
+// value slice in place.
+func (c *Client) header(from http.Header) http.Header {
+	h := make(http.Header, len(from)+4)
+	for k, v := range from {
+		h[k] = v[:len(v):len(v)]
 	}
-	return &v
+	h["User-Agent"] = c.userAgentValue
+	return h
 }
 
 // setBody gives out its body. A Write is made non-replayable for every
@@ -147,17 +188,21 @@ func cloneURL(u *neturl.URL) *neturl.URL {
 // never GetBody, so those layers return the error instead and the retry
 // loop alone decides (refusedUnprocessed). Reads keep GetBody: replaying a
 // read is harmless.
-func setBody(out *http.Request, body []byte, write bool) {
+//
+// The body is read through r, which belongs to this hop only.
+func setBody(out *http.Request, r *body, data []byte, write bool) {
 	switch {
-	case len(body) > 0:
-		out.Body = io.NopCloser(bytes.NewReader(body))
-		out.ContentLength = int64(len(body))
+	case len(data) > 0:
+		r.Reset(data)
+		out.Body = r
+		out.ContentLength = int64(len(data))
 		out.GetBody = nil
 		if !write {
-			out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+			out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
 		}
 	case write:
-		out.Body = io.NopCloser(strings.NewReader(""))
+		r.Reset(nil)
+		out.Body = r
 		out.ContentLength = 0
 		out.GetBody = nil
 	default:

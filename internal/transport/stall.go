@@ -2,10 +2,7 @@ package transport
 
 import (
 	"context"
-	"io"
-	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -35,103 +32,150 @@ const (
 	stageBody    = "response body"
 )
 
-// watchdog abandons one attempt that waits too long: it cancels the
+// watchdog abandons an attempt that waits too long: it cancels the
 // attempt's context when the headers do not come within header, and, once
-// they came, when a body read waits longer than idle. The transport then
-// fails the blocked call, which the watchdog reports as a *StallError.
+// they came, when a read of the body waits longer than idle. The transport
+// then fails the blocked call, which the watchdog reports as a *StallError.
+//
+// There is one per call, in the call's state, and its cost is paid once
+// per call, not per attempt: one timer (time.AfterFunc), re-armed with Reset
+// for each bound of each attempt, and one cancellable context, kept from
+// attempt to attempt until the watchdog fires (a cancelled context cannot
+// serve the next attempt, which then gets a new one). The body is not
+// wrapped: the call's only reader of it (readBody, from checkRetry) reports
+// its progress and asks for the stall behind a failed read.
 type watchdog struct {
-	cancel context.CancelFunc
 	header time.Duration
 	idle   time.Duration
+	parent context.Context // the call's context
 
-	mu    sync.Mutex
-	timer *time.Timer
-	fired atomic.Pointer[StallError]
+	mu     sync.Mutex
+	timer  *time.Timer
+	ctx    context.Context // the current attempt's
+	cancel context.CancelFunc
+	armed  bool
+	stage  string
+	after  time.Duration
+	late   int // runs of the timer already started for bounds since moved
+	fired  *StallError
 }
 
-// watch starts the header bound for an attempt on ctx. It returns nil (and
-// ctx unchanged) when both bounds are off.
-func watch(ctx context.Context, header, idle time.Duration) (*watchdog, context.Context) {
-	if header <= 0 && idle <= 0 {
-		return nil, ctx
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	w := &watchdog{cancel: cancel, header: header, idle: idle}
-	if header > 0 {
-		w.timer = time.AfterFunc(header, func() { w.fire(stageHeaders, header) })
-	}
-	return w, ctx
-}
+// on reports whether the watchdog has a bound to keep.
+func (w *watchdog) on() bool { return w.header > 0 || w.idle > 0 }
 
-func (w *watchdog) fire(stage string, after time.Duration) {
-	w.fired.CompareAndSwap(nil, &StallError{Stage: stage, After: after})
-	w.cancel()
-}
-
-// stop ends the watch: the attempt is over.
-func (w *watchdog) stop() {
+// start begins an attempt (or a redirect hop of one): it returns the
+// context to send it with and arms the header bound.
+func (w *watchdog) start() context.Context {
 	w.mu.Lock()
-	if w.timer != nil {
-		w.timer.Stop()
+	defer w.mu.Unlock()
+	if w.ctx == nil || w.fired != nil {
+		if w.cancel != nil {
+			w.cancel()
+		}
+		w.ctx, w.cancel = context.WithCancel(w.parent)
+		w.fired = nil
+	}
+	if w.header > 0 {
+		w.armLocked(stageHeaders, w.header)
+	} else {
+		w.disarmLocked()
+	}
+	return w.ctx
+}
+
+// armLocked starts the bound of stage, in place of the one armed (one
+// Reset: a run of the timer for that one already under way, which Reset
+// reports as for Stop, is counted as late).
+func (w *watchdog) armLocked(stage string, d time.Duration) {
+	switch {
+	case w.timer == nil:
+		w.timer = time.AfterFunc(d, w.expire)
+	case !w.timer.Reset(d) && w.armed:
+		w.late++
+	}
+	w.armed, w.stage, w.after = true, stage, d
+}
+
+// disarmLocked stops the armed bound. A run of the timer that Stop could
+// not prevent (the time had come; Stop reports it, and the run is under
+// way, waiting for mu) is counted as late, for expire to ignore: the
+// bound it was for is no longer armed. The clock is never read: the
+// timer's own account is enough.
+func (w *watchdog) disarmLocked() {
+	if w.armed && !w.timer.Stop() {
+		w.late++
+	}
+	w.armed = false
+}
+
+// expire runs when the timer goes off. A late run (see disarmLocked and
+// progress) does nothing; whichever run of the timer comes first is the
+// one ignored, and the other, if the bound is still armed, comes no
+// earlier than the bound.
+func (w *watchdog) expire() {
+	w.mu.Lock()
+	if w.late > 0 {
+		w.late--
+		w.mu.Unlock()
+		return
+	}
+	if !w.armed || w.fired != nil {
+		w.mu.Unlock()
+		return
+	}
+	w.armed = false
+	w.fired = &StallError{Stage: w.stage, After: w.after}
+	cancel := w.cancel
+	w.mu.Unlock()
+	cancel()
+}
+
+// headersArrived ends the header bound and starts the body bound.
+func (w *watchdog) headersArrived() {
+	w.mu.Lock()
+	if w.fired == nil && w.idle > 0 {
+		w.armLocked(stageBody, w.idle)
+	} else {
+		w.disarmLocked()
 	}
 	w.mu.Unlock()
-	w.cancel()
 }
 
-// failed returns the stall behind err, or err.
-func (w *watchdog) failed(err error) error {
-	if se := w.fired.Load(); se != nil {
-		return se
-	}
-	return err
-}
-
-// headersArrived stops the header bound and wraps the body in the idle
-// bound. The body's Close ends the watch.
-func (w *watchdog) headersArrived(resp *http.Response) {
-	w.mu.Lock()
-	if w.timer != nil {
-		w.timer.Stop()
-		w.timer = nil
-	}
-	if w.fired.Load() == nil && w.idle > 0 {
-		w.timer = time.AfterFunc(w.idle, func() { w.fire(stageBody, w.idle) })
-	}
-	w.mu.Unlock()
-	resp.Body = &watchedBody{rc: resp.Body, w: w}
-}
-
-// progress restarts the idle bound after a read that returned data.
+// progress restarts the body bound after a read that returned data.
 func (w *watchdog) progress() {
 	w.mu.Lock()
-	if w.timer != nil && w.fired.Load() == nil {
-		w.timer.Reset(w.idle)
+	if w.armed && w.stage == stageBody && !w.timer.Reset(w.idle) {
+		w.late++ // the run for the bound just moved is under way
 	}
 	w.mu.Unlock()
 }
 
-// watchedBody restarts the idle bound on every read that returns data and
-// turns the failure of a read the watchdog cut short into its *StallError.
-type watchedBody struct {
-	rc io.ReadCloser
-	w  *watchdog
+// done ends the watch of an attempt: its body was read, or it failed.
+func (w *watchdog) done() {
+	w.mu.Lock()
+	w.disarmLocked()
+	w.mu.Unlock()
 }
 
-func (b *watchedBody) Read(p []byte) (int, error) {
-	n, err := b.rc.Read(p)
-	if n > 0 && b.w.idle > 0 {
-		b.w.progress()
+// stop ends the watch of the call and releases its context.
+func (w *watchdog) stop() {
+	w.mu.Lock()
+	w.disarmLocked()
+	cancel := w.cancel
+	w.mu.Unlock()
+	if cancel != nil {
+		cancel()
 	}
-	if err != nil {
-		// Once the watchdog cut the attempt short, every end of the body is
-		// its stall: net/http may report the cancelled read as a clean EOF.
-		err = b.w.failed(err)
-	}
-	return n, err
 }
 
-func (b *watchedBody) Close() error {
-	err := b.rc.Close()
-	b.w.stop()
+// failed returns the stall behind err, or err. Once the watchdog cut the
+// attempt short, every end of it is the stall: net/http may report a
+// cancelled read of the body as a clean EOF.
+func (w *watchdog) failed(err error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.fired != nil {
+		return w.fired
+	}
 	return err
 }

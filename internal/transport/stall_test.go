@@ -209,3 +209,79 @@ func TestStallBoundsOverRealConnections(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchdogOneTimerPerCall: the call's one watchdog arms the header
+// bound, then the body bound, restarts it on progress, ignores a late run
+// of its timer (one for a bound since moved, which Stop or Reset reported
+// as already started), fires once the bound passes,
+// and gives the next attempt a new context only after it fired.
+func TestWatchdogOneTimerPerCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := &watchdog{header: time.Minute, idle: 30 * time.Second, parent: context.Background()}
+		ctx := w.start()
+		time.Sleep(59 * time.Second)
+		w.headersArrived()
+		time.Sleep(20 * time.Second)
+		w.mu.Lock()
+		w.late++ // as disarmLocked counts a run Stop could not prevent
+		w.mu.Unlock()
+		w.expire() // that late run: ignored
+		require.NoError(t, ctx.Err())
+		assert.Zero(t, w.late)
+		w.progress()
+		time.Sleep(29 * time.Second)
+		require.NoError(t, ctx.Err(), "progress restarted the body bound")
+		w.done()
+		again := w.start()
+		assert.Same(t, ctx, again, "an attempt after one that did not stall keeps the context")
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		require.Error(t, ctx.Err(), "the header bound passed")
+		var se *StallError
+		require.ErrorAs(t, w.failed(io.EOF), &se)
+		assert.Equal(t, stageHeaders, se.Stage)
+		next := w.start()
+		assert.NotSame(t, ctx, next, "a stalled attempt's context cannot serve the next")
+		require.NoError(t, next.Err())
+		assert.Equal(t, io.EOF, w.failed(io.EOF), "the new attempt has not stalled")
+		w.stop()
+		require.Error(t, next.Err(), "stop releases the call's context")
+		time.Sleep(2 * time.Minute)
+		assert.Equal(t, io.EOF, w.failed(io.EOF), "a stopped watchdog never fires")
+	})
+}
+
+// TestHeadersAtTheBoundNeverStallTheBody: headers that come exactly when
+// the header bound passes race the timer's run. Either the bound won (a
+// header stall) or the headers did, and then the run of the timer already
+// under way must not cut the body, which keeps coming (mutation: never
+// count a late run, and some of these calls end with a body stall).
+func TestHeadersAtTheBoundNeverStallTheBody(t *testing.T) {
+	for i := 0; i < 40; i++ {
+		synctest.Test(t, func(t *testing.T) {
+			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				time.Sleep(cloudkeys.DefaultResponseHeaderTimeout)
+				pr, pw := io.Pipe()
+				go func() {
+					for _, b := range []byte(`{"a":1}`) {
+						time.Sleep(time.Second)
+						if _, err := pw.Write([]byte{b}); err != nil {
+							return
+						}
+					}
+					_ = pw.Close()
+				}()
+				return &http.Response{StatusCode: 200, Header: http.Header{}, Body: pr, ContentLength: -1, Request: r}, nil
+			})
+			c := stallClient(t, rt, cloudkeys.WithRetry(cloudkeys.RetryPolicy{MaxAttempts: 1}))
+			resp, err := c.Do(context.Background(), read("/keys"))
+			if err != nil {
+				var se *StallError
+				require.ErrorAs(t, err, &se)
+				assert.Equal(t, stageHeaders, se.Stage, "the body kept coming")
+				return
+			}
+			assert.JSONEq(t, `{"a":1}`, string(resp.Body))
+		})
+	}
+}
