@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-querystring/query"
 
 	"github.com/cloudkeys/cloudkeys"
+	"github.com/cloudkeys/cloudkeys/internal/huaweiwire"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
@@ -79,6 +80,14 @@ type CredentialsPage struct {
 // answer that cannot be read is a *cloudkeys.UndecodableAnswerError
 // (cloudkeys.ErrServer) that never quotes it.
 func (c *Client) ListCredentialsPage(ctx context.Context, opts ListCredentialsOptions) (*CredentialsPage, error) {
+	return c.listPage(ctx, opts, false)
+}
+
+// listPage is ListCredentialsPage; with keys (GetKey, ListKeys) each
+// credential carries only what a Key takes (ID, Description, the two times),
+// read in one pass where the answer allows (readKeysPage), else decoded as
+// ListCredentialsPage decodes it.
+func (c *Client) listPage(ctx context.Context, opts ListCredentialsOptions, keys bool) (*CredentialsPage, error) {
 	if opts.Offset < 0 || opts.Offset > MaxOffset {
 		return nil, cloudkeys.InvalidInput(Vendor, "Offset", "must be 0.."+strconv.Itoa(MaxOffset))
 	}
@@ -90,10 +99,25 @@ func (c *Client) ListCredentialsPage(ctx context.Context, opts ListCredentialsOp
 		return nil, fmt.Errorf("%s: %s: encode query: %w", Vendor, OpList, err)
 	}
 	var res CredentialsPage
-	if _, err := c.call(ctx, transport.Call{
+	k := transport.Call{
 		Operation: OpList, Class: transport.Read, Method: http.MethodGet, Path: c.basePath, Query: q,
 		Out: &res, Need: func(*transport.Response) error { return res.settle() },
-	}); err != nil {
+	}
+	if keys {
+		out, need := k.Out, k.Need
+		k.Out, k.Need = nil, nil
+		resp, err := c.call(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		if !readKeysPage(resp.Body, &res) {
+			res = CredentialsPage{}
+			k.Out, k.Need = out, need
+			if err := c.t.Decode(&k, resp); err != nil {
+				return nil, err
+			}
+		}
+	} else if _, err := c.call(ctx, k); err != nil {
 		return nil, err
 	}
 	if n := len(res.Credentials); n > 0 && opts.Offset+n < res.Count && opts.Offset+n <= MaxOffset {
@@ -115,6 +139,27 @@ func parseList(body []byte) (*CredentialsPage, error) {
 		return nil, err
 	}
 	return &res, nil
+}
+
+// readKeysPage reads a list answer in one pass
+// (huaweiwire.ReadCredentialKeys) into res, settled: each credential's ID,
+// Description, CreateTime and UpdateTime (and the times parsed), and Count.
+// false where it gives up, or where settle would refuse the answer: the
+// caller then decodes it with encoding/json, which gives the result or the
+// error ListCredentialsPage gives.
+func readKeysPage(body []byte, res *CredentialsPage) bool {
+	creds, count, ok := huaweiwire.ReadCredentialKeys(body)
+	if !ok || count < 0 {
+		return false
+	}
+	res.Count = count
+	if creds != nil {
+		res.Credentials = make([]Credential, len(creds))
+		for i, k := range creds {
+			res.Credentials[i] = Credential{ID: k.ID, Description: k.Description, CreateTime: k.CreateTime, UpdateTime: k.UpdateTime}
+		}
+	}
+	return res.settle() == nil
 }
 
 // settle checks a decoded list answer and parses its times.
@@ -160,13 +205,18 @@ var ErrOffsetLimit = fmt.Errorf("%s: more credentials than the API can list (off
 // last. Credentials created or deleted while iterating may be skipped or
 // repeated.
 func (c *Client) ListCredentials(ctx context.Context, opts ListCredentialsOptions) iter.Seq2[*Credential, error] {
+	return c.listCredentials(ctx, opts, false)
+}
+
+// listCredentials is ListCredentials over listPage (keys: see listPage).
+func (c *Client) listCredentials(ctx context.Context, opts ListCredentialsOptions, keys bool) iter.Seq2[*Credential, error] {
 	return func(yield func(*Credential, error) bool) {
 		if opts.Limit == 0 {
 			opts.Limit = MaxLimit
 		}
 		next := &opts
 		for {
-			page, err := c.ListCredentialsPage(ctx, *next)
+			page, err := c.listPage(ctx, *next, keys)
 			if err != nil {
 				yield(nil, err)
 				return

@@ -200,7 +200,7 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 	if err := validateCredentialID("id", id); err != nil {
 		return nil, err
 	}
-	for cr, err := range c.ListCredentials(ctx, ListCredentialsOptions{}) {
+	for cr, err := range c.listCredentials(ctx, ListCredentialsOptions{}, true) {
 		if err != nil {
 			return nil, err
 		}
@@ -219,7 +219,7 @@ func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) i
 			yield(nil, err)
 			return
 		}
-		for cr, err := range c.ListCredentials(ctx, ListCredentialsOptions{}) {
+		for cr, err := range c.listCredentials(ctx, ListCredentialsOptions{}, true) {
 			if err != nil {
 				yield(nil, err)
 				return

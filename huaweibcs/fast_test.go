@@ -1,0 +1,78 @@
+package huaweibcs
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func recordedList(tb testing.TB) []byte {
+	b, err := os.ReadFile("../bench/testdata/answers/huaweibcs-list.json")
+	require.NoError(tb, err)
+	return b
+}
+
+// FuzzReadCredentialKeys holds readKeysPage (huaweiwire.ReadCredentialKeys
+// and settle) to the reference, the way a list answer was read before it
+// (kept here): json.Unmarshal into a CredentialsPage, then settle. Whatever
+// readKeysPage reads, the reference reads without error, with the same
+// count and, for each credential, the same id, description, times as sent
+// and times parsed.
+func FuzzReadCredentialKeys(f *testing.F) {
+	var short struct {
+		Credentials []json.RawMessage `json:"credentials"`
+		Count       int               `json:"count"`
+	}
+	require.NoError(f, json.Unmarshal(recordedList(f), &short))
+	short.Credentials = short.Credentials[:3]
+	seed, err := json.Marshal(short)
+	require.NoError(f, err)
+	f.Add(seed)
+	for _, s := range []string{
+		`{"credentials":[{"id":"a","description":"d","create_time":"2023-06-06T20:47:02.15507+08:00","update_time":"","eps_info":{"x":[1]},"node_ids":["n",null],"control_type":"allow","allowlists":[{"allowlist_type":"ip","allowlist_info":"1.2.3.4"},null]}],"count":1}`,
+		`{"credentials":null,"count":null}`, `{"credentials":[],"count":0}`, `{"count":-1}`, `{"credentials":[null]}`,
+		`{"credentials":[{"ID":"a"}]}`, `{"credentials":[{"id":"a","id":"b"}]}`, `{"Credentials":[]}`,
+		`{"credentials":[{"node_ids":[1]}]}`, `{"credentials":[{"allowlists":[{"Allowlist_Type":"x"}]}]}`,
+		`{"credentials":[{"create_time":"2023-06-06T20:47:02Z","update_time":"2023-06-06 20:47:02"}]}`,
+		`{"credentials":[{"control_type":5}]}`, `{"count":1.5}`, `{"count":"1"}`, `[]`, `{} x`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var got CredentialsPage
+		if !readKeysPage(body, &got) {
+			return
+		}
+		var want CredentialsPage
+		if err := json.Unmarshal(body, &want); err != nil {
+			t.Fatalf("read what the reference refuses (%v): %q", err, body)
+		}
+		if err := want.settle(); err != nil {
+			t.Fatalf("read what settle refuses (%v): %q", err, body)
+		}
+		if got.Count != want.Count || (got.Credentials == nil) != (want.Credentials == nil) || len(got.Credentials) != len(want.Credentials) {
+			t.Fatalf("read %d credentials of %d, the reference %d of %d: %q", len(got.Credentials), got.Count, len(want.Credentials), want.Count, body)
+		}
+		for i := range got.Credentials {
+			g, w := got.Credentials[i], want.Credentials[i]
+			if g.ID != w.ID || g.Description != w.Description || g.CreateTime != w.CreateTime || g.UpdateTime != w.UpdateTime ||
+				!reflect.DeepEqual(g.CreatedAt, w.CreatedAt) || !reflect.DeepEqual(g.LastUsedAt, w.LastUsedAt) {
+				t.Fatalf("credential %d: read %+v, the reference %+v: %q", i, g, w, body)
+			}
+		}
+	})
+}
+
+// TestReadKeysPageReadsTheRecordedAnswer: the answer the benchmarks record
+// goes the one-pass way.
+func TestReadKeysPageReadsTheRecordedAnswer(t *testing.T) {
+	var res CredentialsPage
+	require.True(t, readKeysPage(recordedList(t), &res))
+	assert.Len(t, res.Credentials, 100)
+	assert.Equal(t, 100, res.Count)
+	assert.False(t, res.Credentials[0].CreatedAt.IsZero())
+}
