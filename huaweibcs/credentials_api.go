@@ -9,6 +9,7 @@ import (
 	"iter"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/google/go-querystring/query"
@@ -72,6 +73,10 @@ type CredentialsPage struct {
 	// 1000): Count then exceeds Offset plus the credentials of this page
 	// (see ErrOffsetLimit).
 	Next *ListCredentialsOptions `json:"-"`
+
+	// keys is the page read for GetKey and ListKeys (listPage with keys):
+	// a Key per credential, in place of Credentials.
+	keys []cloudkeys.Key
 }
 
 // ListCredentialsPage sends GET /v1/{project_id}/node-provider/credentials
@@ -83,10 +88,10 @@ func (c *Client) ListCredentialsPage(ctx context.Context, opts ListCredentialsOp
 	return c.listPage(ctx, opts, false)
 }
 
-// listPage is ListCredentialsPage; with keys (GetKey, ListKeys) each
-// credential carries only what a Key takes (ID, Description, the two times),
-// read in one pass where the answer allows (readKeysPage), else decoded as
-// ListCredentialsPage decodes it.
+// listPage is ListCredentialsPage; with keys (GetKey, ListKeys) the page
+// holds a cloudkeys.Key per credential (CredentialsPage.keys) in place of
+// Credentials, read in one pass where the answer allows (readKeysPage), else
+// decoded as ListCredentialsPage decodes it and converted.
 func (c *Client) listPage(ctx context.Context, opts ListCredentialsOptions, keys bool) (*CredentialsPage, error) {
 	if opts.Offset < 0 || opts.Offset > MaxOffset {
 		return nil, cloudkeys.InvalidInput(Vendor, "Offset", "must be 0.."+strconv.Itoa(MaxOffset))
@@ -110,17 +115,22 @@ func (c *Client) listPage(ctx context.Context, opts ListCredentialsOptions, keys
 		if err != nil {
 			return nil, err
 		}
-		if !readKeysPage(resp.Body, &res) {
+		if !c.readKeysPage(resp.Body, &res) {
 			res = CredentialsPage{}
 			k.Out, k.Need = out, need
 			if err := c.t.Decode(&k, resp); err != nil {
 				return nil, err
 			}
+			res.keys = make([]cloudkeys.Key, len(res.Credentials))
+			for i := range res.Credentials {
+				res.keys[i] = c.key(&res.Credentials[i])
+			}
+			res.Credentials = nil
 		}
 	} else if _, err := c.call(ctx, k); err != nil {
 		return nil, err
 	}
-	if n := len(res.Credentials); n > 0 && opts.Offset+n < res.Count && opts.Offset+n <= MaxOffset {
+	if n := len(res.Credentials) + len(res.keys); n > 0 && opts.Offset+n < res.Count && opts.Offset+n <= MaxOffset {
 		next := opts
 		next.Offset += n
 		res.Next = &next
@@ -142,25 +152,44 @@ func parseList(body []byte) (*CredentialsPage, error) {
 }
 
 // readKeysPage reads a list answer in one pass
-// (huaweiwire.ReadCredentialKeys) into res, settled: each credential's ID,
-// Description, CreateTime and UpdateTime (and the times parsed), and Count.
-// false where it gives up, or where settle would refuse the answer: the
-// caller then decodes it with encoding/json, which gives the result or the
-// error ListCredentialsPage gives.
-func readKeysPage(body []byte, res *CredentialsPage) bool {
-	creds, count, ok := huaweiwire.ReadCredentialKeys(body)
+// (huaweiwire.ReadCredentialKeys) into res: Count, and in res.keys the Key
+// of each credential (its ID, Description and the two times parsed), all
+// in one slice whose strings share one copy of the answer. false where it
+// gives up, or where settle would refuse the answer (a negative count):
+// the caller then decodes it with encoding/json, which gives the result
+// or the error ListCredentialsPage gives.
+func (c *Client) readKeysPage(body []byte, res *CredentialsPage) bool {
+	buf := credentialKeys.Get().(*[]huaweiwire.CredentialKey)
+	creds, count, ok := huaweiwire.ReadCredentialKeys(body, *buf)
+	defer func() {
+		clear(creds) // no page's strings kept alive by the pool
+		if cap(creds) <= maxPooledKeys {
+			*buf = creds[:0]
+			credentialKeys.Put(buf)
+		}
+	}()
 	if !ok || count < 0 {
 		return false
 	}
 	res.Count = count
-	if creds != nil {
-		res.Credentials = make([]Credential, len(creds))
-		for i, k := range creds {
-			res.Credentials[i] = Credential{ID: k.ID, Description: k.Description, CreateTime: k.CreateTime, UpdateTime: k.UpdateTime}
+	if len(creds) > 0 {
+		res.keys = make([]cloudkeys.Key, len(creds))
+		for i := range creds {
+			k := &creds[i]
+			res.keys[i] = c.key(&Credential{ID: k.ID, Description: k.Description, CreatedAt: parseTime(k.CreateTime), LastUsedAt: parseTime(k.UpdateTime)})
 		}
 	}
-	return res.settle() == nil
+	return true
 }
+
+// credentialKeys pools readKeysPage's scratch slices (*[]CredentialKey):
+// a page is copied out of it into its Keys, so the slice is free again at
+// once.
+var credentialKeys = sync.Pool{New: func() any { return new([]huaweiwire.CredentialKey) }}
+
+// maxPooledKeys bounds the scratch slices kept: a page has at most
+// MaxLimit credentials.
+const maxPooledKeys = MaxLimit
 
 // settle checks a decoded list answer and parses its times.
 func (res *CredentialsPage) settle() error {
@@ -205,36 +234,52 @@ var ErrOffsetLimit = fmt.Errorf("%s: more credentials than the API can list (off
 // last. Credentials created or deleted while iterating may be skipped or
 // repeated.
 func (c *Client) ListCredentials(ctx context.Context, opts ListCredentialsOptions) iter.Seq2[*Credential, error] {
-	return c.listCredentials(ctx, opts, false)
+	return c.listCredentials(ctx, opts)
 }
 
-// listCredentials is ListCredentials over listPage (keys: see listPage).
-func (c *Client) listCredentials(ctx context.Context, opts ListCredentialsOptions, keys bool) iter.Seq2[*Credential, error] {
+// listCredentials is ListCredentials over walk.
+func (c *Client) listCredentials(ctx context.Context, opts ListCredentialsOptions) iter.Seq2[*Credential, error] {
 	return func(yield func(*Credential, error) bool) {
-		if opts.Limit == 0 {
-			opts.Limit = MaxLimit
-		}
-		next := &opts
-		for {
-			page, err := c.listPage(ctx, *next, keys)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
+		err := c.walk(ctx, opts, false, func(page *CredentialsPage) bool {
 			for i := range page.Credentials {
 				if !yield(&page.Credentials[i], nil) {
-					return
+					return false
 				}
 			}
-			seen := next.Offset + len(page.Credentials)
-			if page.Next == nil {
-				if len(page.Credentials) > 0 && seen < page.Count {
-					yield(nil, fmt.Errorf("%w (listed %d of %d)", ErrOffsetLimit, seen, page.Count))
-				}
-				return
-			}
-			next = page.Next
+			return true
+		})
+		if err != nil {
+			yield(nil, err)
 		}
+	}
+}
+
+// walk pages through the list from opts (listPage, with keys or
+// credentials), handing each page to page until it returns false (walk
+// then returns nil), as ListCredentials documents: the largest page unless
+// opts.Limit is set, Offset advanced by what came back, ErrOffsetLimit
+// where the API cannot page to Count.
+func (c *Client) walk(ctx context.Context, opts ListCredentialsOptions, keys bool, page func(*CredentialsPage) bool) error {
+	if opts.Limit == 0 {
+		opts.Limit = MaxLimit
+	}
+	next := &opts
+	for {
+		p, err := c.listPage(ctx, *next, keys)
+		if err != nil {
+			return err
+		}
+		if !page(p) {
+			return nil
+		}
+		n := len(p.Credentials) + len(p.keys)
+		if p.Next == nil {
+			if seen := next.Offset + n; n > 0 && seen < p.Count {
+				return fmt.Errorf("%w (listed %d of %d)", ErrOffsetLimit, seen, p.Count)
+			}
+			return nil
+		}
+		next = p.Next
 	}
 }
 

@@ -42,9 +42,10 @@ func FuzzReadCredentialKeys(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	c := &Client{projectID: "p"}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var got CredentialsPage
-		if !readKeysPage(body, &got) {
+		if !c.readKeysPage(body, &got) {
 			return
 		}
 		var want CredentialsPage
@@ -54,14 +55,12 @@ func FuzzReadCredentialKeys(f *testing.F) {
 		if err := want.settle(); err != nil {
 			t.Fatalf("read what settle refuses (%v): %q", err, body)
 		}
-		if got.Count != want.Count || (got.Credentials == nil) != (want.Credentials == nil) || len(got.Credentials) != len(want.Credentials) {
-			t.Fatalf("read %d credentials of %d, the reference %d of %d: %q", len(got.Credentials), got.Count, len(want.Credentials), want.Count, body)
+		if got.Count != want.Count || got.Credentials != nil || len(got.keys) != len(want.Credentials) {
+			t.Fatalf("read %d keys of %d, the reference %d credentials of %d: %q", len(got.keys), got.Count, len(want.Credentials), want.Count, body)
 		}
-		for i := range got.Credentials {
-			g, w := got.Credentials[i], want.Credentials[i]
-			if g.ID != w.ID || g.Description != w.Description || g.CreateTime != w.CreateTime || g.UpdateTime != w.UpdateTime ||
-				!reflect.DeepEqual(g.CreatedAt, w.CreatedAt) || !reflect.DeepEqual(g.LastUsedAt, w.LastUsedAt) {
-				t.Fatalf("credential %d: read %+v, the reference %+v: %q", i, g, w, body)
+		for i := range got.keys {
+			if w := c.key(&want.Credentials[i]); !reflect.DeepEqual(got.keys[i], w) {
+				t.Fatalf("credential %d: read %+v, the reference %+v: %q", i, got.keys[i], w, body)
 			}
 		}
 	})
@@ -71,8 +70,23 @@ func FuzzReadCredentialKeys(f *testing.F) {
 // goes the one-pass way.
 func TestReadKeysPageReadsTheRecordedAnswer(t *testing.T) {
 	var res CredentialsPage
-	require.True(t, readKeysPage(recordedList(t), &res))
-	assert.Len(t, res.Credentials, 100)
+	require.True(t, (&Client{}).readKeysPage(recordedList(t), &res))
+	assert.Len(t, res.keys, 100)
 	assert.Equal(t, 100, res.Count)
-	assert.False(t, res.Credentials[0].CreatedAt.IsZero())
+	assert.False(t, res.keys[0].CreatedAt.IsZero())
+}
+
+// TestReadKeysPageAllocations: a page of 100 credentials read for keys
+// costs one copy of the answer's text (its strings share it), one slice of
+// Keys, and nothing per credential (the scratch slice comes from a pool;
+// the race detector's pool drops some, hence the slack there).
+func TestReadKeysPageAllocations(t *testing.T) {
+	body := recordedList(t)
+	c := &Client{projectID: "p"}
+	allocs := testing.AllocsPerRun(100, func() {
+		var res CredentialsPage
+		require.True(t, c.readKeysPage(body, &res))
+	})
+	t.Logf("allocs per page: %.0f", allocs)
+	assert.LessOrEqual(t, allocs, maxReadKeysPageAllocs)
 }

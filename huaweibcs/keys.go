@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
@@ -200,33 +201,47 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 	if err := validateCredentialID("id", id); err != nil {
 		return nil, err
 	}
-	for cr, err := range c.listCredentials(ctx, ListCredentialsOptions{}, true) {
-		if err != nil {
-			return nil, err
+	var found *cloudkeys.Key
+	err := c.walk(ctx, ListCredentialsOptions{}, true, func(page *CredentialsPage) bool {
+		for i := range page.keys {
+			if k := page.keys[i]; k.ID == id {
+				// its own strings: the page's share one copy of the answer
+				k.ID, k.Description = strings.Clone(k.ID), strings.Clone(k.Description)
+				found = &k
+				return false
+			}
 		}
-		if cr.ID == id {
-			return c.toKey(cr), nil
-		}
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, c.t.APIError("GetKey", 0, CodeNotFound, "no credential "+id+" in the list", cloudkeys.ErrNotFound)
+	if found == nil {
+		return nil, c.t.APIError("GetKey", 0, CodeNotFound, "no credential "+id+" in the list", cloudkeys.ErrNotFound)
+	}
+	return found, nil
 }
 
 // ListKeys iterates over every credential of the project (ListCredentials).
-// opts.Owner must be "" or the project id.
+// opts.Owner must be "" or the project id. The keys of one page share one
+// allocation (and one copy of the answer's text): keeping any of them
+// keeps the page's.
 func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
 	return func(yield func(*cloudkeys.Key, error) bool) {
 		if err := c.checkOwner(opts.Owner); err != nil {
 			yield(nil, err)
 			return
 		}
-		for cr, err := range c.listCredentials(ctx, ListCredentialsOptions{}, true) {
-			if err != nil {
-				yield(nil, err)
-				return
+		err := c.walk(ctx, ListCredentialsOptions{}, true, func(page *CredentialsPage) bool {
+			for i := range page.keys {
+				if !yield(&page.keys[i], nil) {
+					return false
+				}
 			}
-			if !yield(c.toKey(cr), nil) {
-				return
-			}
+			return true
+		})
+		if err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -249,8 +264,9 @@ func (c *Client) SetKeyEnabled(context.Context, string, bool) error {
 	return cloudkeys.Unsupported(Vendor, "SetKeyEnabled", "NES keys cannot be disabled; delete the key instead")
 }
 
-func (c *Client) toKey(cr *Credential) *cloudkeys.Key {
-	return &cloudkeys.Key{
+// key is the cloudkeys.Key of a credential.
+func (c *Client) key(cr *Credential) cloudkeys.Key {
+	return cloudkeys.Key{
 		Vendor:      Vendor,
 		ID:          cr.ID,
 		Owner:       c.projectID,

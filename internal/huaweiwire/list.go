@@ -18,9 +18,12 @@ type CredentialKey struct {
 // or refuse: a name encoding/json matches only case-insensitively, a
 // member twice, a value of another kind, a null credential. The caller
 // then decodes with encoding/json (huaweibcs' FuzzReadCredentialKeys holds
-// the two to the same result).
-func ReadCredentialKeys(body []byte) (creds []CredentialKey, count int, ok bool) {
+// the two to the same result). The strings read share one copy of body
+// (jsonscan.Scanner.ShareText): one allocation for them all. A non-nil
+// buf is reused for the credentials (appended to from buf[:0]).
+func ReadCredentialKeys(body []byte, buf []CredentialKey) (creds []CredentialKey, count int, ok bool) {
 	s := jsonscan.New(body)
+	s.ShareText(string(body))
 	if !s.Object() {
 		return nil, 0, false
 	}
@@ -43,7 +46,10 @@ func ReadCredentialKeys(body []byte) (creds []CredentialKey, count int, ok bool)
 			if !s.Array() {
 				return nil, 0, false
 			}
-			creds = []CredentialKey{}
+			creds = buf[:0]
+			if creds == nil {
+				creds = []CredentialKey{}
+			}
 			for s.More() {
 				creds = append(creds, CredentialKey{})
 				if !readCredential(&s, &creds[len(creds)-1]) {

@@ -27,6 +27,7 @@ const maxDepth = 256
 // Scanner reads one JSON text. Its methods do nothing once it has failed.
 type Scanner struct {
 	b     []byte
+	text  string // b as a string (ShareText), or ""
 	i     int
 	depth int
 	first bool // just inside '{' or '[': no ',' before the next member
@@ -35,6 +36,19 @@ type Scanner struct {
 
 // New returns a Scanner over b.
 func New(b []byte) Scanner { return Scanner{b: b} }
+
+// ShareText makes String return substrings of text, which must be the
+// scanner's input byte for byte (text := string(b), one copy the caller
+// makes): a string with no escapes then costs no allocation of its own.
+// Every string so read keeps all of text alive while it lives, so share
+// only a text whose strings are kept together (a page read into one slice)
+// or clone what outlives it (strings.Clone). A text of another length is
+// refused (ignored).
+func (s *Scanner) ShareText(text string) {
+	if len(text) == len(s.b) {
+		s.text = text
+	}
+}
 
 // Failed reports whether the scanner met anything it does not accept, or a
 // decoder gave up (Fail).
@@ -226,11 +240,15 @@ func (s *Scanner) String() string {
 		s.bad = true
 		return ""
 	}
+	start := s.i
 	raw, plain := s.str()
 	if s.bad {
 		return ""
 	}
 	if plain {
+		if s.text != "" {
+			return s.text[start+1 : start+len(raw)-1]
+		}
 		return string(raw[1 : len(raw)-1])
 	}
 	var v string

@@ -5,6 +5,10 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var seeds = []string{
@@ -68,7 +72,47 @@ func FuzzString(f *testing.F) {
 		if !ok && err == nil && strings.HasPrefix(strings.TrimSpace(string(b)), `"`) {
 			t.Fatalf("%q: refused a string encoding/json reads (%q)", b, want)
 		}
+		shared := New(b)
+		shared.ShareText(string(b))
+		if got2 := shared.String(); got2 != got || shared.End() != ok {
+			t.Fatalf("%q: with the text shared got %q, without %q", b, got2, got)
+		}
 	})
+}
+
+// TestShareTextReadsStringsWithoutCopies: with the input shared as a
+// string, a plain string is a piece of it (no allocation), an escaped one
+// is decoded; a text of another length is ignored.
+func TestShareTextReadsStringsWithoutCopies(t *testing.T) {
+	read := func(b []byte, text string) []string {
+		s := New(b)
+		s.ShareText(text)
+		var got []string
+		require.True(t, s.Array())
+		for s.More() {
+			got = append(got, s.String())
+		}
+		require.True(t, s.End())
+		return got
+	}
+	b := []byte(`["abc", "a\u00e9c"]`)
+	text := string(b)
+	got := read(b, text)
+	assert.Equal(t, []string{"abc", "aéc"}, got)
+	assert.Equal(t, unsafe.Add(unsafe.Pointer(unsafe.StringData(text)), 2), unsafe.Pointer(unsafe.StringData(got[0])), "a plain string shares the text")
+	assert.Equal(t, []string{"abc", "aéc"}, read(b, text[1:]), "a text of another length is ignored")
+
+	plain := []byte(`{"a":"xyz","b":"uvw"}`)
+	ptext := string(plain)
+	allocs := testing.AllocsPerRun(50, func() {
+		s := New(plain)
+		s.ShareText(ptext)
+		s.Object()
+		for _, more := s.Key(); more; _, more = s.Key() {
+			_ = s.String()
+		}
+	})
+	assert.Zero(t, allocs, "plain strings read from a shared text allocate nothing")
 }
 
 // FuzzInt: Int accepts only what encoding/json decodes into an int64, with
