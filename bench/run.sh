@@ -70,4 +70,9 @@ kill $sampler 2>/dev/null || true
 echo "== bench/fleet.sh (audit and rotation at scale)" >> "$OUT/commands.txt"
 OUT="$OUT" NO_REPORT=1 bash bench/fleet.sh
 go run ./bench/report -in "$OUT" -out BENCHMARKS.md
+# The decoder comparison (issue 19) is measured by bench/decoders/run.sh,
+# not here; its last RESULTS.md goes at the end.
+if [ -f bench/decoders/RESULTS.md ]; then
+  { echo; cat bench/decoders/RESULTS.md; } >> BENCHMARKS.md
+fi
 echo "wrote BENCHMARKS.md"
