@@ -8,8 +8,9 @@ import (
 )
 
 // BenchmarkDecodeAnswer reads the recorded list answer (100 credentials)
-// the one-pass way (huaweiwire.ReadCredentialKeys, and the CredentialsPage
-// readKeysPage builds of it) and with encoding/json into a
+// the one-pass way (huaweiwire.ReadCredentialKeys without its pooled
+// scratch slice, and a CredentialsPage built of it; GetKey and ListKeys
+// build Keys instead, readKeysPage) and with encoding/json into a
 // CredentialsPage; neither parses the times (settle, the same work after
 // either). bench/decoders measures other decoders on the same answer and
 // struct; its run.sh puts both in one table (BENCHMARKS.md, "Decoder
@@ -20,7 +21,7 @@ func BenchmarkDecodeAnswer(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for b.Loop() {
-			creds, count, ok := huaweiwire.ReadCredentialKeys(body)
+			creds, count, ok := huaweiwire.ReadCredentialKeys(body, nil)
 			if !ok || len(creds) != 100 {
 				b.Fatal("not read")
 			}
