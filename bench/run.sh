@@ -66,13 +66,14 @@ run peers.txt "$COUNT" bash -c "cd bench/peers && go test -count=1 -run . -bench
 run concurrency.txt "$COUNT" go test -run '^$' -bench '^BenchmarkConcurrentGetKey$' -benchtime 1x -timeout 60m ./bench/
 run stream.txt "$STREAM_COUNT" go test -run '^$' -bench '^BenchmarkStreamListKeys$' -benchtime 1x -timeout 60m ./bench/
 
+# the JSON decoders on the recorded answers (issue 19): bench/decoders/RESULTS.md
+echo "== bench/decoders/run.sh (x$COUNT)" >> "$OUT/commands.txt"
+PASSES="$COUNT" bash bench/decoders/run.sh
+
 kill $sampler 2>/dev/null || true
 echo "== bench/fleet.sh (audit and rotation at scale)" >> "$OUT/commands.txt"
 OUT="$OUT" NO_REPORT=1 bash bench/fleet.sh
 go run ./bench/report -in "$OUT" -out BENCHMARKS.md
-# The decoder comparison (issue 19) is measured by bench/decoders/run.sh,
-# not here; its last RESULTS.md goes at the end.
-if [ -f bench/decoders/RESULTS.md ]; then
-  { echo; cat bench/decoders/RESULTS.md; } >> BENCHMARKS.md
-fi
+# the decoder comparison measured above goes at the end
+{ echo; cat bench/decoders/RESULTS.md; } >> BENCHMARKS.md
 echo "wrote BENCHMARKS.md"
