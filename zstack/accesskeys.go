@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
@@ -307,12 +305,8 @@ func (c *Client) QueryAccessKeysPage(ctx context.Context, q Query) (*AccessKeyPa
 }
 
 func (c *Client) queryPage(ctx context.Context, path string, p queryParams) (*AccessKeyPage, error) {
-	v, err := query.Values(p)
-	if err != nil {
-		return nil, cloudkeys.InvalidInput(Vendor, "Query", "cannot encode")
-	}
 	var r queryReply
-	if err := c.invoke(ctx, transport.Call{Operation: "QueryAccessKey", Method: http.MethodGet, Path: path, Query: v, Class: transport.Read, Out: &r}); err != nil {
+	if err := c.invoke(ctx, transport.Call{Operation: "QueryAccessKey", Method: http.MethodGet, Path: path, RawQuery: p.rawQuery(), Class: transport.Read, Out: &r}); err != nil {
 		return nil, err
 	}
 	page := &AccessKeyPage{}

@@ -193,6 +193,13 @@ func (c *Client) invoke(ctx context.Context, k transport.Call) error {
 // invokeOnce sends k once (with the transport's retries). An asynchronous
 // write gets a new job uuid each time.
 func (c *Client) invokeOnce(ctx context.Context, k transport.Call) error {
+	if k.In == nil && !isAsync(&k) {
+		// Nothing to add to the header (the transport gives every attempt
+		// a header map of its own): no copy of it.
+		_, err := c.tc.Call(ctx, k)
+		c.scrubError(err)
+		return err
+	}
 	h := k.Header.Clone()
 	if h == nil {
 		h = http.Header{}
