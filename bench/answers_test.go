@@ -26,6 +26,7 @@ var recordedAnswers = []recordedAnswer{
 	{"cloudstack-getuser.json", "cloudstack", "GET /client/api?command=getUser&"},
 	{"cloudstack-listusers.json", "cloudstack", "GET /client/api?command=listUsers&"},
 	{"zstack-get.json", "zstack", "GET /zstack/v1/accesskeys/"},
+	{"zstack-list.json", "zstack", "GET /zstack/v1/accesskeys?"},
 	{"e24-account.json", "e24", "GET /v2/account"},
 	{"huaweibcs-list.json", "huaweibcs", "GET /v1/"},
 	{"onezone-ids.json", "onezone", "GET /api/v3/onezone/user/tokens/named"},

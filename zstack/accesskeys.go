@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-querystring/query"
-
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 	"github.com/cloudkeys/cloudkeys/internal/zstackwire"
@@ -294,25 +292,29 @@ func (c *Client) QueryAccessKeysPage(ctx context.Context, q Query) (*AccessKeyPa
 	if err != nil {
 		return nil, err
 	}
-	n, limit := len(page.Inventories), q.Limit
-	if limit == 0 {
-		limit = serverPageSize
-	}
-	if n > 0 && n >= limit && (!page.HasTotal || q.Start+n < page.Total) {
-		next := q
-		next.Start += n
-		page.Next = &next
-	}
+	page.Next = q.after(len(page.Inventories), page.Total, page.HasTotal)
 	return page, nil
 }
 
-func (c *Client) queryPage(ctx context.Context, path string, p queryParams) (*AccessKeyPage, error) {
-	v, err := query.Values(p)
-	if err != nil {
-		return nil, cloudkeys.InvalidInput(Vendor, "Query", "cannot encode")
+// after is the query of the page that follows q's page of n matches (of
+// total, when hasTotal): Start advanced past it; nil after the last page,
+// one shorter than its limit or one that reaches the total.
+func (q Query) after(n, total int, hasTotal bool) *Query {
+	limit := q.Limit
+	if limit == 0 {
+		limit = serverPageSize
 	}
+	if n > 0 && n >= limit && (!hasTotal || q.Start+n < total) {
+		next := q
+		next.Start += n
+		return &next
+	}
+	return nil
+}
+
+func (c *Client) queryPage(ctx context.Context, path string, p queryParams) (*AccessKeyPage, error) {
 	var r queryReply
-	if err := c.invoke(ctx, transport.Call{Operation: "QueryAccessKey", Method: http.MethodGet, Path: path, Query: v, Class: transport.Read, Out: &r}); err != nil {
+	if err := c.invoke(ctx, transport.Call{Operation: "QueryAccessKey", Method: http.MethodGet, Path: path, RawQuery: p.rawQuery(), Class: transport.Read, Out: &r}); err != nil {
 		return nil, err
 	}
 	page := &AccessKeyPage{}
@@ -323,6 +325,37 @@ func (c *Client) queryPage(ctx context.Context, path string, p queryParams) (*Ac
 	}
 	if r.Total != nil {
 		page.Total, page.HasTotal = *r.Total, true
+	}
+	return page, nil
+}
+
+// queryKeys is queryPage for GetKey and ListKeys: the Keys only, read in
+// one pass where the answer allows (readKeyPage, with room for hint keys),
+// else decoded as queryPage decodes it, which gives the result or the error
+// queryPage gives.
+func (c *Client) queryKeys(ctx context.Context, path string, p *queryParams, hint int) (*keyPage, error) {
+	k := transport.Call{Operation: "QueryAccessKey", Method: http.MethodGet, Path: path, RawQuery: p.rawQuery(), Class: transport.Read}
+	resp, err := c.invokeResp(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	page := &keyPage{}
+	if c.readKeyPage(resp.Body, hint, page) {
+		return page, nil
+	}
+	var r queryReply
+	k.Out = &r
+	if err := c.tc.Decode(&k, resp); err != nil {
+		return nil, err
+	}
+	*page = keyPage{keys: make([]cloudkeys.Key, 0, len(r.Inventories))}
+	for _, w := range r.Inventories {
+		if w != nil {
+			page.keys = append(page.keys, *c.toKey(c.inventory(w)))
+		}
+	}
+	if r.Total != nil {
+		page.total, page.hasTotal = *r.Total, true
 	}
 	return page, nil
 }

@@ -170,8 +170,16 @@ func isAsync(k *transport.Call) bool {
 // IdempotentWrite with an X-Job-UUID and its job polled; Out receives the
 // job's result.
 func (c *Client) invoke(ctx context.Context, k transport.Call) error {
+	_, err := c.invokeResp(ctx, k)
+	return err
+}
+
+// invokeResp is invoke, returning the response of a synchronous call too
+// (nil for an asynchronous write): a caller that leaves Out nil reads the
+// answer itself.
+func (c *Client) invokeResp(ctx context.Context, k transport.Call) (*transport.Response, error) {
 	if ctx == nil {
-		return cloudkeys.InvalidInput(Vendor, "ctx", "nil context")
+		return nil, cloudkeys.InvalidInput(Vendor, "ctx", "nil context")
 	}
 	if a, ok := k.Out.(answerCheck); ok && k.Need == nil {
 		k.Need = func(*transport.Response) error { return a.check() }
@@ -184,15 +192,27 @@ func (c *Client) invoke(ctx context.Context, k transport.Call) error {
 	if k.NoSign || c.sessions == nil {
 		return c.invokeOnce(ctx, k)
 	}
-	return c.sessions.Do(ctx, k.Class, func(ctx context.Context, s *Session) error {
+	var resp *transport.Response
+	err := c.sessions.Do(ctx, k.Class, func(ctx context.Context, s *Session) error {
 		k.Sign = sessionSigner(s)
-		return c.invokeOnce(ctx, k)
+		var err error
+		resp, err = c.invokeOnce(ctx, k)
+		return err
 	})
+	return resp, err
 }
 
-// invokeOnce sends k once (with the transport's retries). An asynchronous
-// write gets a new job uuid each time.
-func (c *Client) invokeOnce(ctx context.Context, k transport.Call) error {
+// invokeOnce sends k once (with the transport's retries) and returns the
+// response of a synchronous call. An asynchronous write gets a new job
+// uuid each time.
+func (c *Client) invokeOnce(ctx context.Context, k transport.Call) (*transport.Response, error) {
+	if k.In == nil && !isAsync(&k) {
+		// Nothing to add to the header (the transport gives every attempt
+		// a header map of its own): no copy of it.
+		resp, err := c.tc.Call(ctx, k)
+		c.scrubError(err)
+		return resp, err
+	}
 	h := k.Header.Clone()
 	if h == nil {
 		h = http.Header{}
@@ -202,10 +222,16 @@ func (c *Client) invokeOnce(ctx context.Context, k transport.Call) error {
 	}
 	k.Header = h
 	if !isAsync(&k) {
-		_, err := c.tc.Call(ctx, k)
+		resp, err := c.tc.Call(ctx, k)
 		c.scrubError(err)
-		return err
+		return resp, err
 	}
+	return nil, c.runJob(ctx, k, h)
+}
+
+// runJob sends k, an asynchronous write with header h, with a new job
+// uuid, and waits for its job's result, which it decodes into k.Out.
+func (c *Client) runJob(ctx context.Context, k transport.Call, h http.Header) error {
 	// The job's result answers the write: an unreadable one is a write's
 	// (it matches cloudkeys.ErrOutcomeUnknown and keeps the answer that
 	// holds the result), unless the answer is a session.

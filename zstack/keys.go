@@ -3,6 +3,7 @@ package zstack
 import (
 	"context"
 	"iter"
+	"net/http"
 
 	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
@@ -59,34 +60,49 @@ func (c *Client) CreateKey(ctx context.Context, req cloudkeys.CreateKeyRequest) 
 }
 
 // GetKey reads one AccessKey by uuid (GetAccessKey); the secret is not
-// included.
+// included. It reads the answer as GetAccessKey does, keeping only what the
+// Key takes (queryKeys).
 func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) {
-	if _, err := uuidSegment("id", id); err != nil {
-		return nil, err
-	}
-	inv, err := c.GetAccessKey(ctx, id)
+	seg, err := uuidSegment("id", id)
 	if err != nil {
 		return nil, err
 	}
-	return c.toKey(inv), nil
+	page, err := c.queryKeys(ctx, "/accesskeys/"+seg, &queryParams{}, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(page.keys) == 0 {
+		return nil, c.tc.APIError("QueryAccessKey", http.StatusOK, "", "access key "+id+" not found", cloudkeys.ErrNotFound)
+	}
+	return &page.keys[0], nil
 }
 
 // ListKeys iterates over the AccessKeys the caller may see (QueryAccessKey,
-// paged), or those of account opts.Owner.
+// paged), or those of account opts.Owner. It pages as QueryAccessKeys does,
+// keeping only what each Key takes (queryKeys).
 func (c *Client) ListKeys(ctx context.Context, opts cloudkeys.ListKeysOptions) iter.Seq2[*cloudkeys.Key, error] {
-	q := Query{}
+	q := Query{Limit: defaultPageSize, ReplyWithCount: true}
 	if opts.Owner != "" {
 		q.Conditions = []Condition{Eq("accountUuid", opts.Owner)}
 	}
 	return func(yield func(*cloudkeys.Key, error) bool) {
-		for inv, err := range c.QueryAccessKeys(ctx, q) {
+		for next := &q; next != nil; {
+			p, err := next.params()
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if !yield(c.toKey(inv), nil) {
+			page, err := c.queryKeys(ctx, "/accesskeys", &p, next.Limit)
+			if err != nil {
+				yield(nil, err)
 				return
 			}
+			for i := range page.keys {
+				if !yield(&page.keys[i], nil) {
+					return
+				}
+			}
+			next = next.after(len(page.keys), page.total, page.hasTotal)
 		}
 	}
 }
