@@ -27,6 +27,20 @@ type keyPage struct {
 	hasTotal bool
 }
 
+// roomFor is the room readKeyPage makes for a page of at most limit keys
+// in an answer of n bytes: limit, unless the answer is too short to hold
+// that many inventories (each is at least minInventoryBytes long as the
+// server writes it: uuid, accountUuid, AccessKeyID, state, dates), so that
+// a page of three keys asked 100 at a time takes room for a few. An
+// answer of shorter inventories grows the slice as append does.
+func roomFor(limit, n int) int {
+	return max(min(limit, n/minInventoryBytes+1), 0)
+}
+
+// minInventoryBytes is less than the shortest inventory the server sends
+// (about 250 bytes).
+const minInventoryBytes = 128
+
 // readKeyPage reads body, {"inventories": [...], "total": n, ...}, into
 // page, with room for hint keys (the page's limit) in one allocation. It
 // reports whether the answer is one that json.Unmarshal into a queryReply
@@ -55,7 +69,7 @@ func (c *Client) readKeyPage(body []byte, hint int, page *keyPage) bool {
 			if !s.Array() {
 				return false
 			}
-			page.keys = make([]cloudkeys.Key, 0, hint)
+			page.keys = make([]cloudkeys.Key, 0, roomFor(hint, len(body)))
 			var owner string // the last owner read: a page's keys mostly share one
 			for s.More() {
 				if s.Null() {

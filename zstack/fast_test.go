@@ -169,3 +169,14 @@ func TestReadKeyPageAllocations(t *testing.T) {
 	})
 	assert.LessOrEqual(t, allocs, 1+3*100+1.0)
 }
+
+// TestRoomForAShortPage: the room made for a page follows the answer's
+// length, never more than the limit asked.
+func TestRoomForAShortPage(t *testing.T) {
+	_, list := recordedAnswers(t)
+	assert.Equal(t, 100, roomFor(100, len(list)), "the recorded 100-key page")
+	assert.Equal(t, 1, roomFor(1, len(list)))
+	assert.Less(t, roomFor(100, len(shortPage(t, list, 3))), 10, "three keys asked 100 at a time")
+	assert.Equal(t, 1, roomFor(100, len(`{"inventories":[]}`)))
+	assert.Equal(t, 0, roomFor(0, 1000))
+}

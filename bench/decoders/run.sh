@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 PASSES=${PASSES:-5}
 BENCHTIME=${BENCHTIME:-200ms}
 RAW=results.txt
-PKGS="./cloudstack/ ./e24/ ./huaweibcs/ ./onezone/"
+PKGS="./cloudstack/ ./e24/ ./huaweibcs/ ./onezone/ ./zstack/"
 : > "$RAW"
 
 {
