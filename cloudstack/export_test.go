@@ -34,3 +34,40 @@ func (c *Client) RawState() any {
 	}
 	return r
 }
+
+// ReadUserKeysOnePass reads a whole getUserKeys answer as GetUserKeys'
+// call reads a 200 first (readAnswer with readGetUserKeys); ok is false
+// where that gives up.
+func ReadUserKeysOnePass(body []byte) (uk *UserKeys, ok bool) {
+	uk = new(UserKeys)
+	if !readAnswer(body, readGetUserKeys(uk)) {
+		return nil, false
+	}
+	return uk, true
+}
+
+// ReadUserKeysReference reads it the way GetUserKeys read every answer
+// before the one-pass reader (referenceAnswer: check, unwrap,
+// json.Unmarshal into getUserKeysWire); ok is false where that refuses it.
+func ReadUserKeysReference(body []byte) (uk *UserKeys, ok bool) {
+	var w getUserKeysWire
+	if !referenceAnswer(body, &w) {
+		return nil, false
+	}
+	return w.userKeys(), true
+}
+
+// GetUserKeysOldWay is GetUserKeys as it was before the one-pass reader
+// (do without call.fast, then unwrap's inside decoded by encoding/json),
+// for the test that pins what the reader saves.
+func (c *Client) GetUserKeysOldWay(ctx context.Context, userID string) (*UserKeys, error) {
+	r, err := c.do(ctx, call{command: "getUserKeys", params: url.Values{"id": {userID}}, class: transport.Read})
+	if err != nil {
+		return nil, err
+	}
+	var w getUserKeysWire
+	if err := c.decode(r, &w); err != nil {
+		return nil, err
+	}
+	return w.userKeys(), nil
+}

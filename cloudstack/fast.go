@@ -3,19 +3,22 @@ package cloudstack
 import (
 	"strconv"
 
+	"github.com/cloudkeys/cloudkeys"
 	"github.com/cloudkeys/cloudkeys/internal/jsonscan"
 )
 
 // The one-pass readers of the answers the KeyManager methods read most
-// (getUser for GetKey, listUsers for ListKeys): they find an error
-// envelope, validate the whole answer and read the four fields of a
-// keyUser in the same pass (jsonscan), where check, unwrap and decode
-// scanned a 100-user page four times. Each gives up (Fail) on whatever it
+// (getUser for GetKey, listUsers for ListKeys, getUserKeys for ListKeys
+// with an Owner before 4.23): they find an error envelope, validate the
+// whole answer and read the fields they need (the four of a keyUser; the
+// three of UserKeys) in the same pass (jsonscan), where check, unwrap and
+// decode scanned a 100-user page four times. Each gives up (Fail) on whatever it
 // would have to guess: an "errorcode" member (an error envelope: check
 // reads it), a name that encoding/json matches only case-insensitively, a
 // member twice, a value of another kind. The answer then goes the way it
 // always went (check, unwrap, json.Unmarshal), so errors are those of that
-// way; FuzzFastAnswers holds the two ways to the same result.
+// way; FuzzFastAnswers and FuzzFastUserKeys hold the two ways to the same
+// result.
 
 // readAnswer reads body, a {"<command>response": <inner>} answer, with
 // inner reading <inner>. It reports whether the answer is one that check
@@ -184,4 +187,142 @@ func readFlexInt(s *jsonscan.Scanner) int {
 	}
 	n, _ := strconv.Atoi(string(s.Number()))
 	return n
+}
+
+// readGetUserKeys reads the inside of a getUserKeys answer, {"userkeys":
+// {...}}, into *k: what GetUserKeys returns (the zero UserKeys for a null
+// or missing userkeys). It validates the rest of the pair as json.Unmarshal
+// into keyPairWire would (readKeyPair).
+func readGetUserKeys(k *UserKeys) func(s *jsonscan.Scanner) {
+	return func(s *jsonscan.Scanner) {
+		*k = UserKeys{}
+		if !s.Object() {
+			return
+		}
+		seen := false
+		for {
+			key, ok := s.Key()
+			if !ok {
+				return
+			}
+			if string(key) != "userkeys" {
+				if jsonscan.FoldsAny(key, "userkeys", "errorcode") {
+					s.Fail()
+					return
+				}
+				s.Skip()
+				continue
+			}
+			if seen { // a second userkeys object would be merged into the first
+				s.Fail()
+				return
+			}
+			seen = true
+			if !s.Null() { // null: a nil *keyPairWire, the zero UserKeys
+				readKeyPair(s, k)
+			}
+		}
+	}
+}
+
+// readKeyPair reads a keyPairWire object, keeping what UserKeys takes of
+// it. The other members of keyPairWire are flexStrings, which take any JSON
+// value (an object or array as its text): whatever their name or value,
+// they cannot make the decode fail nor change UserKeys, and are skipped
+// (validated). permissions, a []KeyRule, is validated (readKeyRules).
+func readKeyPair(s *jsonscan.Scanner, k *UserKeys) {
+	if !s.Object() {
+		return
+	}
+	var seen uint8
+	for {
+		key, ok := s.Key()
+		if !ok {
+			return
+		}
+		var bit uint8
+		switch string(key) {
+		case "apikey":
+			bit = 1
+		case "secretkey":
+			bit = 2
+		case "apikeyaccess":
+			bit = 4
+		case "permissions":
+			bit = 8
+		default:
+			if jsonscan.FoldsAny(key, "apikey", "secretkey", "apikeyaccess", "permissions") {
+				s.Fail()
+				return
+			}
+			s.Skip()
+			continue
+		}
+		if seen&bit != 0 {
+			s.Fail()
+			return
+		}
+		seen |= bit
+		switch bit {
+		case 1:
+			k.APIKey = readFlexString(s)
+		case 2:
+			// cloudkeys.Secret takes a string or null (the zero Secret),
+			// and refuses anything else: String fails on it.
+			if !s.Null() {
+				k.SecretKey = cloudkeys.NewSecret(s.String())
+			}
+		case 4:
+			k.APIKeyAccess = readFlexString(s)
+		case 8:
+			readKeyRules(s)
+		}
+	}
+}
+
+// readFlexString reads a flexString: a string's value, a number or boolean
+// as written, "" for null. An object or array (which flexString keeps as
+// its text) gives up.
+func readFlexString(s *jsonscan.Scanner) string {
+	switch s.Peek() {
+	case '"':
+		return s.String()
+	case 'n':
+		s.Null()
+		return ""
+	case 't', 'f':
+		if s.Bool() {
+			return "true"
+		}
+		return "false"
+	case '{', '[':
+		s.Fail()
+		return ""
+	}
+	return string(s.Number())
+}
+
+// readKeyRules validates a []KeyRule as json.Unmarshal reads it: null, or
+// an array of nulls and objects whose members named (in any case) rule,
+// permission or description are strings or null.
+func readKeyRules(s *jsonscan.Scanner) {
+	if s.Null() || !s.Array() {
+		return
+	}
+	for s.More() {
+		if s.Null() || !s.Object() {
+			continue
+		}
+		for {
+			key, ok := s.Key()
+			if !ok {
+				break
+			}
+			if !jsonscan.FoldsAny(key, "rule", "permission", "description") {
+				s.Skip()
+			} else if !s.Null() { // null leaves a string as it is
+				s.RawString() // anything but a string fails
+			}
+		}
+	}
 }

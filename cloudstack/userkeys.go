@@ -138,20 +138,34 @@ func (c *Client) GetUserKeys(ctx context.Context, userID string) (*UserKeys, err
 	if userID == "" {
 		return nil, cloudkeys.InvalidInput(Vendor, "userID", "must not be empty")
 	}
-	r, err := c.do(ctx, call{command: "getUserKeys", params: url.Values{"id": {userID}}, class: transport.Read})
+	uk := new(UserKeys)
+	r, err := c.do(ctx, call{command: "getUserKeys", params: url.Values{"id": {userID}}, class: transport.Read, fast: readGetUserKeys(uk)})
 	if err != nil {
 		return nil, err
 	}
-	var w struct {
-		UserKeys *keyPairWire `json:"userkeys"`
+	if r.fast { // read in one pass (readGetUserKeys)
+		return uk, nil
 	}
+	var w getUserKeysWire
 	if err := c.decode(r, &w); err != nil {
 		return nil, err
 	}
+	return w.userKeys(), nil
+}
+
+// getUserKeysWire is the inside of a getUserKeys answer as encoding/json
+// reads it where readGetUserKeys gives up.
+type getUserKeysWire struct {
+	UserKeys *keyPairWire `json:"userkeys"`
+}
+
+// userKeys is what GetUserKeys returns of w: empty fields for a user
+// without keys (a null or missing userkeys).
+func (w *getUserKeysWire) userKeys() *UserKeys {
 	if w.UserKeys == nil {
-		return &UserKeys{}, nil
+		return &UserKeys{}
 	}
-	return &UserKeys{APIKey: string(w.UserKeys.APIKey), SecretKey: w.UserKeys.SecretKey, APIKeyAccess: string(w.UserKeys.APIKeyAccess)}, nil
+	return &UserKeys{APIKey: string(w.UserKeys.APIKey), SecretKey: w.UserKeys.SecretKey, APIKeyAccess: string(w.UserKeys.APIKeyAccess)}
 }
 
 // RegisterUserKeysRequest are the parameters of registerUserKeys. Only ID
