@@ -106,6 +106,14 @@ func EncodeForm(params url.Values) string {
 	}
 	sort.Strings(names)
 	var b strings.Builder
+	size := 0
+	for n, vs := range params {
+		size += len(n) + 2 // '=' and '&'
+		if len(vs) > 0 {
+			size += len(vs[0]) // more where a byte is %XX: Builder grows then
+		}
+	}
+	b.Grow(size)
 	for i, n := range names {
 		if i > 0 {
 			b.WriteByte('&')
@@ -131,8 +139,27 @@ func SignEncoded(params url.Values, enc, secretKey string) string {
 		}
 	}
 	mac := hmac.New(sha1.New, []byte(secretKey))
-	mac.Write([]byte(strings.ToLower(enc)))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	mac.Write(lowerASCII(enc))
+	var sum [sha1.Size]byte
+	return base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+}
+
+// lowerASCII is []byte(strings.ToLower(s)) for a string of ASCII bytes (an
+// EncodeForm result: every other byte is %XX-encoded) in one allocation;
+// any other string goes through strings.ToLower.
+func lowerASCII(s string) []byte {
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return []byte(strings.ToLower(s))
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b
 }
 
 // plainName reports whether EncodeValue leaves s unchanged: only A–Z a–z
