@@ -103,6 +103,8 @@ func FuzzSign(f *testing.F) {
 		p := url.Values{"command": {"listUsers"}, name: {value}}
 		sig := cloudstackwire.Sign(p, "secret")
 		require.Len(t, sig, 28)
+		require.Equal(t, sig, cloudstackwire.SignEncoded(p, cloudstackwire.EncodeForm(p), "secret"), "the signer's shortcut")
+		require.Equal(t, cloudstackwire.EncodeForm(p), cloudstackwire.EncodeForm(withValues(url.Values{"command": {"listUsers"}}, name, value)))
 		enc := cloudstackwire.EncodeValue(value)
 		for i := 0; i < len(enc); i++ {
 			c := enc[i]
