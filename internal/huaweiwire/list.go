@@ -19,7 +19,9 @@ type CredentialKey struct {
 // member twice, a value of another kind, a null credential. The caller
 // then decodes with encoding/json (huaweibcs' FuzzReadCredentialKeys holds
 // the two to the same result). The strings read share one copy of body
-// (jsonscan.Scanner.ShareText): one allocation for them all. A non-nil
+// (jsonscan.Scanner.ShareText): one allocation for them all (a list answer
+// holds no secret: NES returns a credential's secret only when it creates
+// it). A non-nil
 // buf is reused for the credentials (appended to from buf[:0]).
 func ReadCredentialKeys(body []byte, buf []CredentialKey) (creds []CredentialKey, count int, ok bool) {
 	s := jsonscan.New(body)

@@ -42,8 +42,10 @@ func New(b []byte) Scanner { return Scanner{b: b} }
 // makes): a string with no escapes then costs no allocation of its own.
 // Every string so read keeps all of text alive while it lives, so share
 // only a text whose strings are kept together (a page read into one slice)
-// or clone what outlives it (strings.Clone). A text of another length is
-// refused (ignored).
+// or clone what outlives it (strings.Clone), and never share an answer
+// that holds a secret the caller does not keep (the kept strings would keep
+// the secret's bytes in memory). A text of another length is refused
+// (ignored).
 func (s *Scanner) ShareText(text string) {
 	if len(text) == len(s.b) {
 		s.text = text
