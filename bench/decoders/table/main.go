@@ -95,7 +95,7 @@ func main() {
 	w("it here. The notes after the table are hand-written (`bench/decoders/table/notes.md`).\n\n")
 	w("Each recorded answer (`bench/testdata/answers`) decoded into the struct its vendor package decodes it into\n")
 	w("(BenchmarkDecodeAnswer in `bench/decoders`, a module of its own, and in `cloudstack`, `e24`, `huaweibcs`,\n")
-	w("`onezone` for the one-pass readers). The two sets run in alternating passes; every number is the **median**\n")
+	w("`onezone`, `zstack` for the one-pass readers). The two sets run in alternating passes; every number is the **median**\n")
 	w("of the passes, `±x%%` half the range over the median (shown from 1%%); × is the ratio to `encoding/json` on the\n")
 	w("same answer (for the one-pass reader: to `encoding/json` in the same package, the row above it).\n\n")
 	if len(m) > 0 {
