@@ -93,7 +93,12 @@ func TestGoAwayBeforeTheStreamIsRetriedByTheLoop(t *testing.T) {
 	streams, processed, conns := s.counts()
 	assert.Equal(t, 2, streams)
 	assert.Equal(t, 1, processed)
-	assert.Equal(t, 2, conns, "the retry used a new connection")
+	// At least one new connection: net/http may dial one more than it uses
+	// when the GOAWAY races with the retry's choice of connection (a CI run
+	// under the race detector on a loaded machine saw 3); what matters is
+	// that the retry did not go to the connection that sent GOAWAY, and that
+	// one request was processed.
+	assert.GreaterOrEqual(t, conns, 2, "the retry used a new connection")
 }
 
 // TestReadsStillRetryOverHTTP2: a read whose stream is reset is retried by
