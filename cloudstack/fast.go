@@ -44,41 +44,15 @@ func readKeyUser(s *jsonscan.Scanner, u *keyUser) {
 	if !s.Object() {
 		return
 	}
-	var seen uint8
-	for {
-		k, ok := s.Key()
-		if !ok {
-			return
-		}
-		var f *string
-		var bit uint8
-		switch string(k) {
-		case "id":
-			f, bit = &u.ID, 1
-		case "state":
-			f, bit = &u.State, 2
-		case "apikey":
-			f, bit = &u.APIKey, 4
-		case "apikeyaccess":
-			f, bit = &u.APIKeyAccess, 8
-		default:
-			if jsonscan.FoldsAny(k, "id", "state", "apikey", "apikeyaccess") {
-				s.Fail()
-				return
-			}
-			s.Skip()
-			continue
-		}
-		if seen&bit != 0 {
-			s.Fail()
-			return
-		}
-		seen |= bit
-		if !s.Null() { // null leaves a string as it is
-			*f = s.String()
-		}
+	fields := [...]*string{&u.ID, &u.State, &u.APIKey, &u.APIKeyAccess}
+	var seen uint64
+	for i := s.Member(keyUserFields[:], &seen); i >= 0; i = s.Member(keyUserFields[:], &seen) {
+		s.StringInto(fields[i]) // null leaves a string as it is
 	}
 }
+
+// keyUserFields are the JSON names of keyUser's fields.
+var keyUserFields = [...]string{"id", "state", "apikey", "apikeyaccess"}
 
 // readGetUser reads the inside of a getUser answer, {"user": {...}}, into
 // *u (nil for a null or missing user).
@@ -88,34 +62,27 @@ func readGetUser(u **keyUser) func(s *jsonscan.Scanner) {
 		if !s.Object() {
 			return
 		}
-		seen := false
+		var seen uint64
 		for {
-			k, ok := s.Key()
-			if !ok {
+			switch s.Member(getUserFields[:], &seen) {
+			case -1:
 				return
-			}
-			if string(k) != "user" {
-				if jsonscan.FoldsAny(k, "user", "errorcode") {
-					s.Fail()
-					return
+			case 0: // user
+				*u = nil
+				if !s.Null() {
+					*u = new(keyUser)
+					readKeyUser(s, *u)
 				}
-				s.Skip()
-				continue
-			}
-			if seen {
+			case 1: // an error envelope: check reads it
 				s.Fail()
 				return
 			}
-			seen = true
-			if s.Null() {
-				*u = nil
-				continue
-			}
-			*u = new(keyUser)
-			readKeyUser(s, *u)
 		}
 	}
 }
+
+// getUserFields are the members of a getUser answer read or given up on.
+var getUserFields = [...]string{"user", "errorcode"}
 
 // readListUsers reads the inside of a listUsers answer, {"count": …,
 // "user": [...]}, into *users and *count (flexString's int).
@@ -125,26 +92,14 @@ func readListUsers(users *[]keyUser, count *int) func(s *jsonscan.Scanner) {
 		if !s.Object() {
 			return
 		}
-		var seen uint8
+		var seen uint64
 		for {
-			k, ok := s.Key()
-			if !ok {
+			switch s.Member(listUsersFields[:], &seen) {
+			case -1:
 				return
-			}
-			switch string(k) {
-			case "count":
-				if seen&1 != 0 {
-					s.Fail()
-					return
-				}
-				seen |= 1
+			case 0: // count
 				*count = readFlexInt(s)
-			case "user":
-				if seen&2 != 0 {
-					s.Fail()
-					return
-				}
-				seen |= 2
+			case 1: // user
 				if s.Null() {
 					*users = nil
 					continue
@@ -158,16 +113,17 @@ func readListUsers(users *[]keyUser, count *int) func(s *jsonscan.Scanner) {
 					readKeyUser(s, &list[len(list)-1])
 				}
 				*users = list
-			default:
-				if jsonscan.FoldsAny(k, "count", "user", "errorcode") {
-					s.Fail()
-					return
-				}
-				s.Skip()
+			case 2: // an error envelope: check reads it
+				s.Fail()
+				return
 			}
 		}
 	}
 }
+
+// listUsersFields are the members of a listUsers answer read or given up
+// on.
+var listUsersFields = [...]string{"count", "user", "errorcode"}
 
 // readFlexInt reads a flexString and returns its int (see flexString).
 func readFlexInt(s *jsonscan.Scanner) int {
@@ -199,31 +155,26 @@ func readGetUserKeys(k *UserKeys) func(s *jsonscan.Scanner) {
 		if !s.Object() {
 			return
 		}
-		seen := false
+		var seen uint64 // a second userkeys object would be merged into the first: Member fails
 		for {
-			key, ok := s.Key()
-			if !ok {
+			switch s.Member(getUserKeysFields[:], &seen) {
+			case -1:
 				return
-			}
-			if string(key) != "userkeys" {
-				if jsonscan.FoldsAny(key, "userkeys", "errorcode") {
-					s.Fail()
-					return
+			case 0: // userkeys
+				if !s.Null() { // null: a nil *keyPairWire, the zero UserKeys
+					readKeyPair(s, k)
 				}
-				s.Skip()
-				continue
-			}
-			if seen { // a second userkeys object would be merged into the first
+			case 1: // an error envelope: check reads it
 				s.Fail()
 				return
-			}
-			seen = true
-			if !s.Null() { // null: a nil *keyPairWire, the zero UserKeys
-				readKeyPair(s, k)
 			}
 		}
 	}
 }
+
+// getUserKeysFields are the members of a getUserKeys answer read or given
+// up on.
+var getUserKeysFields = [...]string{"userkeys", "errorcode"}
 
 // readKeyPair reads a keyPairWire object, keeping what UserKeys takes of
 // it. The other members of keyPairWire are flexStrings, which take any JSON
@@ -234,51 +185,30 @@ func readKeyPair(s *jsonscan.Scanner, k *UserKeys) {
 	if !s.Object() {
 		return
 	}
-	var seen uint8
+	var seen uint64
 	for {
-		key, ok := s.Key()
-		if !ok {
+		switch s.Member(keyPairFields[:], &seen) {
+		case -1:
 			return
-		}
-		var bit uint8
-		switch string(key) {
-		case "apikey":
-			bit = 1
-		case "secretkey":
-			bit = 2
-		case "apikeyaccess":
-			bit = 4
-		case "permissions":
-			bit = 8
-		default:
-			if jsonscan.FoldsAny(key, "apikey", "secretkey", "apikeyaccess", "permissions") {
-				s.Fail()
-				return
-			}
-			s.Skip()
-			continue
-		}
-		if seen&bit != 0 {
-			s.Fail()
-			return
-		}
-		seen |= bit
-		switch bit {
-		case 1:
+		case 0:
 			k.APIKey = readFlexString(s)
-		case 2:
+		case 1:
 			// cloudkeys.Secret takes a string or null (the zero Secret),
 			// and refuses anything else: String fails on it.
 			if !s.Null() {
 				k.SecretKey = cloudkeys.NewSecret(s.String())
 			}
-		case 4:
+		case 2:
 			k.APIKeyAccess = readFlexString(s)
-		case 8:
+		case 3:
 			readKeyRules(s)
 		}
 	}
 }
+
+// keyPairFields are the members of keyPairWire that UserKeys takes or that
+// can make its decode fail.
+var keyPairFields = [...]string{"apikey", "secretkey", "apikeyaccess", "permissions"}
 
 // readFlexString reads a flexString: a string's value, a number or boolean
 // as written, "" for null. An object or array (which flexString keeps as

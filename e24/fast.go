@@ -23,33 +23,19 @@ func readAccountKeys(body []byte) *accountKeysPart {
 		return nil
 	}
 	var part *accountKeysPart
-	success, seenSuccess, seenAccount := false, false, false
+	success := false
+	var seen uint64
 	for {
-		k, ok := s.Key()
-		if !ok {
+		i := s.Member(answerFields[:], &seen)
+		if i < 0 {
 			break
 		}
-		switch string(k) {
-		case "success":
-			if seenSuccess {
-				return nil
-			}
-			seenSuccess = true
+		if i == 0 {
 			success = readTrue(&s)
-		case "account":
-			if seenAccount {
-				return nil
-			}
-			seenAccount = true
-			part = readAccountPart(&s)
-			if part == nil {
-				return nil
-			}
-		default:
-			if jsonscan.FoldsAny(k, "success", "account") {
-				return nil
-			}
-			s.Skip()
+			continue
+		}
+		if part = readAccountPart(&s); part == nil {
+			return nil
 		}
 	}
 	if !s.End() || !success || part == nil {
@@ -83,18 +69,10 @@ func readAccountPart(s *jsonscan.Scanner) *accountKeysPart {
 		return nil
 	}
 	part := &accountKeysPart{}
-	seenID, seenAPI := false, false
-	for {
-		k, ok := s.Key()
-		if !ok {
-			break
-		}
-		switch string(k) {
-		case "id":
-			if seenID {
-				return nil
-			}
-			seenID = true
+	var seen uint64
+	for i := s.Member(accountFields[:], &seen); i >= 0; i = s.Member(accountFields[:], &seen) {
+		switch i {
+		case 0: // id
 			switch s.Peek() {
 			case '"':
 				part.ID = flexString(s.String())
@@ -112,11 +90,7 @@ func readAccountPart(s *jsonscan.Scanner) *accountKeysPart {
 			default:
 				part.ID = flexString(s.Number())
 			}
-		case "api":
-			if seenAPI {
-				return nil
-			}
-			seenAPI = true
+		case 1: // api
 			part.API = nil
 			if s.Null() {
 				continue
@@ -132,11 +106,6 @@ func readAccountPart(s *jsonscan.Scanner) *accountKeysPart {
 				}
 				part.API = append(part.API, p)
 			}
-		default:
-			if jsonscan.FoldsAny(k, "id", "api") {
-				return nil
-			}
-			s.Skip()
 		}
 	}
 	if s.Failed() {
@@ -155,37 +124,26 @@ func readKeyPair(s *jsonscan.Scanner) (APIKeyPair, bool) {
 	if s.Peek() != '{' || !s.Object() {
 		return p, false
 	}
-	seenKey, seenSecret := false, false
+	var seen uint64
 	for {
-		k, ok := s.Key()
-		if !ok {
-			break
-		}
-		switch string(k) {
-		case "api_key":
-			if seenKey {
-				return p, false
-			}
-			seenKey = true
-			if !s.Null() {
-				p.APIKey = s.String()
-			}
-		case "secret_key":
-			if seenSecret {
-				return p, false
-			}
-			seenSecret = true
+		switch s.Member(keyPairFields[:], &seen) {
+		case -1:
+			return p, !s.Failed()
+		case 0:
+			s.StringInto(&p.APIKey)
+		case 1:
 			if s.Null() {
 				p.SecretKey = cloudkeys.Secret{}
 			} else {
 				p.SecretKey = cloudkeys.NewSecret(s.String())
 			}
-		default:
-			if jsonscan.FoldsAny(k, "api_key", "secret_key") {
-				return p, false
-			}
-			s.Skip()
 		}
 	}
-	return p, !s.Failed()
 }
+
+// The members the readers take, or give up on in another case or twice.
+var (
+	answerFields  = [...]string{"success", "account"}
+	accountFields = [...]string{"id", "api"}
+	keyPairFields = [...]string{"api_key", "secret_key"}
+)

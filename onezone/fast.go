@@ -80,68 +80,42 @@ func readKeyToken(body []byte, t *keyToken) bool {
 	if !s.Object() {
 		return false
 	}
-	var seen uint16
+	var seen uint64
 	for {
-		k, ok := s.Key()
-		if !ok {
-			break
-		}
-		var bit uint16
-		switch string(k) {
-		case "id":
-			bit = 1
-			readString(&s, &t.id)
-		case "name":
-			bit = 2
-			readString(&s, &t.name)
-		case "subject":
-			bit = 4
+		switch s.Member(tokenFields[:], &seen) {
+		case -1:
+			return s.End()
+		case 0:
+			s.StringInto(&t.id)
+		case 1:
+			s.StringInto(&t.name)
+		case 2:
 			readSubject(&s, &t.owner)
-		case "type":
-			bit = 8
+		case 3:
 			readTokenType(&s)
-		case "caveats":
-			bit = 16
+		case 4:
 			readCaveats(&s, t)
-		case "metadata":
-			bit = 32
+		case 5:
 			readMetadata(&s, t)
-		case "revoked":
-			bit = 64
+		case 6:
 			if !s.Null() {
 				t.revoked = s.Bool()
 			}
-		case "token":
-			bit = 128
+		case 7:
 			if !s.Null() {
 				t.token = cloudkeys.NewSecret(s.String())
 			}
-		default:
-			if jsonscan.FoldsAny(k, "id", "name", "subject", "type", "caveats", "metadata", "revoked", "token") {
-				return false
-			}
-			s.Skip()
-			continue
 		}
-		if seen&bit != 0 {
-			return false
-		}
-		seen |= bit
-	}
-	return s.End()
-}
-
-// readString reads a string or null (which leaves *v as it is).
-func readString(s *jsonscan.Scanner, v *string) {
-	if !s.Null() {
-		*v = s.String()
 	}
 }
 
-// readFields reads an object member by member: field is called with each
-// name and returns whether it read the value; names it does not take are
-// skipped, unless they fold to one of names (then the scanner fails). A
-// name twice fails too.
+// tokenFields are the JSON names of NamedToken's fields.
+var tokenFields = [...]string{"id", "name", "subject", "type", "caveats", "metadata", "revoked", "token"}
+
+// readFields reads an object (or null) member by member
+// (jsonscan.Scanner.Member): field is called with the index in names of
+// each member it names and reads its value; other members are skipped,
+// unless they fold to one of names or repeat one (then the scanner fails).
 func readFields(s *jsonscan.Scanner, names []string, field func(i int)) {
 	if s.Null() {
 		return
@@ -149,32 +123,8 @@ func readFields(s *jsonscan.Scanner, names []string, field func(i int)) {
 	if !s.Object() {
 		return
 	}
-	var seen uint32
-	for {
-		k, ok := s.Key()
-		if !ok {
-			return
-		}
-		i := -1
-		for j, n := range names {
-			if string(k) == n {
-				i = j
-				break
-			}
-		}
-		if i < 0 {
-			if jsonscan.FoldsAny(k, names...) {
-				s.Fail()
-				return
-			}
-			s.Skip()
-			continue
-		}
-		if seen&(1<<i) != 0 {
-			s.Fail()
-			return
-		}
-		seen |= 1 << i
+	var seen uint64
+	for i := s.Member(names, &seen); i >= 0; i = s.Member(names, &seen) {
 		field(i)
 	}
 }
@@ -185,7 +135,7 @@ var subjectFields = []string{"type", "id"}
 func readSubject(s *jsonscan.Scanner, id *string) {
 	readFields(s, subjectFields, func(i int) {
 		var v string
-		readString(s, &v)
+		s.StringInto(&v)
 		if i == 1 {
 			*id = v
 		}
@@ -211,7 +161,7 @@ func readTokenType(s *jsonscan.Scanner) {
 	case "accessToken":
 		readFields(s, []string{"sessionId"}, func(int) {
 			var v string
-			readString(s, &v)
+			s.StringInto(&v)
 		})
 	case "identityToken":
 		s.Skip()
@@ -255,7 +205,7 @@ func readCaveats(s *jsonscan.Scanner, t *keyToken) {
 					return
 				}
 				seenType = true
-				readString(s, &typ)
+				s.StringInto(&typ)
 			case "validUntil":
 				if seenUntil {
 					s.Fail()
@@ -312,7 +262,7 @@ func readMetadata(s *jsonscan.Scanner, t *keyToken) {
 			}
 			for s.More() {
 				var v string
-				readString(s, &v)
+				s.StringInto(&v)
 			}
 		case 3:
 			switch s.Peek() {

@@ -110,30 +110,12 @@ func (c *Client) readInventory(s *jsonscan.Scanner, key *cloudkeys.Key, owner *s
 	if !s.Object() {
 		return false
 	}
-	var seen uint16
+	var seen uint64
 	for {
-		k, ok := s.Key()
-		if !ok {
+		i := s.Member(inventoryFields[:], &seen)
+		if i < 0 {
 			break
 		}
-		i := -1
-		for j, n := range inventoryFields {
-			if string(k) == n {
-				i = j
-				break
-			}
-		}
-		if i < 0 {
-			if jsonscan.FoldsAny(k, inventoryFields[:]...) {
-				return false
-			}
-			s.Skip()
-			continue
-		}
-		if seen&(1<<i) != 0 {
-			return false
-		}
-		seen |= 1 << i
 		if s.Null() {
 			// null leaves a string as it is and makes a Secret zero: on a
 			// fresh inventory, the zero value either way.

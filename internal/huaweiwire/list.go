@@ -29,18 +29,15 @@ func ReadCredentialKeys(body []byte, buf []CredentialKey) (creds []CredentialKey
 	if !s.Object() {
 		return nil, 0, false
 	}
-	seenCreds, seenCount := false, false
+	var seen uint64
 	for {
-		k, more := s.Key()
-		if !more {
-			break
-		}
-		switch string(k) {
-		case "credentials":
-			if seenCreds {
+		switch s.Member(pageFields[:], &seen) {
+		case -1:
+			if !s.End() {
 				return nil, 0, false
 			}
-			seenCreds = true
+			return creds, count, true
+		case 0: // credentials
 			creds = nil
 			if s.Null() {
 				continue
@@ -58,26 +55,16 @@ func ReadCredentialKeys(body []byte, buf []CredentialKey) (creds []CredentialKey
 					return nil, 0, false
 				}
 			}
-		case "count":
-			if seenCount {
-				return nil, 0, false
-			}
-			seenCount = true
+		case 1: // count
 			if !s.Null() {
 				count = int(s.Int())
 			}
-		default:
-			if jsonscan.FoldsAny(k, "credentials", "count") {
-				return nil, 0, false
-			}
-			s.Skip()
 		}
 	}
-	if !s.End() {
-		return nil, 0, false
-	}
-	return creds, count, true
 }
+
+// pageFields are the JSON names of huaweibcs.CredentialsPage.
+var pageFields = [...]string{"credentials", "count"}
 
 // credentialFields are the JSON names of huaweibcs.Credential.
 var credentialFields = [...]string{"id", "description", "create_time", "update_time", "eps_info", "node_ids", "control_type", "allowlists"}
@@ -86,39 +73,21 @@ func readCredential(s *jsonscan.Scanner, c *CredentialKey) bool {
 	if !s.Object() {
 		return false
 	}
-	var seen uint8
+	var seen uint64
 	for {
-		k, more := s.Key()
-		if !more {
+		i := s.Member(credentialFields[:], &seen)
+		if i < 0 {
 			break
 		}
-		i := -1
-		for j, n := range credentialFields {
-			if string(k) == n {
-				i = j
-				break
-			}
-		}
-		if i < 0 {
-			if jsonscan.FoldsAny(k, credentialFields[:]...) {
-				return false
-			}
-			s.Skip()
-			continue
-		}
-		if seen&(1<<i) != 0 {
-			return false
-		}
-		seen |= 1 << i
 		switch i {
 		case 0:
-			readString(s, &c.ID)
+			s.StringInto(&c.ID)
 		case 1:
-			readString(s, &c.Description)
+			s.StringInto(&c.Description)
 		case 2:
-			readString(s, &c.CreateTime)
+			s.StringInto(&c.CreateTime)
 		case 3:
-			readString(s, &c.UpdateTime)
+			s.StringInto(&c.UpdateTime)
 		case 4: // eps_info: json.RawMessage, any value
 			s.Skip()
 		case 5: // node_ids: []string
@@ -145,43 +114,14 @@ func readAllowlist(s *jsonscan.Scanner) {
 	if s.Null() || !s.Object() {
 		return
 	}
-	seenType, seenInfo := false, false
-	for {
-		k, more := s.Key()
-		if !more {
-			return
-		}
-		switch string(k) {
-		case "allowlist_type":
-			if seenType {
-				s.Fail()
-				return
-			}
-			seenType = true
-		case "allowlist_info":
-			if seenInfo {
-				s.Fail()
-				return
-			}
-			seenInfo = true
-		default:
-			if jsonscan.FoldsAny(k, "allowlist_type", "allowlist_info") {
-				s.Fail()
-				return
-			}
-			s.Skip()
-			continue
-		}
-		skipString(s)
+	var seen uint64
+	for s.Member(allowlistFields[:], &seen) >= 0 {
+		skipString(s) // both are strings
 	}
 }
 
-// readString reads a string or null (which leaves *v as it is).
-func readString(s *jsonscan.Scanner, v *string) {
-	if !s.Null() {
-		*v = s.String()
-	}
-}
+// allowlistFields are the JSON names of huaweibcs.Allowlist.
+var allowlistFields = [...]string{"allowlist_type", "allowlist_info"}
 
 // skipString validates a string or null without keeping it.
 func skipString(s *jsonscan.Scanner) {
