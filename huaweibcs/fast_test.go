@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -89,4 +90,16 @@ func TestReadKeysPageAllocations(t *testing.T) {
 	})
 	t.Logf("allocs per page: %.0f", allocs)
 	assert.LessOrEqual(t, allocs, maxReadKeysPageAllocs)
+}
+
+// TestGetKeyKeepsNoPage: the key GetKey returns has strings of its own, not
+// pieces of the page's shared answer text.
+func TestGetKeyKeepsNoPage(t *testing.T) {
+	var res CredentialsPage
+	require.True(t, (&Client{}).readKeysPage(recordedList(t), &res))
+	in := res.keys[3]
+	out := ownKey(in)
+	assert.Equal(t, in, *out)
+	assert.NotSame(t, unsafe.StringData(in.ID), unsafe.StringData(out.ID))
+	assert.NotSame(t, unsafe.StringData(in.Description), unsafe.StringData(out.Description))
 }

@@ -204,10 +204,8 @@ func (c *Client) GetKey(ctx context.Context, id string) (*cloudkeys.Key, error) 
 	var found *cloudkeys.Key
 	err := c.walk(ctx, ListCredentialsOptions{}, true, func(page *CredentialsPage) bool {
 		for i := range page.keys {
-			if k := page.keys[i]; k.ID == id {
-				// its own strings: the page's share one copy of the answer
-				k.ID, k.Description = strings.Clone(k.ID), strings.Clone(k.Description)
-				found = &k
+			if page.keys[i].ID == id {
+				found = ownKey(page.keys[i])
 				return false
 			}
 		}
@@ -262,6 +260,14 @@ func (c *Client) RotateKey(context.Context, string) (*cloudkeys.Key, error) {
 // SetKeyEnabled is not supported: NES keys cannot be disabled.
 func (c *Client) SetKeyEnabled(context.Context, string, bool) error {
 	return cloudkeys.Unsupported(Vendor, "SetKeyEnabled", "NES keys cannot be disabled; delete the key instead")
+}
+
+// ownKey is a copy of k with strings of its own: the strings of a page's
+// keys share one copy of the answer (readKeysPage), which a key kept
+// alone should not keep alive.
+func ownKey(k cloudkeys.Key) *cloudkeys.Key {
+	k.ID, k.Description = strings.Clone(k.ID), strings.Clone(k.Description)
+	return &k
 }
 
 // key is the cloudkeys.Key of a credential.
