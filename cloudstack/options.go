@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/cloudkeys/cloudkeys"
-	"github.com/cloudkeys/cloudkeys/internal/config"
 	"github.com/cloudkeys/cloudkeys/internal/transport"
 )
 
@@ -19,11 +18,5 @@ type pollIntervalKey struct{}
 // is not positive makes New fail with an error matching
 // cloudkeys.ErrInvalidRequest.
 func WithPollInterval(d time.Duration) cloudkeys.Option {
-	return transport.Option(func(s *config.Settings) {
-		if d <= 0 {
-			s.Errs = append(s.Errs, cloudkeys.InvalidInput("", "cloudstack.WithPollInterval", "must be positive"))
-			return
-		}
-		s.SetVendor(pollIntervalKey{}, d)
-	})
+	return transport.PositiveDuration("cloudstack.WithPollInterval", pollIntervalKey{}, d)
 }

@@ -17,8 +17,8 @@
 package vendors
 
 import (
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
@@ -98,12 +98,7 @@ func register(v *Vendor) { registry[v.Name] = v }
 
 // Names returns the vendors' names, sorted.
 func Names() []string {
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(registry))
 }
 
 // Lookup returns the vendor named name (a copy: changing it changes

@@ -34,11 +34,5 @@ type pollIntervalKey struct{}
 // ignore it. A d that is not positive makes New fail with an error matching
 // cloudkeys.ErrInvalidRequest.
 func WithPollInterval(d time.Duration) cloudkeys.Option {
-	return transport.Option(func(s *config.Settings) {
-		if d <= 0 {
-			s.Errs = append(s.Errs, cloudkeys.InvalidInput("", "zstack.WithPollInterval", "must be positive"))
-			return
-		}
-		s.SetVendor(pollIntervalKey{}, d)
-	})
+	return transport.PositiveDuration("zstack.WithPollInterval", pollIntervalKey{}, d)
 }

@@ -136,13 +136,19 @@ func (f *policyRotateFlags) check(store string) error {
 
 // stateDir is $XDG_STATE_HOME/cloudkeys, else ~/.local/state/cloudkeys.
 func stateDir(getenv func(string) string) (string, error) {
+	return stateDirFor(getenv, "the journal")
+}
+
+// stateDirFor is stateDir; what names the file wanted there in the error
+// when neither HOME nor XDG_STATE_HOME is known.
+func stateDirFor(getenv func(string) string, what string) (string, error) {
 	base := getenv("XDG_STATE_HOME")
 	if base == "" {
 		home := getenv("HOME")
 		if home == "" {
 			h, err := os.UserHomeDir()
 			if err != nil {
-				return "", errors.New("no HOME or XDG_STATE_HOME for the journal")
+				return "", errors.New("no HOME or XDG_STATE_HOME for " + what)
 			}
 			home = h
 		}

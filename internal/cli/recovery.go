@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,19 +58,11 @@ func saveRecovery(getenv func(string) string, vendor, keyID, secret string) (str
 // recoveryDir returns the recovery directory, created 0700 if needed, and
 // refuses one that is a link or that others can read.
 func recoveryDir(getenv func(string) string) (string, error) {
-	base := getenv("XDG_STATE_HOME")
-	if base == "" {
-		home := getenv("HOME")
-		if home == "" {
-			h, err := os.UserHomeDir()
-			if err != nil {
-				return "", errors.New("no HOME or XDG_STATE_HOME for the recovery directory")
-			}
-			home = h
-		}
-		base = filepath.Join(home, ".local", "state")
+	base, err := stateDirFor(getenv, "the recovery directory")
+	if err != nil {
+		return "", err
 	}
-	dir := filepath.Join(base, "cloudkeys", "recovery")
+	dir := filepath.Join(base, "recovery")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}

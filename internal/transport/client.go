@@ -102,6 +102,20 @@ func Option(fn func(*config.Settings)) cloudkeys.Option {
 	return config.NewOption(fn).(cloudkeys.Option)
 }
 
+// PositiveDuration is a vendor option that keeps d under key in the
+// settings (config.Settings.SetVendor); a d that is not positive makes New
+// fail with an error matching cloudkeys.ErrInvalidRequest that names the
+// option (name, e.g. "zstack.WithPollInterval").
+func PositiveDuration(name string, key any, d time.Duration) cloudkeys.Option {
+	return Option(func(s *config.Settings) {
+		if d <= 0 {
+			s.Errs = append(s.Errs, cloudkeys.InvalidInput("", name, "must be positive"))
+			return
+		}
+		s.SetVendor(key, d)
+	})
+}
+
 // Apply applies opts to s in order; nil options are ignored.
 func Apply(s *config.Settings, opts []cloudkeys.Option) {
 	for _, o := range opts {

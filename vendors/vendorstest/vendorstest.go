@@ -19,8 +19,8 @@
 package vendorstest
 
 import (
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/cloudkeys/cloudkeys"
@@ -127,12 +127,7 @@ func register(v *Vendor) {
 
 // Names returns the names of the vendors with a fake, sorted.
 func Names() []string {
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
+	return slices.Sorted(maps.Keys(registry))
 }
 
 // Lookup returns the vendor named name (a copy), or false.
